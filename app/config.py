@@ -1,0 +1,61 @@
+"""Settings read once from ``KANCELARIA_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PREFIX = "KANCELARIA_"
+DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application is configured with; secure defaults."""
+
+    instance: Path
+    database_url: str
+    blob_dir: Path
+    trust_anchors: Path | None
+    seal_p12: Path | None
+    seal_password: bytes | None
+    office_name: str
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    secret_key: str | None = None
+    forms_dir: Path = Path(__file__).resolve().parent.parent / "forms"
+
+    @property
+    def demo_pki_dir(self) -> Path:
+        """Folder of the demo PKI created on first start."""
+        return self.instance / "demo-pki"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from the environment, filling in defaults."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(PREFIX + name, "").strip()
+            return value or None
+
+        instance = Path(get("INSTANCE") or "instance").resolve()
+        database_url = get("DATABASE_URL") or f"sqlite:///{instance / 'kancelaria.db'}"
+        anchors = get("TRUST_ANCHORS")
+        seal = get("SEAL_P12")
+        password = get("SEAL_PASSWORD")
+        forms = get("FORMS")
+
+        return cls(
+            instance=instance,
+            database_url=database_url,
+            blob_dir=Path(get("BLOB_DIR") or instance / "blobs"),
+            trust_anchors=Path(anchors) if anchors else None,
+            seal_p12=Path(seal) if seal else None,
+            seal_password=password.encode() if password else None,
+            office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
+            max_upload_bytes=int(get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
+            secret_key=get("SECRET_KEY"),
+            forms_dir=Path(forms) if forms else cls.forms_dir,
+        )

@@ -1,0 +1,195 @@
+"""Validation results as frozen data, shaped after ETSI EN 319 102-1.
+
+Facts are kept apart (each check has its own outcome) and summed up in the
+indication and sub-indication of clause 5.1.3 of EN 319 102-1.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+
+
+class Indication(enum.StrEnum):
+    """Main status indication (EN 319 102-1, clause 5.1.3, table 4)."""
+
+    TOTAL_PASSED = "TOTAL_PASSED"
+    TOTAL_FAILED = "TOTAL_FAILED"
+    INDETERMINATE = "INDETERMINATE"
+
+
+class SubIndication(enum.StrEnum):
+    """Sub-indications of EN 319 102-1, clause 5.1.3, table 5 (those we emit)."""
+
+    FORMAT_FAILURE = "FORMAT_FAILURE"
+    HASH_FAILURE = "HASH_FAILURE"
+    SIG_CRYPTO_FAILURE = "SIG_CRYPTO_FAILURE"
+    REVOKED = "REVOKED"
+    SIG_CONSTRAINTS_FAILURE = "SIG_CONSTRAINTS_FAILURE"
+    CHAIN_CONSTRAINTS_FAILURE = "CHAIN_CONSTRAINTS_FAILURE"
+    CERTIFICATE_CHAIN_GENERAL_FAILURE = "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+    CRYPTO_CONSTRAINTS_FAILURE = "CRYPTO_CONSTRAINTS_FAILURE"
+    EXPIRED = "EXPIRED"
+    NOT_YET_VALID = "NOT_YET_VALID"
+    NO_SIGNING_CERTIFICATE_FOUND = "NO_SIGNING_CERTIFICATE_FOUND"
+    NO_CERTIFICATE_CHAIN_FOUND = "NO_CERTIFICATE_CHAIN_FOUND"
+    REVOKED_NO_POE = "REVOKED_NO_POE"
+    OUT_OF_BOUNDS_NO_POE = "OUT_OF_BOUNDS_NO_POE"
+    OUT_OF_BOUNDS_NOT_REVOKED = "OUT_OF_BOUNDS_NOT_REVOKED"
+    SIGNED_DATA_NOT_FOUND = "SIGNED_DATA_NOT_FOUND"
+    TRY_LATER = "TRY_LATER"
+    GENERIC = "GENERIC"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check made on a signature and its outcome."""
+
+    name: str
+    """Stable short name, e.g. ``reference-digest``, ``signing-certificate``."""
+    passed: bool
+    """Whether the check passed."""
+    detail: str = ""
+    """A plain sentence about the outcome; never form content."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed, as read from the signing certificate."""
+
+    name: str
+    """Common name, or given name and surname, of the subject."""
+    identifier: str | None
+    """The subject's serialNumber or organizationIdentifier (e.g. PNOPL-…)."""
+    organization: str | None
+    """The subject's organisation, for seals."""
+    issuer: str
+    """The issuer's distinguished name, RFC 4514."""
+    certificate_sha256: str
+    """Hex SHA-256 of the signing certificate's DER: its fingerprint."""
+    serial_number: int
+    """The certificate's serial number."""
+    not_before: datetime
+    """Start of the certificate's validity."""
+    not_after: datetime
+    """End of the certificate's validity."""
+
+
+@dataclass(frozen=True)
+class SignedObject:
+    """One thing a signature covers, resolved from a ds:Reference."""
+
+    uri: str
+    """The reference's URI as written (``""``, ``#id``, a file name)."""
+    kind: str
+    """``document`` (whole document), ``element``, ``object``, ``external``,
+    ``signed-properties`` or ``manifest``."""
+    element: etree._Element | None = field(default=None, compare=False)
+    """The covered element, as it was signed (an enveloped ds:Signature
+    removed); ``None`` for external data and octet streams."""
+    digest_sha256: str | None = None
+    """Hex SHA-256 of the covered octets, where they are octets."""
+
+
+@dataclass(frozen=True)
+class SignatureResult:
+    """The outcome for one signature in a document."""
+
+    signature_id: str | None
+    """The ds:Signature's Id attribute, if any."""
+    indication: Indication
+    """The EN 319 102-1 main indication."""
+    subindication: SubIndication | None
+    """The sub-indication; ``None`` when TOTAL_PASSED."""
+    form: str
+    """``XAdES-BES``, ``XAdES-EPES``, ``XAdES-T``, … or ``XMLDSig``."""
+    signer: Signer | None
+    """The signer, when the signing certificate was found."""
+    signing_time: datetime | None
+    """The claimed signing time (SigningTime), timezone-aware UTC."""
+    covered: tuple[SignedObject, ...]
+    """Everything the signature covers, in reference order."""
+    checks: tuple[Check, ...]
+    """Every check made, with its outcome."""
+    counter_signature_of: str | None = None
+    """For a counter-signature, the Id of the signature it counters."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of this result."""
+        signer = self.signer
+        return {
+            "signature_id": self.signature_id,
+            "indication": self.indication.value,
+            "subindication": self.subindication.value if self.subindication else None,
+            "form": self.form,
+            "signer": None
+            if signer is None
+            else {
+                "name": signer.name,
+                "identifier": signer.identifier,
+                "organization": signer.organization,
+                "issuer": signer.issuer,
+                "certificate_sha256": signer.certificate_sha256,
+                "serial_number": str(signer.serial_number),
+                "not_before": signer.not_before.isoformat(),
+                "not_after": signer.not_after.isoformat(),
+            },
+            "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "covered": [
+                {"uri": c.uri, "kind": c.kind, "digest_sha256": c.digest_sha256}
+                for c in self.covered
+            ],
+            "checks": [
+                {"name": c.name, "passed": c.passed, "detail": c.detail}
+                for c in self.checks
+            ],
+            "counter_signature_of": self.counter_signature_of,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome for a whole document: its signatures and a summary."""
+
+    indication: Indication
+    """TOTAL_PASSED only if every signature passed; TOTAL_FAILED if any
+    failed; INDETERMINATE otherwise."""
+    subindication: SubIndication | None
+    """The sub-indication of the first signature that did not pass."""
+    signatures: tuple[SignatureResult, ...]
+    """One result per signature, counter-signatures included, document order."""
+    validation_time: datetime
+    """The time the validation was made for (timezone-aware UTC)."""
+
+    @property
+    def primary(self) -> SignatureResult:
+        """The first signature that is not a counter-signature."""
+        for sig in self.signatures:
+            if sig.counter_signature_of is None:
+                return sig
+        return self.signatures[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict: indication, subindication, signatures."""
+        return {
+            "indication": self.indication.value,
+            "subindication": self.subindication.value if self.subindication else None,
+            "validation_time": self.validation_time.isoformat(),
+            "signatures": [s.to_json() for s in self.signatures],
+        }
+
+
+def summarise(
+    signatures: tuple[SignatureResult, ...],
+) -> tuple[Indication, SubIndication | None]:
+    """Sum up several signatures' indications into one for the document."""
+    for wanted in (Indication.TOTAL_FAILED, Indication.INDETERMINATE):
+        for sig in signatures:
+            if sig.indication is wanted:
+                return wanted, sig.subindication
+
+    return Indication.TOTAL_PASSED, None
