@@ -1,0 +1,58 @@
+"""Kancelaria: the electronic front office of a town hall (Flask application)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app
+
+from app.config import Settings
+from app.services import Services, build_services
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application: services, blueprints, error handlers, commands."""
+    settings = settings or Settings.from_env()
+    services = build_services(settings)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=services.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.extensions["kancelaria"] = services
+
+    _register_blueprints(app)
+    _register_commands(app)
+    log.info("started", extra={"instance": str(settings.instance)})
+    return app
+
+
+def services() -> Services:
+    """Return the running application's services."""
+    found: Services = current_app.extensions["kancelaria"]
+    return found
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.portal import bp as portal_bp
+    from app.portal import csrf
+    from app.web_errors import register_error_handlers
+
+    csrf.init_app(app)
+    csrf.exempt(api_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_error_handlers(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.cli import kancelaria_cli
+
+    app.cli.add_command(kancelaria_cli)

@@ -24,6 +24,7 @@ class Settings:
     office_name: str
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     secret_key: str | None = None
+    demo: bool = True
     forms_dir: Path = Path(__file__).resolve().parent.parent / "forms"
 
     @property
@@ -57,5 +58,6 @@ class Settings:
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
             secret_key=get("SECRET_KEY"),
+            demo=(get("DEMO") or "on").lower() not in {"0", "off", "no", "false"},
             forms_dir=Path(forms) if forms else cls.forms_dir,
         )

@@ -1,0 +1,48 @@
+# Kancelaria: `make run` serves on http://127.0.0.1:8000, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run init test lint typecheck pytest bench system-deps node-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+init: $(STAMP)
+	$(BIN)/flask --app wsgi kancelaria init
+
+run: init
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--worker-class gthread --threads 4 --access-logfile - wsgi:app
+
+system-deps:
+	bash tools/install-system-deps.sh
+
+node-deps:
+	bash tools/install-node-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy signing app wsgi.py
+
+pytest: $(STAMP) system-deps node-deps
+	source <(bash tools/ensure-postgres.sh) && \
+		$(BIN)/pytest -n 2 --dist loadfile -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	for f in bench/bench_*.py; do $(BIN)/python $$f; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
