@@ -1,0 +1,1 @@
+"""Tests with signatures made by software we did not write (xadesjs & co.)."""
