@@ -1,0 +1,35 @@
+"""Log lines as text with the ``extra`` ids appended as key=value pairs."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class KeyValueFormatter(logging.Formatter):
+    """Append the ids a call passed in ``extra`` (never content) to the message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extras = {k: v for k, v in vars(record).items() if k not in STANDARD}
+        if not extras:
+            return line
+
+        pairs = " ".join(f"{key}={value}" for key, value in sorted(extras.items()))
+        return f"{line} {pairs}"
+
+
+def configure_logging() -> None:
+    """Send INFO and above to stderr once, at the level KANCELARIA_LOG_LEVEL sets."""
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, KeyValueFormatter) for h in root.handlers):
+        return
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
+    root.addHandler(handler)
+    root.setLevel(os.environ.get("KANCELARIA_LOG_LEVEL", "INFO").upper())

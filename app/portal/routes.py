@@ -1,0 +1,197 @@
+"""Citizen pages: catalog, form page, downloads, upload, result, receipt check."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+import markdown
+from flask import (
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from app import services
+from app.errors import RequestError
+from app.intake import Submission, intake
+from app.portal import bp
+from app.portal.wording import reason, verdict
+from app.receipts import check_receipt
+from app.receipts.check import NotAReceiptError
+from app.registry.queries import get_document_by_number
+
+LANGS = ("pl", "en")
+FILES = {
+    "schema.xsd": "application/xml",
+    "sample.xml": "application/xml",
+    "blank.xml": "application/xml",
+    "instructions.pl.md": "text/markdown; charset=utf-8",
+    "instructions.en.md": "text/markdown; charset=utf-8",
+}
+
+
+@bp.before_app_request
+def choose_language() -> None:
+    """Pick the page language: ?lang=, then the cookie, then Polish."""
+    wanted = request.args.get("lang") or request.cookies.get("lang") or "pl"
+    g.lang = wanted if wanted in LANGS else "pl"
+
+
+@bp.after_app_request
+def remember_language(response: Response) -> Response:
+    """Keep a language chosen with ?lang= for the next pages."""
+    if request.args.get("lang") in LANGS:
+        response.set_cookie("lang", g.lang, samesite="Lax", max_age=365 * 86400)
+
+    return response
+
+
+@bp.app_context_processor
+def page_helpers() -> dict[str, Any]:
+    """Give templates the language and a two-language text chooser."""
+
+    def t(pl: str, en: str) -> str:
+        return en if g.get("lang") == "en" else pl
+
+    return {"lang": g.get("lang", "pl"), "t": t, "office": _office()}
+
+
+@bp.get("/")
+def catalog() -> str:
+    """Show the catalog of forms, optionally filtered by a search phrase."""
+    phrase = request.args.get("q", "").strip().lower()
+    forms = [
+        form
+        for form in services().catalog.forms()
+        if not phrase
+        or phrase in f"{form.title_pl} {form.title_en} {form.department}".lower()
+    ]
+    return render_template("portal/catalog.html", forms=forms, phrase=phrase)
+
+
+@bp.get("/forms/<form_id>")
+def form_page(form_id: str) -> str:
+    """Show a form: what it is for, its instructions and its files."""
+    form = _form_or_404(form_id, None)
+    text = form.instructions(g.lang)
+    instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
+    return render_template("portal/form.html", form=form, instructions=instructions)
+
+
+@bp.get("/forms/<form_id>/<version>/<name>")
+def form_file(form_id: str, version: str, name: str) -> BaseResponse:
+    """Send one of a form's published files: schema, sample, blank, instructions."""
+    if name not in FILES:
+        abort(404)
+
+    form = _form_or_404(form_id, version)
+    path = form.folder / name
+    if not path.is_file():
+        abort(404)
+
+    download = f"{form.form_id}-{form.version}-{name}"
+    return send_file(path, mimetype=FILES[name], as_attachment=True,
+                     download_name=download)
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+def submit() -> str | BaseResponse | tuple[str, int]:
+    """Upload a signed document and get a registry number and receipt."""
+    if request.method == "GET":
+        return render_template("portal/submit.html", error=None)
+
+    upload = request.files.get("document")
+    if upload is None or not upload.filename:
+        message = _t("Wybierz plik do wysłania.", "Choose a file to send.")
+        return render_template("portal/submit.html", error=message), 400
+
+    try:
+        outcome = intake(services(), upload.stream, Submission(channel="portal"))
+    except RequestError as exc:
+        return render_template("portal/submit.html", error=exc.message), exc.status
+
+    number = outcome.document.registry_number
+    _, sequence, year = number.split("/")
+    target = url_for("portal.submission", year=year, sequence=sequence,
+                     code=outcome.document.access_code)
+    return redirect(target, 303)
+
+
+@bp.get("/submissions/<int:year>/<int:sequence>")
+def submission(year: int, sequence: int) -> str:
+    """Show a registered submission to whoever holds its access code."""
+    code = request.args.get("code", "")
+    with services().sessions() as session:
+        document = get_document_by_number(session, f"RPW/{sequence}/{year}")
+        if document is None or not code or not hmac.compare_digest(
+            code.encode(), document.access_code.encode()
+        ):
+            abort(404)
+
+        report = json.loads(document.report_json)
+        facts = {
+            "number": document.registry_number,
+            "received_at": document.received_at,
+            "form": services().catalog.get(document.form_id, document.form_version),
+            "indication": document.indication,
+            "verdict": verdict(document.indication, g.lang),
+            "reason": reason(document.subindication, g.lang),
+            "signer_name": document.signer_name,
+            "signer_identifier": document.signer_identifier,
+            "signing_time": document.signing_time,
+            "sha256": document.sha256,
+            "schema": report.get("schema", {}),
+            "receipt_url": url_for("api.receipt", year=year, sequence=sequence,
+                                   code=code),
+            "code": code,
+        }
+
+    return render_template("portal/submission.html", **facts)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check() -> str | tuple[str, int]:
+    """Check that a receipt is genuine and matches the registry."""
+    if request.method == "GET":
+        return render_template("portal/check.html", verdict=None, error=None)
+
+    upload = request.files.get("receipt")
+    data = upload.read() if upload is not None else b""
+    if not data:
+        message = _t("Wybierz plik potwierdzenia.", "Choose the receipt file.")
+        return render_template("portal/check.html", verdict=None, error=message), 400
+
+    try:
+        result = check_receipt(services(), data)
+    except NotAReceiptError:
+        message = _t(
+            "Ten plik nie jest potwierdzeniem wydanym przez ten urząd.",
+            "This file is not a receipt issued by this office.",
+        )
+        return render_template("portal/check.html", verdict=None, error=message), 422
+
+    return render_template("portal/check.html", verdict=result, error=None)
+
+
+def _form_or_404(form_id: str, version: str | None) -> Any:
+    try:
+        return services().catalog.get(form_id, version)
+    except KeyError:
+        abort(404)
+
+
+def _t(pl: str, en: str) -> str:
+    return en if g.get("lang") == "en" else pl
+
+
+def _office() -> str:
+    return services().settings.office_name

@@ -1,0 +1,60 @@
+"""Error handlers: JSON envelopes under /api, plain pages elsewhere, never a 500 page
+for anything a client sent."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.errors import ErrorCode, RequestError, envelope
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: ErrorCode.BAD_REQUEST,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every refusal with a stable code and a plain sentence."""
+    app.register_error_handler(RequestError, _request_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_down)
+
+
+def _request_error(exc: RequestError) -> Response:
+    return _answer(exc.code, exc.status, exc.message)
+
+
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    status = exc.code or 500
+    code = HTTP_CODES.get(status)
+    if code is None:
+        return exc
+
+    return _answer(code, status, None)
+
+
+def _database_down(exc: OperationalError) -> Response:
+    log.error("database unavailable", extra={"error": type(exc.orig).__name__})
+    answer = _answer(ErrorCode.UNAVAILABLE, 503, None)
+    answer.headers["Retry-After"] = "30"
+    return answer
+
+
+def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
+    if request.path.startswith("/api/"):
+        answer = jsonify(envelope(code, message))
+    else:
+        sentence = envelope(code, message)["errors"][0]["message"]
+        answer = Response(render_template("error.html", code=code.value, message=sentence))
+
+    answer.status_code = status
+    return answer

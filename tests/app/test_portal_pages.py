@@ -1,0 +1,99 @@
+"""The citizen's pages: catalog, form page, downloads, upload and result."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from signing.seal import XadesSigner
+from tests.app.conftest import sample
+
+
+def test_catalog_lists_every_form_in_polish_by_default(client: FlaskClient) -> None:
+    page = client.get("/")
+
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'lang="pl"' in text
+    for form_id in ("pismo-ogolne", "zaswiadczenie-o-niezaleganiu", "zameldowanie"):
+        assert f"/forms/{form_id}" in text
+
+
+def test_catalog_search_narrows_the_list(client: FlaskClient) -> None:
+    text = client.get("/?q=zamel").get_data(as_text=True)
+
+    assert "/forms/zameldowanie" in text
+    assert "/forms/pismo-ogolne" not in text
+
+
+def test_form_page_shows_instructions_and_downloads_in_english(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/forms/pismo-ogolne?lang=en")
+
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'lang="en"' in text
+    assert "How to fill it in" in text
+    assert "/forms/pismo-ogolne/1/schema.xsd" in text
+    assert "/forms/pismo-ogolne/1/sample.xml" in text
+
+
+def test_sample_download_is_the_published_file(client: FlaskClient) -> None:
+    with client.get("/forms/zameldowanie/1/sample.xml") as answer:
+        assert answer.status_code == 200
+        assert answer.data == sample("zameldowanie")
+        assert "attachment" in answer.headers["Content-Disposition"]
+
+
+def test_unknown_form_and_file_are_not_found(client: FlaskClient) -> None:
+    assert client.get("/forms/no-such-form").status_code == 404
+    assert client.get("/forms/pismo-ogolne/1/../../app.py").status_code == 404
+    assert client.get("/forms/pismo-ogolne/1/form.toml").status_code == 404
+
+
+def test_upload_page_registers_and_shows_the_result(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    signed = citizen.sign_enveloped(sample("pismo-ogolne"))
+
+    answer = client.post(
+        "/submit",
+        data={"document": (io.BytesIO(signed), "pismo.xml")},
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 303
+    result = client.get(answer.headers["Location"] + "&lang=en")
+    text = result.get_data(as_text=True)
+    assert result.status_code == 200
+    assert "RPW/" in text
+    assert "The electronic signature is valid." in text
+    assert "Jan Testowy" in text
+
+
+def test_upload_page_explains_a_refusal(client: FlaskClient) -> None:
+    answer = client.post(
+        "/submit?lang=en",
+        data={"document": (io.BytesIO(b"not xml at all"), "x.xml")},
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 400
+    assert "not an XML document" in answer.get_data(as_text=True)
+
+
+def test_result_page_needs_the_access_code(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    signed = citizen.sign_enveloped(sample("pismo-ogolne"))
+    answer = client.post(
+        "/submit",
+        data={"document": (io.BytesIO(signed), "pismo.xml")},
+        content_type="multipart/form-data",
+    )
+    bare = answer.headers["Location"].split("?")[0]
+
+    assert client.get(bare).status_code == 404
+    assert client.get(bare + "?code=NOTTHECODE").status_code == 404
