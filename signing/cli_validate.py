@@ -1,0 +1,127 @@
+"""``python -m signing validate``: validate a signed XML file.
+
+Exit codes: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE, 3 not a signed
+document (or bad usage).  Without ``--trust`` the trust store is empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from signing.errors import SigningInputError
+from signing.policy import ValidationPolicy
+from signing.result import Indication, ValidationResult
+from signing.trust import TrustStore
+from signing.validate import validate_xml
+
+EXIT_CODES = {
+    Indication.TOTAL_PASSED: 0,
+    Indication.TOTAL_FAILED: 1,
+    Indication.INDETERMINATE: 2,
+}
+NOT_SIGNED = 3
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``validate`` subcommand."""
+    parser = subparsers.add_parser("validate", help="validate a signed XML file")
+    parser.add_argument("file", type=Path, help="the signed XML file")
+    parser.add_argument("--trust", type=Path, help="folder of trust anchors")
+    parser.add_argument(
+        "--untrusted", type=Path, help="PEM file of intermediate CA certificates"
+    )
+    parser.add_argument("--at", help="validation time, ISO 8601 (default: now)")
+    parser.add_argument(
+        "--payload",
+        action="append",
+        default=[],
+        help="detached data: FILE (named by its file name) or NAME=FILE",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the file and print the result; return the exit code."""
+    try:
+        policy = _policy(args)
+        detached = dict(_payload(spec) for spec in args.payload)
+        data = args.file.read_bytes()
+        result = validate_xml(data, policy, detached=detached)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return NOT_SIGNED
+    except SigningInputError as exc:
+        _print_refusal(exc, args.json)
+        return NOT_SIGNED
+
+    print(json.dumps(result.to_json(), indent=2) if args.json else _human(result))
+    return EXIT_CODES[result.indication]
+
+
+def _policy(args: argparse.Namespace) -> ValidationPolicy:
+    """Build the policy from the options."""
+    trust = TrustStore.from_folder(args.trust) if args.trust else TrustStore.empty()
+    extra: tuple[x509.Certificate, ...] = ()
+    if args.untrusted:
+        extra = tuple(x509.load_pem_x509_certificates(args.untrusted.read_bytes()))
+
+    return ValidationPolicy(trust, _time(args.at), intermediates=extra)
+
+
+def _time(text: str | None) -> datetime | None:
+    """Parse ``--at``; a time without zone is UTC."""
+    if text is None:
+        return None
+
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _payload(spec: str) -> tuple[str, bytes]:
+    """Read one ``--payload`` as (name, bytes)."""
+    name, sep, path = spec.partition("=")
+    if not sep:
+        return Path(spec).name, Path(spec).read_bytes()
+
+    return name, Path(path).read_bytes()
+
+
+def _print_refusal(exc: SigningInputError, as_json: bool) -> None:
+    """Say why the input cannot be validated at all."""
+    if as_json:
+        print(json.dumps({"error": exc.code, "message": str(exc)}))
+    else:
+        print(f"not a signed document ({exc.code}): {exc}")
+
+
+def _human(result: ValidationResult) -> str:
+    """Return a readable report."""
+    lines = [f"{result.indication.value} {_sub(result.subindication)}".rstrip()]
+    for sig in result.signatures:
+        role = f" counter-signs {sig.counter_signature_of}"
+        lines.append(
+            f"- signature {sig.signature_id or '(no Id)'} [{sig.form}]"
+            f"{role if sig.counter_signature_of is not None else ''}: "
+            f"{sig.indication.value} {_sub(sig.subindication)}".rstrip()
+        )
+        if sig.signer is not None:
+            lines.append(f"  signer: {sig.signer.name} (issuer {sig.signer.issuer})")
+
+        for check in sig.checks:
+            mark = "ok  " if check.passed else "FAIL"
+            lines.append(f"  {mark} {check.name}: {check.detail}")
+
+    return "\n".join(lines)
+
+
+def _sub(value: object) -> str:
+    """Return a sub-indication for display."""
+    return "" if value is None else f"/ {getattr(value, 'value', value)}"

@@ -1,0 +1,84 @@
+"""Validation policy as data: trust, validation time and algorithm constraints.
+
+The defaults are the safe ones: SHA-1 and SHA-224 are refused for reference
+digests and signatures, RSA keys below 2048 bits and elliptic curves below 256
+bits are refused, and revocation is not checked yet (see ``revocation``).
+A policy also carries the cache of path-validation results, so that repeated
+validations of the same signer under the same policy are cheap; the cache is
+per policy object, never module-global.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from cryptography import x509
+
+from signing.trust import PathCache, TrustStore
+
+WEAK_DIGESTS = frozenset({"sha1", "sha224"})
+
+
+@dataclass(frozen=True)
+class AlgorithmPolicy:
+    """Which algorithms and key sizes a signature may use."""
+
+    refused_digests: frozenset[str] = WEAK_DIGESTS
+    """Hashlib names refused for reference digests and signature methods."""
+    refused_cert_digests: frozenset[str] = frozenset()
+    """Hashlib names refused in SigningCertificate digests.  SHA-1 is allowed
+    there by default: it only names a certificate whose key must still verify
+    the signature, and XAdES 1.3.2 producers commonly use it."""
+    min_rsa_bits: int = 2048
+    """The smallest RSA modulus accepted."""
+    min_ec_bits: int = 256
+    """The smallest elliptic-curve key accepted."""
+    allow_rsa_pss: bool = True
+    """Whether RSASSA-PSS signature methods are accepted."""
+
+    def digest_refused(self, name: str) -> bool:
+        """Tell whether a reference or signature digest is refused."""
+        return name in self.refused_digests
+
+    def key_refused(self, key_type: str, bits: int) -> bool:
+        """Tell whether a public key of this type and size is refused."""
+        if key_type == "rsa":
+            return bits < self.min_rsa_bits
+
+        if key_type == "ec":
+            return bits < self.min_ec_bits
+
+        return True
+
+
+@dataclass(frozen=True)
+class ValidationPolicy:
+    """Everything a validation depends on besides the document itself."""
+
+    trust: TrustStore
+    """The trust anchors."""
+    validation_time: datetime | None = None
+    """The time to validate for; ``None`` means now."""
+    intermediates: tuple[x509.Certificate, ...] = ()
+    """Untrusted CA certificates offered for path building, besides those
+    the signature carries (e.g. a CA's intermediates); never anchors."""
+    algorithms: AlgorithmPolicy = field(default_factory=AlgorithmPolicy)
+    """Algorithm and key-size constraints."""
+    revocation: str = "none"
+    """Revocation checking: only ``none`` for now (no CRL/OCSP consulted);
+    a later issue brings embedded and online revocation data."""
+    max_signatures: int = 16
+    """The most ds:Signature elements validated in one document."""
+    cache: PathCache = field(
+        default_factory=PathCache, compare=False, repr=False, hash=False
+    )
+    """Path-validation results of this policy, keyed by chain and minute."""
+
+    def effective_time(self) -> datetime:
+        """Return the validation time, timezone-aware UTC."""
+        moment = self.validation_time or datetime.now(UTC)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+
+        return moment.astimezone(UTC)

@@ -1,0 +1,96 @@
+"""Validate the XML signatures of a document (ETSI EN 319 102-1, clause 5.3).
+
+``validate_xml`` parses the bytes once (safely) and validates every
+ds:Signature in document order, counter-signatures included.  Each signature
+goes through the building blocks of EN 319 102-1 in order — format checking,
+identification of the signing certificate (ISC), cryptographic verification
+(CV), X.509 certificate validation (XCV) and signature acceptance (SAV) — and
+its indication is the first stage's failure (within a stage TOTAL_FAILED
+before INDETERMINATE).  Every check made is listed with its outcome.
+
+What a signature covers — the rule callers must follow
+------------------------------------------------------
+``SignatureResult.covered`` lists one ``SignedObject`` per ds:Reference, in
+order, and its ``element`` is the covered element exactly as it was digested:
+for ``URI=""`` the document element with the cut-out subtrees (an enveloped
+ds:Signature, what an XPath filter drops) removed, on a copy; for an
+enveloping ds:Object the element inside it; for ``#id`` that element.  The
+signed form is taken ONLY from the covered objects whose ``kind`` is
+``document``, ``element`` or ``object`` (never ``signed-properties`` or
+``manifest``), and only from a signature that passed: anything else in the
+document is unsigned and must be ignored, which is what defeats signature
+wrapping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from lxml import etree
+
+from signing.c14n import elements
+from signing.errors import ForbiddenXMLError, NotSignedError
+from signing.policy import ValidationPolicy
+from signing.result import SignatureResult, ValidationResult, summarise
+from signing.safexml import parse_xml
+from signing.sigchecks import Report, check_signature
+from signing.xmldsig import DS, Document, index_ids
+
+log = logging.getLogger(__name__)
+
+FORM_ELEMENT_KINDS = frozenset({"document", "element", "object"})
+"""The kinds of covered object a form may be taken from."""
+
+
+def validate_xml(
+    data: bytes,
+    policy: ValidationPolicy,
+    *,
+    detached: Mapping[str, bytes] | None = None,
+) -> ValidationResult:
+    """Validate every XML signature in ``data`` under ``policy``."""
+    tree = parse_xml(data)
+    signatures = elements(tree.xpath("//d:Signature", namespaces={"d": DS}))
+    if not signatures:
+        raise NotSignedError("the document carries no ds:Signature")
+
+    if len(signatures) > policy.max_signatures:
+        raise ForbiddenXMLError("the document carries too many signatures")
+
+    doc = Document(tree, index_ids(tree), dict(detached or {}), parse_xml)
+    moment = policy.effective_time()
+    results = tuple(_validate_one(sig, doc, policy, moment) for sig in signatures)
+    indication, subindication = summarise(results)
+    log.debug("validated %d signature(s): %s", len(results), indication.value)
+    return ValidationResult(indication, subindication, results, moment)
+
+
+def form_elements(result: SignatureResult) -> list[etree._Element]:
+    """Return the covered elements a form may be taken from (see the rule)."""
+    return [
+        c.element
+        for c in result.covered
+        if c.kind in FORM_ELEMENT_KINDS and c.element is not None
+    ]
+
+
+def _validate_one(
+    sig: etree._Element, doc: Document, policy: ValidationPolicy, moment: datetime
+) -> SignatureResult:
+    """Validate one ds:Signature."""
+    report = Report()
+    outcome = check_signature(sig, doc, policy, moment, report)
+    indication, subindication = report.verdict()
+    return SignatureResult(
+        signature_id=outcome.signature_id,
+        indication=indication,
+        subindication=subindication,
+        form=outcome.form,
+        signer=outcome.signer,
+        signing_time=outcome.signing_time,
+        covered=outcome.covered,
+        checks=tuple(report.checks),
+        counter_signature_of=outcome.counter_signature_of,
+    )
