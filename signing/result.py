@@ -87,7 +87,8 @@ class SignedObject:
     """The reference's URI as written (``""``, ``#id``, a file name)."""
     kind: str
     """``document`` (whole document), ``element``, ``object``, ``external``,
-    ``signed-properties`` or ``manifest``."""
+    ``signed-properties``, ``manifest`` or ``signature-part`` (KeyInfo,
+    SignatureValue and the like: never form content)."""
     element: etree._Element | None = field(default=None, compare=False)
     """The covered element, as it was signed (an enveloped ds:Signature
     removed); ``None`` for external data and octet streams."""

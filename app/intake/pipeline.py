@@ -24,11 +24,10 @@ from app.registry.models import Document, Receipt
 from app.services import Services
 from signing.errors import ForbiddenXMLError, MalformedXMLError, NotSignedError
 from signing.result import SignatureResult, ValidationResult
-from signing.validate import validate_xml
+from signing.validate import form_elements, validate_xml
 
 log = logging.getLogger(__name__)
 
-FORM_KINDS = frozenset({"document", "element", "object"})
 CHUNK = 64 * 1024
 
 
@@ -125,14 +124,11 @@ def identify_form(
         if signature.counter_signature_of is not None:
             continue
 
-        for obj in signature.covered:
-            if obj.kind not in FORM_KINDS or obj.element is None:
-                continue
-
+        for element in form_elements(signature):
             covered_any = True
-            form = services.catalog.identify(obj.element)
+            form = services.catalog.identify(element)
             if form is not None:
-                return signature, obj.element, form
+                return signature, element, form
 
     code = ErrorCode.UNKNOWN_FORM if covered_any else ErrorCode.UNSIGNED_CONTENT
     log.warning("refused", extra={"sha256": digest, "reason": code.value})
