@@ -24,7 +24,9 @@ def init_command() -> None:
     click.echo(f"Instance folder: {settings.instance}")
     click.echo(f"Database:        {_safe_url(settings.database_url)}")
     click.echo(f"Blob folder:     {settings.blob_dir}")
-    click.echo(f"Forms:           {len(services.catalog.forms())} in {settings.forms_dir}")
+    click.echo(
+        f"Forms:           {len(services.catalog.forms())} in {settings.forms_dir}"
+    )
     click.echo(f"Office seal:     SHA-256 {services.seal_fingerprint}")
     if services.demo is not None:
         demo = services.demo
@@ -38,8 +40,12 @@ def init_command() -> None:
 
 @kancelaria_cli.command("sign-demo")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the signed file (default: SOURCE.signed.xml).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the signed file (default: SOURCE.signed.xml).",
+)
 def sign_demo_command(source: Path, output: Path | None) -> None:
     """Sign an XML file with the demo citizen's key (XAdES-BES, enveloped)."""
     services = _services()

@@ -62,7 +62,9 @@ def build_services(settings: Settings) -> Services:
     sealer, seal_cert, seal_chain = _office_seal(settings, demo)
     anchors = _trust_anchors(settings, demo)
     # Receipts are checked against the seal's own chain top, besides the anchors.
-    seal_top = TrustStore.from_certificates([seal_chain[-1] if seal_chain else seal_cert])
+    seal_top = TrustStore.from_certificates(
+        [seal_chain[-1] if seal_chain else seal_cert]
+    )
 
     return Services(
         settings=settings,

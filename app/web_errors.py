@@ -54,7 +54,9 @@ def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
         answer = jsonify(envelope(code, message))
     else:
         sentence = envelope(code, message)["errors"][0]["message"]
-        answer = Response(render_template("error.html", code=code.value, message=sentence))
+        answer = Response(
+            render_template("error.html", code=code.value, message=sentence)
+        )
 
     answer.status_code = status
     return answer

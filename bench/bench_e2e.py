@@ -42,12 +42,16 @@ def main() -> None:
             elapsed = time.perf_counter() - started
 
     latencies.sort()
-    print(f"end-to-end submissions: {len(bodies)} in {elapsed:.2f} s "
-          f"= {len(bodies) / elapsed:.0f}/s "
-          f"({args.workers} gthread workers, {args.clients} clients, SQLite)")
-    print(f"  latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms, "
-          f"body {len(bodies[0])} bytes")
+    print(
+        f"end-to-end submissions: {len(bodies)} in {elapsed:.2f} s "
+        f"= {len(bodies) / elapsed:.0f}/s "
+        f"({args.workers} gthread workers, {args.clients} clients, SQLite)"
+    )
+    print(
+        f"  latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms, "
+        f"body {len(bodies[0])} bytes"
+    )
 
 
 def _arguments() -> argparse.Namespace:
@@ -65,10 +69,7 @@ def _signed_letters(instance: Path, count: int) -> list[bytes]:
     filler = "Proszę o rozpatrzenie sprawy. " * 180
     letter = LETTER.read_text(encoding="utf-8")
     letter = letter.replace("Z poważaniem", filler + "\nZ poważaniem")
-    return [
-        signer.sign_enveloped(letter.encode())
-        for _ in range(count)
-    ]
+    return [signer.sign_enveloped(letter.encode()) for _ in range(count)]
 
 
 def _post_all(port: int, bodies: list[bytes], clients: int) -> list[float]:
@@ -83,8 +84,9 @@ def _post_chunk(port: int, bodies: list[bytes]) -> list[float]:
     latencies = []
     for body in bodies:
         started = time.perf_counter()
-        connection.request("POST", "/api/v1/submissions", body,
-                           {"Content-Type": "application/xml"})
+        connection.request(
+            "POST", "/api/v1/submissions", body, {"Content-Type": "application/xml"}
+        )
         answer = connection.getresponse()
         answer.read()
         if answer.status != 201:

@@ -101,9 +101,7 @@ def _require_xml() -> None:
 
 def _receipt_url(number: str, code: str) -> str:
     _, sequence, year = number.split("/")
-    return url_for(
-        "api.receipt", year=int(year), sequence=int(sequence), code=code
-    )
+    return url_for("api.receipt", year=int(year), sequence=int(sequence), code=code)
 
 
 def _same(given: str, expected: str) -> bool:
@@ -121,11 +119,15 @@ def _form_json(form: FormVersion) -> dict[str, Any]:
         "jrwa": form.jrwa,
         "deadline_days": form.deadline_days,
         "schema_url": url_for(
-            "portal.form_file", form_id=form.form_id, version=form.version,
+            "portal.form_file",
+            form_id=form.form_id,
+            version=form.version,
             name="schema.xsd",
         ),
         "sample_url": url_for(
-            "portal.form_file", form_id=form.form_id, version=form.version,
+            "portal.form_file",
+            form_id=form.form_id,
+            version=form.version,
             name="sample.xml",
         ),
     }

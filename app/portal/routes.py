@@ -99,8 +99,9 @@ def form_file(form_id: str, version: str, name: str) -> BaseResponse:
         abort(404)
 
     download = f"{form.form_id}-{form.version}-{name}"
-    return send_file(path, mimetype=FILES[name], as_attachment=True,
-                     download_name=download)
+    return send_file(
+        path, mimetype=FILES[name], as_attachment=True, download_name=download
+    )
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -121,8 +122,12 @@ def submit() -> str | BaseResponse | tuple[str, int]:
 
     number = outcome.document.registry_number
     _, sequence, year = number.split("/")
-    target = url_for("portal.submission", year=year, sequence=sequence,
-                     code=outcome.document.access_code)
+    target = url_for(
+        "portal.submission",
+        year=year,
+        sequence=sequence,
+        code=outcome.document.access_code,
+    )
     return redirect(target, 303)
 
 
@@ -132,8 +137,10 @@ def submission(year: int, sequence: int) -> str:
     code = request.args.get("code", "")
     with services().sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
-        if document is None or not code or not hmac.compare_digest(
-            code.encode(), document.access_code.encode()
+        if (
+            document is None
+            or not code
+            or not hmac.compare_digest(code.encode(), document.access_code.encode())
         ):
             abort(404)
 
@@ -150,8 +157,9 @@ def submission(year: int, sequence: int) -> str:
             "signing_time": document.signing_time,
             "sha256": document.sha256,
             "schema": report.get("schema", {}),
-            "receipt_url": url_for("api.receipt", year=year, sequence=sequence,
-                                   code=code),
+            "receipt_url": url_for(
+                "api.receipt", year=year, sequence=sequence, code=code
+            ),
             "code": code,
         }
 

@@ -47,7 +47,9 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     except SigningInputError as exc:
         raise NotAReceiptError(exc.code) from exc
 
-    signed = _signed_receipt(validation.signatures[0].covered if validation.signatures else ())
+    signed = _signed_receipt(
+        validation.signatures[0].covered if validation.signatures else ()
+    )
     if signed is None:
         raise NotAReceiptError("no signed receipt element")
 
@@ -82,7 +84,7 @@ def _signed_receipt(covered: tuple[object, ...]) -> etree._Element | None:
     for obj in covered:
         element = getattr(obj, "element", None)
         kind = getattr(obj, "kind", "")
-        if element is not None and kind in {"document", "element"}:
+        if kind in {"document", "element"} and element is not None:
             if element.tag == f"{{{RECEIPT_NS}}}Receipt":
                 return element
 

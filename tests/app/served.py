@@ -31,8 +31,16 @@ def gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> Iterator[str
     env = {**os.environ, "KANCELARIA_INSTANCE": str(instance)}
     log = (instance.parent / f"gunicorn-{port}.log").open("wb")
     command = [
-        str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads), "wsgi:app",
+        str(GUNICORN),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "wsgi:app",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"

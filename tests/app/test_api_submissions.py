@@ -1,4 +1,4 @@
-"""POST /api/v1/submissions: registered with a sealed receipt, or refused with a code."""
+"""POST /api/v1/submissions: registered with a sealed receipt, or refused."""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ def test_upload_page_carries_a_csrf_token(guarded: Flask) -> None:
 
 def test_api_needs_no_csrf_token(guarded: Flask) -> None:
     answer = guarded.test_client().post(
-        "/api/v1/submissions", data=b"<a><b></a>",
+        "/api/v1/submissions",
+        data=b"<a><b></a>",
         headers={"Content-Type": "application/xml"},
     )
 
