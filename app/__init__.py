@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app
+from flask import Flask
 
 from app.config import Settings
-from app.services import Services, build_services
+from app.services import build_services
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +31,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     _register_commands(app)
     log.info("started", extra={"instance": str(settings.instance)})
     return app
-
-
-def services() -> Services:
-    """Return the running application's services."""
-    found: Services = current_app.extensions["kancelaria"]
-    return found
 
 
 def _register_blueprints(app: Flask) -> None:

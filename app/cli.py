@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 
-from app.services import Services
+from app.services import Services, current_services
 from signing.seal import XadesSigner
 
 
@@ -59,8 +58,7 @@ def sign_demo_command(source: Path, output: Path | None) -> None:
 
 
 def _services() -> Services:
-    found: Services = current_app.extensions["kancelaria"]
-    return found
+    return current_services()
 
 
 def _safe_url(url: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,6 +49,12 @@ class Services:
     def seal_fingerprint(self) -> str:
         """Hex SHA-256 of the office seal certificate."""
         return fingerprint(self.seal_certificate)
+
+
+def current_services() -> Services:
+    """Return the services of the application handling this request."""
+    found: Services = current_app.extensions["kancelaria"]
+    return found
 
 
 def build_services(settings: Settings) -> Services:

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from app import services
 from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
@@ -15,6 +14,7 @@ from app.intake import Submission, intake
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError
 from app.registry.queries import get_document_by_number, get_receipt
+from app.services import current_services as services
 
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 

@@ -20,7 +20,6 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from app import services
 from app.errors import RequestError
 from app.intake import Submission, intake
 from app.portal import bp
@@ -28,6 +27,7 @@ from app.portal.wording import reason, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError
 from app.registry.queries import get_document_by_number
+from app.services import current_services as services
 
 LANGS = ("pl", "en")
 FILES = {
@@ -148,7 +148,9 @@ def submission(year: int, sequence: int) -> str:
         facts = {
             "number": document.registry_number,
             "received_at": document.received_at,
-            "form": services().catalog.get(document.form_id, document.form_version),
+            "form": services().catalog.get(
+                document.form_id or "", document.form_version
+            ),
             "indication": document.indication,
             "verdict": verdict(document.indication, g.lang),
             "reason": reason(document.subindication, g.lang),

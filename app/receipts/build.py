@@ -24,7 +24,7 @@ def build_receipt(services: Services, document: Document) -> bytes:
 
 def receipt_element(office_name: str, document: Document) -> etree._Element:
     """Lay out the receipt's fields in the order the schema gives."""
-    root = etree.Element(_q("Receipt"), nsmap={None: RECEIPT_NS})
+    root = etree.Element(_q("Receipt"), nsmap={None: RECEIPT_NS})  # type: ignore[dict-item]
     root.set("Id", "receipt-" + re.sub(r"[^A-Za-z0-9]+", "-", document.registry_number))
 
     office = _sub(root, "Office")

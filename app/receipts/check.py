@@ -12,8 +12,8 @@ from lxml import etree
 from app.receipts.build import RECEIPT_NS, format_time
 from app.registry.queries import get_document_by_number
 from signing.errors import SigningInputError
-from signing.result import Indication
-from signing.validate import validate_xml
+from signing.result import Indication, SignatureResult
+from signing.validate import form_elements, validate_xml
 
 if TYPE_CHECKING:
     from app.registry.models import Document
@@ -47,9 +47,7 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     except SigningInputError as exc:
         raise NotAReceiptError(exc.code) from exc
 
-    signed = _signed_receipt(
-        validation.signatures[0].covered if validation.signatures else ()
-    )
+    signed = _signed_receipt(validation.primary) if validation.signatures else None
     if signed is None:
         raise NotAReceiptError("no signed receipt element")
 
@@ -80,13 +78,10 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     return ReceiptCheck(genuine, number, matches, tuple(problems))
 
 
-def _signed_receipt(covered: tuple[object, ...]) -> etree._Element | None:
-    for obj in covered:
-        element = getattr(obj, "element", None)
-        kind = getattr(obj, "kind", "")
-        if kind in {"document", "element"} and element is not None:
-            if element.tag == f"{{{RECEIPT_NS}}}Receipt":
-                return element
+def _signed_receipt(signature: SignatureResult) -> etree._Element | None:
+    for element in form_elements(signature):
+        if element.tag == f"{{{RECEIPT_NS}}}Receipt":
+            return element
 
     return None
 

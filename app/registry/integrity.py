@@ -1,0 +1,54 @@
+"""Re-check stored originals against the registry: present, same hash, same size."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.registry.blobstore import CHUNK_SIZE, BlobNotFoundError, BlobStore
+from app.registry.models import Document
+
+log = logging.getLogger(__name__)
+
+
+def verify_blobs(session: Session, store: BlobStore) -> list[str]:
+    """Re-hash the original of every document; return the problems found."""
+    problems: list[str] = []
+    rows = session.execute(
+        select(Document.registry_number, Document.sha256, Document.size).order_by(
+            Document.id
+        )
+    )
+
+    for number, sha256, size in rows:
+        problem = _check_blob(store, sha256, size)
+        if problem:
+            problems.append(f"document {number}: {problem}")
+
+    if problems:
+        log.warning("stored originals differ", extra={"problems": len(problems)})
+
+    return problems
+
+
+def _check_blob(store: BlobStore, sha256: str, size: int) -> str | None:
+    digest, length = hashlib.sha256(), 0
+
+    try:
+        with store.open(sha256) as blob:
+            while chunk := blob.read(CHUNK_SIZE):
+                digest.update(chunk)
+                length += len(chunk)
+    except BlobNotFoundError:
+        return "original is missing"
+
+    if digest.hexdigest() != sha256:
+        return "original does not match its SHA-256"
+
+    if length != size:
+        return f"original has {length} bytes, registered {size}"
+
+    return None

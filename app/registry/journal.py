@@ -1,0 +1,204 @@
+"""The registry journal: an append-only list of events in a hash chain.
+
+Each entry's hash is SHA-256 over a canonical JSON encoding of
+``[position, at, event, document_id, payload_json, prev_hash]``; the first
+entry's ``prev_hash`` is 64 zeros. Changing, deleting or reordering a row
+breaks the chain, which :func:`verify_chain` reports. Cutting entries off
+the end can only be seen against a checkpoint kept elsewhere, or through a
+document that lost its ``registered`` entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.db import begin_write
+from app.registry.models import Document, JournalEntry
+
+log = logging.getLogger(__name__)
+
+GENESIS_HASH = "0" * 64
+EVENT_REGISTERED = "registered"
+EVENT_RECEIPT_ISSUED = "receipt-issued"
+
+# Session.info key: the transaction that holds the journal lock.
+_LOCKED_IN = "kancelaria.journal_locked_in"
+
+
+class Chained(Protocol):
+    """The fields of a journal entry that its hash covers."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def document_id(self) -> int | None: ...
+    @property
+    def payload_json(self) -> str: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """A journal row as read back for verification, detached from the ORM."""
+
+    position: int
+    at: datetime
+    event: str
+    document_id: int | None
+    payload_json: str
+    prev_hash: str
+    entry_hash: str
+
+
+def append(
+    session: Session,
+    event: str,
+    document_id: int | None,
+    payload: Mapping[str, Any],
+    at: datetime | None = None,
+) -> JournalEntry:
+    """Add an event after the current last entry, inside the open transaction."""
+    _lock_journal(session)
+    last = session.scalars(
+        select(JournalEntry).order_by(JournalEntry.position.desc()).limit(1)
+    ).first()
+
+    entry = JournalEntry(
+        position=1 if last is None else last.position + 1,
+        at=(at or datetime.now(UTC)).astimezone(UTC),
+        event=event,
+        document_id=document_id,
+        payload_json=canonical_json(payload),
+        prev_hash=GENESIS_HASH if last is None else last.entry_hash,
+    )
+    entry.entry_hash = entry_hash(entry)
+
+    session.add(entry)
+    session.flush()
+    log.debug("journal entry appended", extra={"position": entry.position})
+    return entry
+
+
+def verify_chain(session: Session, batch_size: int = 1000) -> list[str]:
+    """Recompute the whole chain; return the problems found (empty if none)."""
+    problems: list[str] = []
+    expected_prev, expected_position = GENESIS_HASH, 1
+
+    for entry in _entries_in_order(session, batch_size):
+        problems += _check_entry(entry, expected_position, expected_prev)
+        expected_prev, expected_position = entry.entry_hash, entry.position + 1
+
+    problems += _check_documents_journalled(session)
+    return problems
+
+
+def canonical_json(payload: Mapping[str, Any]) -> str:
+    """Encode a payload the one way the journal hashes it."""
+    return json.dumps(
+        payload,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+def entry_hash(entry: Chained) -> str:
+    """Return the SHA-256 hex digest that chains ``entry`` to its predecessor."""
+    parts = [
+        entry.position,
+        format_time(entry.at),
+        entry.event,
+        entry.document_id,
+        entry.payload_json,
+        entry.prev_hash,
+    ]
+    encoded = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def format_time(moment: datetime) -> str:
+    """Render a UTC time with microseconds, as hashed into the chain."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _lock_journal(session: Session) -> None:
+    # Appends must not interleave: on SQLite the write transaction (BEGIN
+    # IMMEDIATE) already excludes other writers. On PostgreSQL a row lock
+    # on the last entry is not enough (a waiter would not see the new last
+    # row under READ COMMITTED), so the table is locked against writers;
+    # plain readers are not blocked by EXCLUSIVE mode. The lock lasts until
+    # the transaction ends, so it is taken once per transaction.
+    connection = begin_write(session)
+    transaction = session.get_transaction()
+
+    if connection.dialect.name != "postgresql":
+        return
+
+    if session.info.get(_LOCKED_IN) is not transaction:
+        session.execute(text("LOCK TABLE journal_entry IN EXCLUSIVE MODE"))
+        session.info[_LOCKED_IN] = transaction
+
+
+def _entries_in_order(session: Session, batch_size: int) -> Iterator[StoredEntry]:
+    # Plain rows, read in batches: the chain can be long, and verifying it
+    # must not fill (or disturb) the caller's session identity map.
+    columns = [getattr(JournalEntry, field.name) for field in fields(StoredEntry)]
+    after = 0
+
+    while True:
+        rows = session.execute(
+            select(*columns)
+            .where(JournalEntry.position > after)
+            .order_by(JournalEntry.position)
+            .limit(batch_size)
+        ).all()
+
+        if not rows:
+            return
+
+        yield from (StoredEntry(*row) for row in rows)
+        after = rows[-1].position
+
+
+def _check_entry(entry: StoredEntry, position: int, prev_hash: str) -> list[str]:
+    problems = []
+
+    if entry.position != position:
+        problems.append(f"entry {entry.position}: expected position {position}")
+
+    if entry.prev_hash != prev_hash:
+        problems.append(f"entry {entry.position}: does not follow the previous entry")
+
+    if entry_hash(entry) != entry.entry_hash:
+        problems.append(f"entry {entry.position}: content does not match its hash")
+
+    return problems
+
+
+def _check_documents_journalled(session: Session) -> list[str]:
+    # NOT IN over a NULL would match nothing: keep NULLs out of the list.
+    registered = select(JournalEntry.document_id).where(
+        JournalEntry.event == EVENT_REGISTERED,
+        JournalEntry.document_id.is_not(None),
+    )
+    missing = session.scalars(
+        select(Document.registry_number)
+        .where(Document.id.not_in(registered))
+        .order_by(Document.id)
+    ).all()
+    return [f"document {number}: no '{EVENT_REGISTERED}' entry" for number in missing]

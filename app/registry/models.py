@@ -1,0 +1,146 @@
+"""Registry tables: documents, receipts, the yearly counters and the journal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SHA256_HEX = 64
+STATUS_REGISTERED = "registered"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no offset, so values are normalised to UTC on the way in
+    and marked UTC on the way out; naive datetimes are refused.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the registry keeps UTC times")
+
+        return value.astimezone(UTC)
+
+    def process_result_value(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    """One incoming item in the RPW, with what validation found."""
+
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registry_number: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(32))
+
+    form_id: Mapped[str | None] = mapped_column(String(128))
+    form_version: Mapped[str | None] = mapped_column(String(32))
+    form_namespace: Mapped[str | None] = mapped_column(String(512))
+    schema_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX))
+
+    sender: Mapped[str | None] = mapped_column(Text)
+    signer_name: Mapped[str | None] = mapped_column(Text)
+    signer_identifier: Mapped[str | None] = mapped_column(String(256))
+    signer_cert_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX))
+    signing_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(128))
+
+    indication: Mapped[str] = mapped_column(String(32))
+    subindication: Mapped[str | None] = mapped_column(String(64))
+    report_json: Mapped[str] = mapped_column(Text)
+
+    department: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default=STATUS_REGISTERED)
+    access_code: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Receipt(Base):
+    """The sealed receipt (UPO) issued for one document."""
+
+    __tablename__ = "receipt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX))
+
+
+class RegistryCounter(Base):
+    """The last registry sequence handed out in a year."""
+
+    __tablename__ = "registry_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_sequence: Mapped[int] = mapped_column(Integer)
+
+
+class JournalEntry(Base):
+    """One registry event, chained to the previous one by its hash."""
+
+    __tablename__ = "journal_entry"
+
+    position: Mapped[int] = mapped_column(
+        Integer, primary_key=True, autoincrement=False
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    event: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id"), index=True
+    )
+    payload_json: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
