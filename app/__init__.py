@@ -7,13 +7,14 @@ import logging
 from flask import Flask
 
 from app.config import Settings
-from app.services import build_services
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application: services, blueprints, error handlers, commands."""
+    from app.services import build_services
+
     settings = settings or Settings.from_env()
     services = build_services(settings)
 
@@ -47,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from app.cli import kancelaria_cli
+    from app.cli import kancelaria_cli, registry_cli
 
     app.cli.add_command(kancelaria_cli)
+    app.cli.add_command(registry_cli)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
+from app.registry.integrity import verify_blobs
+from app.registry.journal import verify_chain
+from app.registry.queries import count_documents
 from app.services import Services, current_services
 from signing.seal import XadesSigner
 
 
-@click.group("kancelaria")
+@click.group("kancelaria", cls=AppGroup)
 def kancelaria_cli() -> None:
     """Manage this Kancelaria instance."""
 
@@ -70,3 +74,27 @@ def _safe_url(url: str) -> str:
     credentials, host = rest.rsplit("@", 1)
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}:***@{host}"
+
+
+@click.group("registry", cls=AppGroup)
+def registry_cli() -> None:
+    """Check the document registry."""
+
+
+@registry_cli.command("verify")
+def verify_command() -> None:
+    """Re-read the journal chain and every stored original; report any change."""
+    services = _services()
+    with services.sessions() as session:
+        problems = verify_chain(session) + verify_blobs(session, services.blobs)
+        count = count_documents(session)
+
+    for problem in problems:
+        click.echo(f"PROBLEM: {problem}")
+
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {count} documents")
+
+    click.echo(
+        f"Registry intact: {count} documents, journal chain and originals verified."
+    )
