@@ -36,12 +36,21 @@ def main() -> None:
         instance = Path(folder) / "instance"
         with gunicorn(instance, workers=args.workers) as base:
             bodies = _signed_letters(instance, args.requests)
-            port = int(base.rsplit(":", 1)[1])
-            started = time.perf_counter()
-            latencies = _post_all(port, bodies, args.clients)
-            elapsed = time.perf_counter() - started
+            elapsed, latencies = _run(base, bodies, args.clients)
+
+        with gunicorn(
+            Path(folder) / "echo",
+            args.workers,
+            target="bench.echo_app:app",
+            ready_path="/",
+        ) as base:
+            ceiling, _ = _run(base, bodies, args.clients)
 
     latencies.sort()
+    print(
+        f"HTTP ceiling (same gunicorn, body read + SHA-256 only): "
+        f"{len(bodies) / ceiling:.0f}/s"
+    )
     print(
         f"end-to-end submissions: {len(bodies)} in {elapsed:.2f} s "
         f"= {len(bodies) / elapsed:.0f}/s "
@@ -70,6 +79,13 @@ def _signed_letters(instance: Path, count: int) -> list[bytes]:
     letter = LETTER.read_text(encoding="utf-8")
     letter = letter.replace("Z poważaniem", filler + "\nZ poważaniem")
     return [signer.sign_enveloped(letter.encode()) for _ in range(count)]
+
+
+def _run(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[float]]:
+    port = int(base.rsplit(":", 1)[1])
+    started = time.perf_counter()
+    latencies = _post_all(port, bodies, clients)
+    return time.perf_counter() - started, latencies
 
 
 def _post_all(port: int, bodies: list[bytes], clients: int) -> list[float]:

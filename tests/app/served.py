@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> Iterator[str]:
+def gunicorn(
+    instance: Path,
+    workers: int = 2,
+    threads: int = 4,
+    target: str = "wsgi:app",
+    ready_path: str = "/api/v1/forms",
+) -> Iterator[str]:
     """Serve the app on a fresh instance; yield its base URL; stop it after."""
     port = free_port()
     env = {**os.environ, "KANCELARIA_INSTANCE": str(instance)}
@@ -40,12 +47,12 @@ def gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> Iterator[str
         "gthread",
         "--threads",
         str(threads),
-        "wsgi:app",
+        target,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base + ready_path, process)
         yield base
     finally:
         process.terminate()
@@ -53,14 +60,16 @@ def gunicorn(instance: Path, workers: int = 2, threads: int = 4) -> Iterator[str
         log.close()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(base + "/api/v1/forms", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310
                 return
+        except urllib.error.HTTPError:
+            return
         except OSError:
             time.sleep(0.2)
 

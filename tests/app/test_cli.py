@@ -45,11 +45,15 @@ def test_registry_verify_is_clean_then_finds_a_changed_original(
     source = FORMS / "pismo-ogolne" / "1" / "sample.xml"
     signed = tmp_path / "signed.xml"
     runner.invoke(args=["kancelaria", "sign-demo", str(source), "-o", str(signed)])
-    body = app.test_client().post(
-        "/api/v1/submissions",
-        data=signed.read_bytes(),
-        headers={"Content-Type": "application/xml"},
-    ).get_json()
+    body = (
+        app.test_client()
+        .post(
+            "/api/v1/submissions",
+            data=signed.read_bytes(),
+            headers={"Content-Type": "application/xml"},
+        )
+        .get_json()
+    )
 
     clean = runner.invoke(args=["registry", "verify"])
     assert clean.exit_code == 0, clean.output
