@@ -139,7 +139,9 @@ class SignatureResult:
                 "not_before": signer.not_before.isoformat(),
                 "not_after": signer.not_after.isoformat(),
             },
-            "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "signing_time": self.signing_time.isoformat()
+            if self.signing_time
+            else None,
             "covered": [
                 {"uri": c.uri, "kind": c.kind, "digest_sha256": c.digest_sha256}
                 for c in self.covered
