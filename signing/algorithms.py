@@ -6,7 +6,10 @@ Only names live here; whether an algorithm is acceptable is a question for
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 
@@ -108,3 +111,19 @@ XPATH_FILTER2 = "http://www.w3.org/2002/06/xmldsig-filter2"
 def hash_algorithm(name: str) -> hashes.HashAlgorithm:
     """Return the cryptography hash object for a hashlib name."""
     return _HASHES[name]()
+
+
+_DIGEST_FUNCTIONS: dict[str, Callable[[bytes], Any]] = {
+    name: getattr(hashlib, name) for name in set(DIGESTS.values())
+}
+"""Hashlib constructors by name (``hashlib.new`` looks the name up each time)."""
+
+
+def digest(name: str, data: bytes) -> bytes:
+    """Return the digest of ``data`` by hashlib name."""
+    function = _DIGEST_FUNCTIONS.get(name)
+    if function is None:
+        return hashlib.new(name, data).digest()
+
+    result: bytes = function(data).digest()
+    return result

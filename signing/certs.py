@@ -14,12 +14,16 @@ import binascii
 import hashlib
 import logging
 import re
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
@@ -60,17 +64,40 @@ _DER = Encoding.DER
 
 def load_certificate(text: str) -> x509.Certificate | None:
     """Load a certificate from base64 DER text; ``None`` if it is not one."""
+    der = decode_base64(text)
+    return None if der is None else load_der(der)
+
+
+def decode_base64(text: str) -> bytes | None:
+    """Decode base64 text (whitespace ignored); ``None`` if it is not base64."""
     try:
-        der = base64.b64decode("".join(text.split()), validate=True)
+        return base64.b64decode("".join(text.split()), validate=True)
     except (ValueError, binascii.Error):
         return None
 
-    return load_der(der)
-
 
 def load_der(der: bytes) -> x509.Certificate | None:
-    """Load a DER certificate, tolerating (silently) what cryptography only
-    warns about today, such as a non-positive serial number."""
+    """Load a DER certificate; ``None`` if it is not one.
+
+    cryptography warns (CryptographyDeprecationWarning) when it loads a
+    certificate whose serial number is not positive, and again whenever
+    ``serial_number`` is read; real ePUAP certificates have negative serials.
+    The serial is therefore read here from the DER, and only such a
+    certificate — never a conforming one — is loaded with that warning
+    silenced; :class:`CertFacts` carries the serial so that nobody reads it
+    from cryptography.
+    """
+    if serial_of_der(der) is None:
+        return _load_nonconforming(der)
+
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError:
+        return None
+
+
+def _load_nonconforming(der: bytes) -> x509.Certificate | None:
+    """Load a certificate whose serial is not positive (or unreadable here)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         try:
@@ -79,30 +106,70 @@ def load_der(der: bytes) -> x509.Certificate | None:
             return None
 
 
-def key_usage(cert: x509.Certificate) -> frozenset[str] | None:
-    """Return the key usage bits by name, ``None`` without the extension.
+def serial_of_der(der: bytes) -> int | None:
+    """Return a certificate's serial if it is positive, else ``None``.
 
-    Falls back to asn1crypto where cryptography refuses the extension list
-    for an odd encoding in another extension.
+    Reads Certificate → TBSCertificate → [0] version (optional) → INTEGER
+    with the smallest DER reader that does; anything unexpected is ``None``.
     """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            ext = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
+        pos = _enter(der, 0, 0x30)
+        pos = _enter(der, pos, 0x30)
+        if der[pos] == 0xA0:
+            pos = _skip(der, pos)
+
+        if der[pos] != 0x02:
+            return None
+
+        start, end = _content(der, pos)
+    except IndexError:
         return None
-    except ValueError:
-        return _asn1_key_usage(cert)
 
-    names = {"digital_signature": ext.digital_signature}
-    names["non_repudiation"] = ext.content_commitment
-    return frozenset(name for name, bit in names.items() if bit)
+    body = der[start:end]
+    if not body or body[0] & 0x80 or end > len(der):
+        return None
+
+    serial = int.from_bytes(body, "big")
+    return serial if serial > 0 else None
 
 
-def _asn1_key_usage(cert: x509.Certificate) -> frozenset[str] | None:
-    """Read key usage with asn1crypto; an unreadable one grants nothing."""
+def _content(der: bytes, pos: int) -> tuple[int, int]:
+    """Return (start, end) of the content of the TLV at ``pos``."""
+    first = der[pos + 1]
+    if first < 0x80:
+        return pos + 2, pos + 2 + first
+
+    count = first & 0x7F
+    if not 0 < count <= 4:
+        raise IndexError("unsupported DER length")
+
+    length = int.from_bytes(der[pos + 2 : pos + 2 + count], "big")
+    return pos + 2 + count, pos + 2 + count + length
+
+
+def _enter(der: bytes, pos: int, tag: int) -> int:
+    """Return where the content of the constructed TLV at ``pos`` starts."""
+    if der[pos] != tag:
+        raise IndexError("unexpected DER tag")
+
+    return _content(der, pos)[0]
+
+
+def _skip(der: bytes, pos: int) -> int:
+    """Return the position after the TLV at ``pos``."""
+    return _content(der, pos)[1]
+
+
+def key_usage(der: bytes) -> frozenset[str] | None:
+    """Return the key usage bits by name, ``None`` without the extension.
+
+    Read with asn1crypto from the DER: cryptography's ``extensions`` parses
+    every extension and warns (CryptographyDeprecationWarning) about common
+    quirks of others, such as UTF-8 in a VisibleString of the certificate
+    policies.  An unreadable extension list grants nothing.
+    """
     try:
-        value = asn1_x509.Certificate.load(der_of(cert)).key_usage_value
+        value = asn1_x509.Certificate.load(der).key_usage_value
     except (ValueError, TypeError):
         return frozenset()
 
@@ -118,6 +185,137 @@ def fingerprint(cert: x509.Certificate, algorithm: str = "sha256") -> bytes:
 def der_of(cert: x509.Certificate) -> bytes:
     """Return the certificate's DER encoding."""
     return cert.public_bytes(_DER)
+
+
+class CertFacts:
+    """What validation reads from one certificate, each fact computed once.
+
+    Every fact is a pure function of the DER bytes; the derived ones are
+    computed on first use (a malformed part fails where it is read, as it
+    would without the cache).  Instances are shared between validations
+    through :class:`CertCache` and are never changed after a fact is set.
+    """
+
+    def __init__(self, cert: x509.Certificate, der: bytes) -> None:
+        self.cert = cert
+        self.der = der
+        self.sha256 = hashlib.sha256(der).digest()
+
+    def digest(self, algorithm: str) -> bytes:
+        """Return the digest of the DER by hashlib name."""
+        if algorithm == "sha256":
+            return self.sha256
+
+        return hashlib.new(algorithm, self.der).digest()
+
+    @cached_property
+    def serial(self) -> int:
+        """The serial number, read without cryptography's warning."""
+        positive = serial_of_der(self.der)
+        if positive is not None:
+            return positive
+
+        return int(asn1_x509.Certificate.load(self.der).serial_number)
+
+    @cached_property
+    def issuer_key(self) -> NameKey:
+        """The issuer name in comparable form."""
+        return name_key(self.cert.issuer)
+
+    @cached_property
+    def asn1_issuer(self) -> asn1_x509.Name:
+        """The issuer name as asn1crypto parses it."""
+        return asn1_x509.Certificate.load(self.der).issuer
+
+    @cached_property
+    def key_usage(self) -> frozenset[str] | None:
+        """The key usage bits by name (see :func:`key_usage`)."""
+        return key_usage(self.der)
+
+    @cached_property
+    def public_key(self) -> CertificatePublicKeyTypes:
+        """The subject public key."""
+        return self.cert.public_key()
+
+    @cached_property
+    def signer(self) -> Signer:
+        """Who signed, if this is the signing certificate."""
+        return summarise_signer(self.cert, self.serial, self.sha256)
+
+
+class CertCache:
+    """A bounded, thread-safe cache of :class:`CertFacts` by DER bytes.
+
+    Owned by a validation policy (never module-global).  It also remembers
+    parsed issuer-name strings, another pure function of its input.
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._by_der: dict[bytes, CertFacts | None] = {}
+        self._by_cert: dict[x509.Certificate, CertFacts] = {}
+        self._names: dict[str, NameKey | None] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def from_base64(self, text: str) -> CertFacts | None:
+        """Return the facts of base64 DER text; ``None`` if not a certificate."""
+        der = decode_base64(text)
+        return None if der is None else self.from_der(der)
+
+    def from_der(self, der: bytes) -> CertFacts | None:
+        """Return the facts of DER bytes; ``None`` if not a certificate."""
+        with self._lock:
+            if der in self._by_der:
+                return self._by_der[der]
+
+        cert = load_der(der)
+        facts = None if cert is None else CertFacts(cert, der)
+        with self._lock:
+            self._bound(self._by_der)
+            return self._by_der.setdefault(der, facts)
+
+    def of(self, cert: x509.Certificate) -> CertFacts:
+        """Return the facts of a loaded certificate."""
+        with self._lock:
+            found = self._by_cert.get(cert)
+
+        if found is not None:
+            return found
+
+        facts = CertFacts(cert, der_of(cert))
+        with self._lock:
+            self._bound(self._by_cert)
+            return self._by_cert.setdefault(cert, facts)
+
+    def name_key(self, text: str) -> NameKey | None:
+        """Return :func:`parse_dn_string` of a name string, remembered."""
+        with self._lock:
+            if text in self._names:
+                return self._names[text]
+
+        parsed = parse_dn_string(text)
+        with self._lock:
+            self._bound(self._names)
+            self._names[text] = parsed
+
+        return parsed
+
+    def _bound(self, entries: dict[Any, Any]) -> None:
+        """Forget everything in ``entries`` when full (lock held)."""
+        if len(entries) >= self._max:
+            entries.clear()
+
+
+def unique_facts(certs: Iterable[CertFacts]) -> list[CertFacts]:
+    """Return the certificates without duplicates (by DER), order kept."""
+    seen: set[bytes] = set()
+    result = []
+    for facts in certs:
+        if facts.sha256 not in seen:
+            seen.add(facts.sha256)
+            result.append(facts)
+
+    return result
 
 
 def name_key(name: x509.Name) -> NameKey:
@@ -149,8 +347,9 @@ def same_name(text: str, name: x509.Name) -> bool:
     return parsed is not None and parsed == name_key(name)
 
 
-def summarise_signer(cert: x509.Certificate) -> Signer:
-    """Return who signed, as read from the signing certificate."""
+def summarise_signer(cert: x509.Certificate, serial: int, sha256: bytes) -> Signer:
+    """Return who signed, as read from the signing certificate (whose serial
+    and DER SHA-256 the caller has read, see :class:`CertFacts`)."""
     subject = cert.subject
     return Signer(
         name=_display_name(subject),
@@ -158,8 +357,8 @@ def summarise_signer(cert: x509.Certificate) -> Signer:
         or _first(subject, NameOID.ORGANIZATION_IDENTIFIER),
         organization=_first(subject, NameOID.ORGANIZATION_NAME),
         issuer=cert.issuer.rfc4514_string(),
-        certificate_sha256=fingerprint(cert).hex(),
-        serial_number=cert.serial_number,
+        certificate_sha256=sha256.hex(),
+        serial_number=serial,
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
     )

@@ -4,8 +4,9 @@ The defaults are the safe ones: SHA-1 and SHA-224 are refused for reference
 digests and signatures, RSA keys below 2048 bits and elliptic curves below 256
 bits are refused, and revocation is not checked yet (see ``revocation``).
 A policy also carries the cache of path-validation results, so that repeated
-validations of the same signer under the same policy are cheap; the cache is
-per policy object, never module-global.
+validations of the same signer under the same policy are cheap, and the
+facts read from each certificate (DER, fingerprint, names, key); the caches
+are per policy object, never module-global.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 
 from cryptography import x509
 
+from signing.certs import CertCache
 from signing.trust import PathCache, TrustStore
 
 WEAK_DIGESTS = frozenset({"sha1", "sha224"})
@@ -74,6 +76,10 @@ class ValidationPolicy:
         default_factory=PathCache, compare=False, repr=False, hash=False
     )
     """Path-validation results of this policy, keyed by chain and minute."""
+    certs: CertCache = field(
+        default_factory=CertCache, compare=False, repr=False, hash=False
+    )
+    """Facts of the certificates seen under this policy, keyed by DER."""
 
     def effective_time(self) -> datetime:
         """Return the validation time, timezone-aware UTC."""

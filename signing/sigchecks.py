@@ -14,13 +14,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
 from signing import algorithms as alg
 from signing import xades
-from signing.certs import key_usage, summarise_signer, unique
+from signing.certs import CertCache, CertFacts, unique_facts
 from signing.policy import ValidationPolicy
 from signing.result import Check, Indication, SignedObject, Signer, SubIndication
 from signing.trust import validate_path
@@ -121,21 +120,22 @@ def check_signature(
     """Run every check on one ds:Signature, recording them in ``report``."""
     base = Outcome(sig.get("Id"), counter_signature_of=_countered_id(sig))
     try:
-        parts = read_signature(sig)
+        parts = read_signature(sig, policy.certs)
     except SignatureFormatError as exc:
         report.failed("structure", str(exc), Stage.FORMAT, _FORMAT)
         return base
 
     report.passed("structure", "ds:Signature is well formed")
-    qualifying = _read_qualifying(sig, report)
+    qualifying = _read_qualifying(sig, policy, report)
     refs = [check_reference(r, sig, doc) for r in parts.references]
     _report_references(refs, policy, report)
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
-    signer = _identify_signer(parts, qualifying, refs, report)
+    signer = _identify_signer(parts, qualifying, refs, policy, report)
     if signer is not None:
         _check_signature_value(parts, signer, report)
-        others = list(parts.certificates) + list(policy.intermediates)
+        intermediates = [policy.certs.of(c) for c in policy.intermediates]
+        others = list(parts.certificates) + intermediates
         if qualifying is not None:
             others += qualifying.extra_certificates
 
@@ -145,7 +145,7 @@ def check_signature(
     return Outcome(
         signature_id=base.signature_id,
         form=_form(qualifying),
-        signer=None if signer is None else summarise_signer(signer),
+        signer=None if signer is None else signer.signer,
         signing_time=signing_time,
         covered=tuple(r.covered for r in refs if r.covered is not None),
         counter_signature_of=base.counter_signature_of,
@@ -158,7 +158,8 @@ _FORMAT = SubIndication.FORMAT_FAILURE
 def _countered_id(sig: etree._Element) -> str | None:
     """Return the Id of the signature this one counter-signs, if any."""
     parent = sig.getparent()
-    if parent is None or etree.QName(parent).localname != "CounterSignature":
+    tag = None if parent is None else parent.tag
+    if not isinstance(tag, str) or tag.rpartition("}")[2] != "CounterSignature":
         return None
 
     for ancestor in sig.iterancestors(f"{{{DS}}}Signature"):
@@ -167,10 +168,12 @@ def _countered_id(sig: etree._Element) -> str | None:
     return None
 
 
-def _read_qualifying(sig: etree._Element, report: Report) -> xades.Qualifying | None:
+def _read_qualifying(
+    sig: etree._Element, policy: ValidationPolicy, report: Report
+) -> xades.Qualifying | None:
     """Read the QualifyingProperties, recording format failures."""
     try:
-        qualifying = xades.read_qualifying(sig)
+        qualifying = xades.read_qualifying(sig, policy.certs)
     except xades.XadesFormatError as exc:
         report.failed("qualifying-properties", str(exc), Stage.FORMAT, _FORMAT)
         return None
@@ -228,7 +231,7 @@ def _check_countersigned(
         return
 
     parent = next(sig.iterancestors(f"{{{DS}}}Signature"))
-    value = parent.find(f"{{{DS}}}SignatureValue")
+    value = next(parent.iterchildren(f"{{{DS}}}SignatureValue"), None)
     if any(value is not None and r.intact and value in r.targets for r in refs):
         report.passed("countersigned-value", "covers the parent SignatureValue")
     else:
@@ -287,12 +290,15 @@ def _identify_signer(
     parts: SignatureParts,
     qualifying: xades.Qualifying | None,
     refs: list[ReferenceOutcome],
+    policy: ValidationPolicy,
     report: Report,
-) -> x509.Certificate | None:
+) -> CertFacts | None:
     """Find the signing certificate (ISC), recording the outcome."""
     if qualifying is not None and qualifying.cert_refs is not None:
-        pool = unique(list(parts.certificates) + list(qualifying.extra_certificates))
-        return _by_signing_certificate(parts, qualifying.cert_refs, pool, report)
+        pool = unique_facts(parts.certificates + qualifying.extra_certificates)
+        return _by_signing_certificate(
+            parts, qualifying.cert_refs, pool, policy.certs, report
+        )
 
     if qualifying is not None and not _key_info_signed(parts, refs):
         report.failed(
@@ -308,7 +314,7 @@ def _identify_signer(
 
 def _key_info_signed(parts: SignatureParts, refs: list[ReferenceOutcome]) -> bool:
     """Tell whether a reference covers this signature's KeyInfo."""
-    key_info = parts.element.find(f"{{{DS}}}KeyInfo")
+    key_info = next(parts.element.iterchildren(f"{{{DS}}}KeyInfo"), None)
     return key_info is not None and any(
         r.intact and key_info in r.targets for r in refs
     )
@@ -317,9 +323,10 @@ def _key_info_signed(parts: SignatureParts, refs: list[ReferenceOutcome]) -> boo
 def _by_signing_certificate(
     parts: SignatureParts,
     cert_refs: tuple[xades.CertRef, ...],
-    pool: list[x509.Certificate],
+    pool: list[CertFacts],
+    certs: CertCache,
     report: Report,
-) -> x509.Certificate | None:
+) -> CertFacts | None:
     """Pick the certificate SigningCertificate names by digest."""
     matched = [(r, c) for r in cert_refs for c in pool if xades.digest_matches(r, c)]
     if not matched:
@@ -343,14 +350,14 @@ def _by_signing_certificate(
             matched[0],
         )
 
-    return _check_issuer_serial(ref, cert, report)
+    return _check_issuer_serial(ref, cert, certs, report)
 
 
 def _check_issuer_serial(
-    ref: xades.CertRef, cert: x509.Certificate, report: Report
-) -> x509.Certificate | None:
+    ref: xades.CertRef, cert: CertFacts, certs: CertCache, report: Report
+) -> CertFacts | None:
     """Compare IssuerSerial with the certificate found by digest."""
-    same = xades.issuer_serial_matches(ref, cert)
+    same = xades.issuer_serial_matches(ref, cert, certs)
     if same is False:
         report.failed(
             "signing-certificate",
@@ -374,7 +381,7 @@ def _try_key_info(parts: SignatureParts, report: Report) -> None:
     report.checks.append(Check("signature-value", verified, detail))
 
 
-def _by_key_info(parts: SignatureParts, report: Report) -> x509.Certificate | None:
+def _by_key_info(parts: SignatureParts, report: Report) -> CertFacts | None:
     """Pick the KeyInfo certificate whose key verifies (plain XMLDSig)."""
     if not parts.certificates:
         report.failed(
@@ -395,7 +402,7 @@ def _by_key_info(parts: SignatureParts, report: Report) -> x509.Certificate | No
 
 
 def _check_signature_value(
-    parts: SignatureParts, signer: x509.Certificate, report: Report
+    parts: SignatureParts, signer: CertFacts, report: Report
 ) -> None:
     """Verify SignatureValue with the signer's key (CV)."""
     if parts.signature_method not in alg.SIGNATURE_METHODS:
@@ -417,14 +424,16 @@ def _check_signature_value(
 
 
 def _check_certificate(
-    signer: x509.Certificate,
-    others: list[x509.Certificate],
+    signer: CertFacts,
+    others: list[CertFacts],
     policy: ValidationPolicy,
     moment: datetime,
     report: Report,
 ) -> None:
     """Validate the path (XCV) and the signer's key usage."""
-    path = validate_path(signer, others, policy.trust, moment, policy.cache)
+    path = validate_path(
+        signer, others, policy.trust, moment, policy.cache, policy.certs
+    )
     if path.subindication is None:
         report.passed("certificate-path", path.detail)
     else:
@@ -441,9 +450,9 @@ def _check_certificate(
         )
 
 
-def _key_usage_allows_signing(cert: x509.Certificate) -> bool:
+def _key_usage_allows_signing(cert: CertFacts) -> bool:
     """Accept nonRepudiation alone (Polish QES) or digitalSignature."""
-    usage = key_usage(cert)
+    usage = cert.key_usage
     if usage is None:
         return True
 
@@ -452,7 +461,7 @@ def _key_usage_allows_signing(cert: x509.Certificate) -> bool:
 
 def _check_algorithms(
     parts: SignatureParts,
-    signer: x509.Certificate,
+    signer: CertFacts,
     policy: ValidationPolicy,
     report: Report,
 ) -> None:
@@ -466,7 +475,7 @@ def _check_algorithms(
     if method is not None and method.key_type == "rsa-pss" and not rules.allow_rsa_pss:
         problems.append("RSA-PSS refused")
 
-    key = signer.public_key()
+    key = signer.public_key
     if isinstance(key, rsa.RSAPublicKey) and rules.key_refused("rsa", key.key_size):
         problems.append(f"RSA key of {key.key_size} bits refused")
     elif isinstance(key, ec.EllipticCurvePublicKey):

@@ -84,7 +84,7 @@ def apply_transforms(
 
 def inclusive_prefixes(method_element: etree._Element) -> list[str] | None:
     """Return the exclusive C14N InclusiveNamespaces PrefixList, if any."""
-    found = method_element.find(f"{{{EC_NS}}}InclusiveNamespaces")
+    found = next(method_element.iterchildren(f"{{{EC_NS}}}InclusiveNamespaces"), None)
     if found is None:
         return None
 

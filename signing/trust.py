@@ -6,7 +6,8 @@ candidates, never fetching anything (``allow_fetching=False``).  Revocation is
 not checked yet: the context runs in ``soft-fail`` mode with no CRL or OCSP
 data, so revocation status is simply not known.  Results are cached per policy
 in a :class:`PathCache`, keyed by the chain's fingerprints, the trust store
-and the validation time truncated to the minute.
+and the validation time truncated to the minute.  Certificates arrive as
+:class:`signing.certs.CertFacts`, so fingerprints and DER are never redone.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cryptography import x509
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
-from signing.certs import der_of, fingerprint, unique
+from signing.certs import CertCache, CertFacts, fingerprint, unique, unique_facts
 from signing.result import SubIndication
 
 log = logging.getLogger(__name__)
@@ -112,16 +113,16 @@ class PathCache:
     """A bounded, thread-safe cache of path outcomes for one policy."""
 
     def __init__(self, max_entries: int = 4096) -> None:
-        self._entries: dict[tuple[str, ...], PathOutcome] = {}
+        self._entries: dict[tuple[object, ...], PathOutcome] = {}
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, key: tuple[str, ...]) -> PathOutcome | None:
+    def get(self, key: tuple[object, ...]) -> PathOutcome | None:
         """Return a cached outcome, if any."""
         with self._lock:
             return self._entries.get(key)
 
-    def put(self, key: tuple[str, ...], outcome: PathOutcome) -> None:
+    def put(self, key: tuple[object, ...], outcome: PathOutcome) -> None:
         """Remember an outcome, forgetting everything when full."""
         with self._lock:
             if len(self._entries) >= self._max:
@@ -135,34 +136,36 @@ class PathCache:
 
 
 def validate_path(
-    signer: x509.Certificate,
-    others: Iterable[x509.Certificate],
+    signer: CertFacts,
+    others: Iterable[CertFacts],
     trust: TrustStore,
     moment: datetime,
     cache: PathCache,
+    certs: CertCache,
 ) -> PathOutcome:
     """Validate the signer's path to an anchor at ``moment``, cached."""
-    others = [c for c in unique(others) if c != signer]
+    candidates = [c for c in unique_facts(others) if c.sha256 != signer.sha256]
     key = (
         trust.key,
-        fingerprint(signer).hex(),
-        *sorted(fingerprint(c).hex() for c in others),
-        moment.strftime("%Y-%m-%dT%H:%M"),
+        signer.sha256,
+        *sorted(c.sha256 for c in candidates),
+        moment.replace(second=0, microsecond=0),
     )
     cached = cache.get(key)
     if cached is not None:
         return cached
 
-    outcome = _validate_uncached(signer, others, trust, moment)
+    outcome = _validate_uncached(signer, candidates, trust, moment, certs)
     cache.put(key, outcome)
     return outcome
 
 
 def _validate_uncached(
-    signer: x509.Certificate,
-    others: list[x509.Certificate],
+    signer: CertFacts,
+    others: list[CertFacts],
     trust: TrustStore,
     moment: datetime,
+    certs: CertCache,
 ) -> PathOutcome:
     """Run pyhanko-certvalidator and map its verdict to a sub-indication."""
     if not trust.certificates:
@@ -171,25 +174,24 @@ def _validate_uncached(
         )
 
     context = ValidationContext(
-        trust_roots=[_asn1(c) for c in trust.certificates],
-        other_certs=[_asn1(c) for c in others],
+        trust_roots=[_asn1(certs.of(c).der) for c in trust.certificates],
+        other_certs=[_asn1(c.der) for c in others],
         moment=moment,
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
-    validator = CertificateValidator(_asn1(signer), validation_context=context)
+    validator = CertificateValidator(_asn1(signer.der), validation_context=context)
     try:
         path = asyncio.run(validator.async_validate_path())
     except Exception as exc:
         return _map_error(exc)
 
-    outside = _validity_problem(signer, moment)
+    outside = _validity_problem(signer.cert, moment)
     if outside is not None:
         return outside
 
-    chain = tuple(
-        x509.load_der_x509_certificate(c.dump()) for c in reversed(list(path))
-    )
+    loaded = (certs.from_der(c.dump()) for c in reversed(list(path)))
+    chain = tuple(f.cert for f in loaded if f is not None)
     return PathOutcome(None, "path to a trust anchor validated", chain)
 
 
@@ -243,6 +245,6 @@ _DETAILS = {
 }
 
 
-def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
-    """Convert a cryptography certificate to asn1crypto."""
-    return asn1_x509.Certificate.load(der_of(cert))
+def _asn1(der: bytes) -> asn1_x509.Certificate:
+    """Parse a DER certificate with asn1crypto."""
+    return asn1_x509.Certificate.load(der)

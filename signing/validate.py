@@ -30,13 +30,12 @@ from datetime import datetime
 
 from lxml import etree
 
-from signing.c14n import elements
 from signing.errors import ForbiddenXMLError, NotSignedError
 from signing.policy import ValidationPolicy
 from signing.result import SignatureResult, ValidationResult, summarise
 from signing.safexml import parse_xml
 from signing.sigchecks import Report, check_signature
-from signing.xmldsig import DS, Document, index_ids
+from signing.xmldsig import Document, index_ids, signatures_of
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ def validate_xml(
 ) -> ValidationResult:
     """Validate every XML signature in ``data`` under ``policy``."""
     tree = parse_xml(data)
-    signatures = elements(tree.xpath("//d:Signature", namespaces={"d": DS}))
+    signatures = signatures_of(tree)
     if not signatures:
         raise NotSignedError("the document carries no ds:Signature")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import logging
 import re
@@ -20,12 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 from asn1crypto import tsp as asn1_tsp
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
 from lxml import etree
 
 from signing import algorithms as alg
-from signing.certs import der_of, load_certificate, same_name
+from signing.certs import CertCache, CertFacts
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +33,20 @@ XADES_141 = "http://uri.etsi.org/01903/v1.4.1#"
 XADES_NAMESPACES = (XADES_132, XADES_141, XADES_122, XADES_111)
 
 DS = alg.DSIG
+
+_TAGS = {
+    name: tuple(f"{{{ns}}}{name}" for ns in XADES_NAMESPACES)
+    for name in (
+        "QualifyingProperties",
+        "SigningTime",
+        "SigningCertificate",
+        "SigningCertificateV2",
+        "SignaturePolicyIdentifier",
+        "EncapsulatedX509Certificate",
+        "CounterSignature",
+    )
+}
+"""An element name in every XAdES namespace, for ``iter``/``iterchildren``."""
 
 
 class XadesFormatError(Exception):
@@ -65,15 +76,15 @@ class Qualifying:
     cert_refs: tuple[CertRef, ...] | None
     """``None`` when there is no SigningCertificate(V2) at all."""
     has_policy: bool
-    extra_certificates: tuple[x509.Certificate, ...]
+    extra_certificates: tuple[CertFacts, ...]
 
 
-def read_qualifying(sig: etree._Element) -> Qualifying | None:
+def read_qualifying(sig: etree._Element, certs: CertCache) -> Qualifying | None:
     """Return the signature's qualifying properties, or ``None`` (XMLDSig)."""
     found = [
         qp
-        for ns in XADES_NAMESPACES
-        for qp in sig.findall(f"{{{DS}}}Object/{{{ns}}}QualifyingProperties")
+        for obj in sig.iterchildren(f"{{{DS}}}Object")
+        for qp in obj.iterchildren(*_TAGS["QualifyingProperties"])
     ]
     if not found:
         return None
@@ -82,7 +93,7 @@ def read_qualifying(sig: etree._Element) -> Qualifying | None:
         raise XadesFormatError("more than one QualifyingProperties")
 
     qp = found[0]
-    ns = etree.QName(qp).namespace or XADES_132
+    ns = _namespace(qp.tag) or XADES_132
     detail = _check_target(qp, sig)
     signed = _single(qp, ns, "SignedProperties")
     return Qualifying(
@@ -92,7 +103,7 @@ def read_qualifying(sig: etree._Element) -> Qualifying | None:
         signing_time_text=_signing_time_text(signed),
         cert_refs=_cert_refs(signed),
         has_policy=_has(signed, "SignaturePolicyIdentifier"),
-        extra_certificates=_certificate_values(qp),
+        extra_certificates=_certificate_values(qp, certs),
     )
 
 
@@ -114,7 +125,7 @@ def _check_target(qp: etree._Element, sig: etree._Element) -> str:
 
 def _single(parent: etree._Element, ns: str, name: str) -> etree._Element | None:
     """Return the only child of that name, ``None`` if absent."""
-    found = parent.findall(f"{{{ns}}}{name}")
+    found = list(parent.iterchildren(f"{{{ns}}}{name}"))
     if len(found) > 1:
         raise XadesFormatError(f"more than one {name}")
 
@@ -126,7 +137,7 @@ def _descendants(element: etree._Element | None, name: str) -> list[etree._Eleme
     if element is None:
         return []
 
-    return list(element.iter(*[f"{{{ns}}}{name}" for ns in XADES_NAMESPACES]))
+    return list(element.iter(*_TAGS[name]))
 
 
 def _has(element: etree._Element | None, name: str) -> bool:
@@ -153,7 +164,7 @@ def _cert_refs(signed: etree._Element | None) -> tuple[CertRef, ...] | None:
     if len(holders) > 1:
         raise XadesFormatError("more than one SigningCertificate")
 
-    certs = [c for c in holders[0] if etree.QName(c).localname == "Cert"]
+    certs = [c for c in holders[0] if _localname(c.tag) == "Cert"]
     return tuple(_cert_ref(c) for c in certs)
 
 
@@ -164,7 +175,7 @@ def _cert_ref(cert: etree._Element) -> CertRef:
     name = None if method is None else alg.DIGESTS.get(method.get("Algorithm", ""))
     issuer = _local(cert, "IssuerSerial", "X509IssuerName")
     serial = _local(cert, "IssuerSerial", "X509SerialNumber")
-    v2 = [c for c in cert if etree.QName(c).localname == "IssuerSerialV2"]
+    v2 = [c for c in cert if _localname(c.tag) == "IssuerSerialV2"]
     return CertRef(
         digest_name=name,
         digest=_b64(value.text if value is not None else None),
@@ -177,13 +188,28 @@ def _cert_ref(cert: etree._Element) -> CertRef:
 def _local(cert: etree._Element, outer: str, inner: str) -> etree._Element | None:
     """Return the grandchild ``outer/inner`` by local names, if present."""
     for child in cert:
-        if isinstance(child.tag, str) and etree.QName(child).localname == outer:
+        if _localname(child.tag) == outer:
             for grandchild in child:
-                tag = grandchild.tag
-                if isinstance(tag, str) and etree.QName(tag).localname == inner:
+                if _localname(grandchild.tag) == inner:
                     return grandchild
 
     return None
+
+
+def _localname(tag: object) -> str | None:
+    """Return the local name of an element tag (``None`` for non-elements)."""
+    if not isinstance(tag, str):
+        return None
+
+    return tag.rpartition("}")[2]
+
+
+def _namespace(tag: object) -> str | None:
+    """Return the namespace of an element tag, if it has one."""
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return None
+
+    return tag[1:].partition("}")[0]
 
 
 def _b64(text: str | None) -> bytes | None:
@@ -197,23 +223,24 @@ def _b64(text: str | None) -> bytes | None:
         return None
 
 
-def _certificate_values(qp: etree._Element) -> tuple[x509.Certificate, ...]:
+def _certificate_values(qp: etree._Element, certs: CertCache) -> tuple[CertFacts, ...]:
     """Return the certificates of CertificateValues (for path building)."""
     texts = [e.text or "" for e in _descendants(qp, "EncapsulatedX509Certificate")]
-    certs = (load_certificate(t) for t in texts)
-    return tuple(c for c in certs if c is not None)
+    loaded = (certs.from_base64(t) for t in texts)
+    return tuple(c for c in loaded if c is not None)
 
 
-def digest_matches(ref: CertRef, cert: x509.Certificate) -> bool:
+def digest_matches(ref: CertRef, cert: CertFacts) -> bool:
     """Tell whether a Cert's digest is the digest of this certificate's DER."""
     if ref.digest_name is None or ref.digest is None:
         return False
 
-    actual = hashlib.new(ref.digest_name, der_of(cert)).digest()
-    return hmac.compare_digest(actual, ref.digest)
+    return hmac.compare_digest(cert.digest(ref.digest_name), ref.digest)
 
 
-def issuer_serial_matches(ref: CertRef, cert: x509.Certificate) -> bool | None:
+def issuer_serial_matches(
+    ref: CertRef, cert: CertFacts, certs: CertCache
+) -> bool | None:
     """Compare IssuerSerial(V2) with the certificate; ``None`` if absent."""
     if ref.issuer_serial_v2 is not None:
         return _issuer_serial_v2_matches(ref.issuer_serial_v2, cert)
@@ -224,11 +251,14 @@ def issuer_serial_matches(ref: CertRef, cert: x509.Certificate) -> bool | None:
     if not re.fullmatch(r"-?\d+", ref.serial_text or ""):
         return False
 
-    serial_ok = int(ref.serial_text or "0") == cert.serial_number
-    return serial_ok and same_name(ref.issuer_name or "", cert.issuer)
+    if int(ref.serial_text or "0") != cert.serial:
+        return False
+
+    parsed = certs.name_key(ref.issuer_name or "")
+    return parsed is not None and parsed == cert.issuer_key
 
 
-def _issuer_serial_v2_matches(data: bytes, cert: x509.Certificate) -> bool:
+def _issuer_serial_v2_matches(data: bytes, cert: CertFacts) -> bool:
     """Compare a DER IssuerSerial with the certificate."""
     try:
         parsed = asn1_tsp.IssuerSerial.load(data)
@@ -237,8 +267,8 @@ def _issuer_serial_v2_matches(data: bytes, cert: x509.Certificate) -> bool:
     except (ValueError, TypeError, KeyError):
         return False
 
-    issuer = asn1_x509.Certificate.load(der_of(cert)).issuer
-    return serial == cert.serial_number and any(n == issuer for n in names)
+    issuer = cert.asn1_issuer
+    return serial == cert.serial and any(n == issuer for n in names)
 
 
 _TIME = re.compile(

@@ -26,9 +26,9 @@ import hmac
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import unquote
 
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from lxml import etree
@@ -40,10 +40,9 @@ from signing.c14n import (
     UnsupportedNodeSetError,
     apex_element,
     canonical_element,
-    elements,
     nodes_of,
 )
-from signing.certs import load_certificate
+from signing.certs import CertCache, CertFacts
 from signing.errors import SigningInputError
 from signing.result import SignedObject
 from signing.transforms import (
@@ -58,6 +57,11 @@ log = logging.getLogger(__name__)
 
 DS = alg.DSIG
 _ID_ATTRIBUTES = ("Id", "ID", "id")
+_NS = {"d": DS}
+_ID_VALUES = etree.XPath("//@Id | //@ID | //@id")
+_KEY_INFO_CERTIFICATES = etree.XPath(
+    "d:KeyInfo/d:X509Data/d:X509Certificate/text()", namespaces=_NS
+)
 
 
 class SignatureFormatError(Exception):
@@ -85,8 +89,13 @@ class SignatureParts:
     signature_method: str
     signature_value: bytes
     references: tuple[etree._Element, ...]
-    certificates: tuple[x509.Certificate, ...]
+    certificates: tuple[CertFacts, ...]
     """The parseable X509Certificate values of KeyInfo, in document order."""
+
+    @cached_property
+    def signed_info_octets(self) -> bytes:
+        """The canonical octets of SignedInfo, which the value signs."""
+        return canonical_element(self.signed_info, self.c14n_method, self.c14n_prefixes)
 
 
 @dataclass(frozen=True)
@@ -110,10 +119,15 @@ class ReferenceOutcome:
         return self.status == "intact"
 
 
+def signatures_of(tree: etree._ElementTree) -> list[etree._Element]:
+    """Return every ds:Signature element of a document, in document order."""
+    return list(tree.iter(f"{{{DS}}}Signature"))
+
+
 def index_ids(tree: etree._ElementTree) -> dict[str, list[etree._Element]]:
     """Map every Id/ID/id value to the elements that carry it."""
     found: dict[str, list[etree._Element]] = {}
-    for value in nodes_of(tree.xpath("//@Id | //@ID | //@id")):
+    for value in nodes_of(_ID_VALUES(tree)):
         element = value.getparent()
         if element is not None:
             found.setdefault(str(value), []).append(element)
@@ -121,7 +135,7 @@ def index_ids(tree: etree._ElementTree) -> dict[str, list[etree._Element]]:
     return found
 
 
-def read_signature(sig: etree._Element) -> SignatureParts:
+def read_signature(sig: etree._Element, certs: CertCache) -> SignatureParts:
     """Read a ds:Signature's parts, or raise SignatureFormatError."""
     signed_info = _only_child(sig, "SignedInfo")
     c14n = _only_child(signed_info, "CanonicalizationMethod")
@@ -136,7 +150,7 @@ def read_signature(sig: etree._Element) -> SignatureParts:
     except (ValueError, binascii.Error) as exc:
         raise SignatureFormatError("SignatureValue is not base64") from exc
 
-    references = tuple(signed_info.findall(f"{{{DS}}}Reference"))
+    references = tuple(signed_info.iterchildren(f"{{{DS}}}Reference"))
     if not references:
         raise SignatureFormatError("SignedInfo has no Reference")
 
@@ -148,26 +162,26 @@ def read_signature(sig: etree._Element) -> SignatureParts:
         method,
         value,
         references,
-        _key_info_certificates(sig),
+        _key_info_certificates(sig, certs),
     )
 
 
 def _only_child(parent: etree._Element, name: str) -> etree._Element:
     """Return the single ds child of that name, or raise."""
-    found = parent.findall(f"{{{DS}}}{name}")
+    found = list(parent.iterchildren(f"{{{DS}}}{name}"))
     if len(found) != 1:
         raise SignatureFormatError(f"expected exactly one ds:{name}")
 
     return found[0]
 
 
-def _key_info_certificates(sig: etree._Element) -> tuple[x509.Certificate, ...]:
+def _key_info_certificates(
+    sig: etree._Element, certs: CertCache
+) -> tuple[CertFacts, ...]:
     """Return the certificates of KeyInfo/X509Data that parse."""
-    texts = nodes_of(
-        sig.xpath("d:KeyInfo/d:X509Data/d:X509Certificate/text()", namespaces={"d": DS})
-    )
-    certs = (load_certificate(str(t)) for t in texts)
-    return tuple(c for c in certs if c is not None)
+    texts = nodes_of(_KEY_INFO_CERTIFICATES(sig))
+    loaded = (certs.from_base64(str(t)) for t in texts)
+    return tuple(c for c in loaded if c is not None)
 
 
 def check_reference(
@@ -195,7 +209,7 @@ def _check_reference(
     ref_type: str | None,
 ) -> ReferenceOutcome:
     """Do the work of :func:`check_reference`; may raise."""
-    digest_method = ref.find(f"{{{DS}}}DigestMethod")
+    digest_method = next(ref.iterchildren(f"{{{DS}}}DigestMethod"), None)
     digest_uri = "" if digest_method is None else digest_method.get("Algorithm", "")
     digest_name = alg.DIGESTS.get(digest_uri)
     if digest_name is None:
@@ -209,9 +223,13 @@ def _check_reference(
             uri, ref_type, "not-found", kind, digest_name=digest_name
         )
 
-    transforms = elements(ref.xpath("d:Transforms/d:Transform", namespaces={"d": DS}))
+    transforms = [
+        transform
+        for holder in ref.iterchildren(f"{{{DS}}}Transforms")
+        for transform in holder.iterchildren(f"{{{DS}}}Transform")
+    ]
     ctx = TransformContext(sig, doc.ids, doc.parse)
-    result = apply_transforms(data, list(transforms), ctx)
+    result = apply_transforms(data, transforms, ctx)
     final = result.nodes if result.nodes is not None else data
     targets = _targets(final)
     covered = _covered(uri or "", data, result.nodes, result.octets, doc)
@@ -225,14 +243,14 @@ def _compare_digest(
     ref: etree._Element, digest_name: str, octets: bytes
 ) -> tuple[str, str]:
     """Compare the computed digest with DigestValue."""
-    value = ref.find(f"{{{DS}}}DigestValue")
+    value = next(ref.iterchildren(f"{{{DS}}}DigestValue"), None)
     text = "" if value is None else value.text or ""
     try:
         expected = base64.b64decode("".join(text.split()), validate=True)
     except (ValueError, binascii.Error):
         return "hash-failure", "DigestValue is not base64"
 
-    actual = hashlib.new(digest_name, octets).digest()
+    actual = alg.digest(digest_name, octets)
     if hmac.compare_digest(actual, expected):
         return "intact", "digest matches"
 
@@ -332,11 +350,15 @@ def _placed_where_signable(target: etree._Element) -> bool:
 
 def _qname(element: etree._Element) -> tuple[str, str]:
     """Return (namespace, local name) of an element."""
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         return ("", "")
 
-    q = etree.QName(element)
-    return (q.namespace or "", q.localname)
+    if tag[0] != "{":
+        return ("", tag)
+
+    namespace, _, local = tag[1:].partition("}")
+    return (namespace, local)
 
 
 def _kind(target: etree._Element) -> str:
@@ -464,19 +486,14 @@ def _sha(octets: bytes) -> str:
     return hashlib.sha256(octets).hexdigest()
 
 
-def signed_info_octets(parts: SignatureParts) -> bytes:
-    """Return the canonical octets of SignedInfo, which the value signs."""
-    return canonical_element(parts.signed_info, parts.c14n_method, parts.c14n_prefixes)
-
-
-def verify_signature_value(parts: SignatureParts, cert: x509.Certificate) -> bool:
+def verify_signature_value(parts: SignatureParts, cert: CertFacts) -> bool:
     """Verify SignatureValue over the canonical SignedInfo with a cert's key."""
     method = alg.SIGNATURE_METHODS.get(parts.signature_method)
     if method is None:
         return False
 
-    data = signed_info_octets(parts)
-    key = cert.public_key()
+    data = parts.signed_info_octets
+    key = cert.public_key
     try:
         _verify(key, method, parts.signature_value, data)
     except (InvalidSignature, ValueError, TypeError):

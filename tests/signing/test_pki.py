@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -75,17 +76,49 @@ def _attr(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
     return str(values[0].value)
 
 
+QC_STATEMENTS = "1.3.6.1.5.5.7.1.3"
+QC_TYPE = "0.4.0.1862.1.6"
+QC_SEMANTICS = "1.3.6.1.5.5.7.11.2"
+
+
+class _QcStatement(core.Sequence):
+    _fields = [  # noqa: RUF012
+        ("id", core.ObjectIdentifier),
+        ("info", core.Any, {"optional": True}),
+    ]
+
+
+class _QcStatements(core.SequenceOf):
+    _child_spec = _QcStatement
+
+
+class _QcTypes(core.SequenceOf):
+    _child_spec = core.ObjectIdentifier
+
+
+class _Semantics(core.Sequence):
+    _fields = [  # noqa: RUF012
+        ("id", core.ObjectIdentifier, {"optional": True}),
+        ("authorities", core.Any, {"optional": True}),
+    ]
+
+
 def _qc_statements(cert: x509.Certificate) -> dict[str, list[str]]:
-    parsed = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    for ext in parsed["tbs_certificate"]["extensions"]:
-        if ext["extn_id"].dotted == "1.3.6.1.5.5.7.1.3":
-            assert ext["critical"].native is False
-            native = ext["extn_value"].parsed.native
-            return {
-                st["0"]: list(st["1"].values()) if "1" in st else []
-                for st in native.values()
-            }
-    raise AssertionError("no QCStatements extension")
+    # Our own ASN.1 specs: pyHanko registers its own parsers for QCStatements
+    # process-wide on import, so the test must not depend on asn1crypto's registry.
+    ext = cert.extensions.get_extension_for_oid(x509.ObjectIdentifier(QC_STATEMENTS))
+    assert ext.critical is False
+    found: dict[str, list[str]] = {}
+    for statement in _QcStatements.load(ext.value.public_bytes()):
+        oid = statement["id"].dotted
+        info = statement["info"]
+        if oid == QC_TYPE:
+            found[oid] = [t.dotted for t in _QcTypes.load(info.dump())]
+        elif oid == QC_SEMANTICS:
+            found[oid] = [_Semantics.load(info.dump())["id"].dotted]
+        else:
+            found[oid] = []
+    return found
 
 
 def _validate(
