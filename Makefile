@@ -18,9 +18,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 init: $(STAMP)
 	$(BIN)/flask --app wsgi kancelaria init
 
+# The access log leaves out query strings: they carry citizens' access codes.
 run: init
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--worker-class gthread --threads 4 --access-logfile - wsgi:app
+		--worker-class gthread --threads 4 --access-logfile - \
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
+		wsgi:app
 
 system-deps:
 	bash tools/install-system-deps.sh

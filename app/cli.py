@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.registry.integrity import verify_blobs
-from app.registry.journal import verify_chain
-from app.registry.queries import count_documents
 from app.services import Services, current_services
 from signing.seal import XadesSigner
 
@@ -31,6 +28,7 @@ def init_command() -> None:
         f"Forms:           {len(services.catalog.forms())} in {settings.forms_dir}"
     )
     click.echo(f"Office seal:     SHA-256 {services.seal_fingerprint}")
+    click.echo(f"Time-stamps:     {_tsa_summary(services)}")
     if services.demo is not None:
         demo = services.demo
         click.echo(f"Demo PKI:        {demo.folder} (root trusted; not for production)")
@@ -65,6 +63,17 @@ def _services() -> Services:
     return current_services()
 
 
+def _tsa_summary(services: Services) -> str:
+    """Say which time-stamping authority upgrades receipts to XAdES-T."""
+    if services.timestamper is None:
+        return "none (receipts stay XAdES-BES; set KANCELARIA_TSA_URL)"
+
+    if services.settings.tsa_url:
+        return f"RFC 3161 TSA at {_safe_url(services.settings.tsa_url)}"
+
+    return "local demo TSA (demo PKI; not for production)"
+
+
 def _safe_url(url: str) -> str:
     """Hide a password in a database URL."""
     if "@" not in url or "://" not in url:
@@ -81,20 +90,6 @@ def registry_cli() -> None:
     """Check the document registry."""
 
 
-@registry_cli.command("verify")
-def verify_command() -> None:
-    """Re-read the journal chain and every stored original; report any change."""
-    services = _services()
-    with services.sessions() as session:
-        problems = verify_chain(session) + verify_blobs(session, services.blobs)
-        count = count_documents(session)
-
-    for problem in problems:
-        click.echo(f"PROBLEM: {problem}")
-
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) in {count} documents")
-
-    click.echo(
-        f"Registry intact: {count} documents, journal chain and originals verified."
-    )
+# Commands kept beside what they run; imported for their registration.
+from app.receipts import commands as _receipt_commands  # noqa: E402,F401
+from app.registry import commands as _registry_commands  # noqa: E402,F401

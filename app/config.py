@@ -9,6 +9,8 @@ from pathlib import Path
 
 PREFIX = "KANCELARIA_"
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
+DEFAULT_CHECKPOINT_INTERVAL = 300
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,15 @@ class Settings:
     secret_key: str | None = None
     demo: bool = True
     forms_dir: Path = Path(__file__).resolve().parent.parent / "forms"
+    # Seconds between sealed journal checkpoints (made when the journal grew).
+    checkpoint_interval: int = DEFAULT_CHECKPOINT_INTERVAL
+    # Absolute base address citizens reach the portal at (QR codes on receipts).
+    public_url: str = DEFAULT_PUBLIC_URL
+    # Where originals are kept: "file" (blob_dir) or "postgres" (the database).
+    blob_backend: str = "file"
+    # RFC 3161 time-stamping authority for receipts; None: the demo PKI's
+    # local TSA, or no time-stamps (XAdES-BES receipts) when demo is off.
+    tsa_url: str | None = None
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -60,4 +71,10 @@ class Settings:
             secret_key=get("SECRET_KEY"),
             demo=(get("DEMO") or "on").lower() not in {"0", "off", "no", "false"},
             forms_dir=Path(forms) if forms else cls.forms_dir,
+            checkpoint_interval=int(
+                get("CHECKPOINT_INTERVAL") or DEFAULT_CHECKPOINT_INTERVAL
+            ),
+            public_url=(get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            blob_backend=(get("BLOB_BACKEND") or "file").lower(),
+            tsa_url=get("TSA_URL"),
         )

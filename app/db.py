@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A database host that does not answer fails a request after this, not minutes.
+POSTGRES_CONNECT_TIMEOUT_S = 5
 
 # Connection execution option that makes the next BEGIN on SQLite immediate.
 WRITE_OPTION = "kancelaria_write"
@@ -44,7 +46,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
 
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        # pool_pre_ping: a connection the server or the network dropped (a
+        # restart, a fail-over) is replaced at checkout, so requests work
+        # again as soon as the database is back, without a restart.
+        pg_args: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+        pg_args.update(kwargs.pop("connect_args", {}))
+        return create_engine(parsed, pool_pre_ping=True, connect_args=pg_args, **kwargs)
 
     connect_args = {
         "check_same_thread": False,

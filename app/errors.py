@@ -14,9 +14,11 @@ class ErrorCode(enum.StrEnum):
     NOT_XML = "not-xml"
     NOT_SIGNED = "not-signed"
     UNSIGNED_CONTENT = "unsigned-content"
+    CONTENT_OUTSIDE_SIGNATURE = "content-outside-signature"
     UNKNOWN_FORM = "unknown-form"
     TOO_LARGE = "too-large"
     EMPTY_BODY = "empty-body"
+    INCOMPLETE_BODY = "incomplete-body"
     UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
     NOT_FOUND = "not-found"
     METHOD_NOT_ALLOWED = "method-not-allowed"
@@ -28,16 +30,22 @@ class ErrorCode(enum.StrEnum):
 MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.MALFORMED_XML: "The document is not well-formed XML.",
     ErrorCode.FORBIDDEN_XML: (
-        "The document uses XML features we never accept (DTD, entities or XInclude)."
+        "The document uses XML features or a structure we never accept (DTD, "
+        "entities, XInclude, excessive nesting, size or number of signatures)."
     ),
     ErrorCode.NOT_XML: "The body is not an XML document.",
     ErrorCode.NOT_SIGNED: "The document carries no electronic signature.",
     ErrorCode.UNSIGNED_CONTENT: (
-        "The signature does not cover any form content we could take in."
+        "The signature is damaged or does not cover form content we could take in."
+    ),
+    ErrorCode.CONTENT_OUTSIDE_SIGNATURE: (
+        "The document holds content outside what its signature covers; send the "
+        "signed form alone."
     ),
     ErrorCode.UNKNOWN_FORM: "The signed content is not one of the office's forms.",
     ErrorCode.TOO_LARGE: "The document is larger than the office accepts.",
     ErrorCode.EMPTY_BODY: "The request carried no document.",
+    ErrorCode.INCOMPLETE_BODY: "The upload ended before the announced length.",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Send the document as application/xml.",
     ErrorCode.NOT_FOUND: "There is nothing at this address.",
     ErrorCode.METHOD_NOT_ALLOWED: "This address does not accept that method.",
@@ -45,6 +53,43 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NOT_A_RECEIPT: "The file is not a receipt issued by this system.",
     ErrorCode.UNAVAILABLE: "The service is briefly unavailable; try again shortly.",
 }
+
+
+MESSAGES_PL: dict[ErrorCode, str] = {
+    ErrorCode.MALFORMED_XML: "Dokument nie jest poprawnym plikiem XML.",
+    ErrorCode.FORBIDDEN_XML: (
+        "Dokument zawiera elementy XML, których urząd nie przyjmuje (DTD, encje, "
+        "XInclude, zbyt głębokie zagnieżdżenie, zbyt duży rozmiar lub zbyt wiele "
+        "podpisów)."
+    ),
+    ErrorCode.NOT_XML: "Przesłany plik nie jest dokumentem XML.",
+    ErrorCode.NOT_SIGNED: "Dokument nie ma podpisu elektronicznego.",
+    ErrorCode.UNSIGNED_CONTENT: (
+        "Podpis jest uszkodzony albo nie obejmuje treści formularza."
+    ),
+    ErrorCode.CONTENT_OUTSIDE_SIGNATURE: (
+        "Dokument zawiera treść, której podpis nie obejmuje; prześlij sam "
+        "podpisany formularz."
+    ),
+    ErrorCode.UNKNOWN_FORM: "Podpisana treść nie jest żadnym z formularzy urzędu.",
+    ErrorCode.TOO_LARGE: "Dokument jest większy, niż urząd przyjmuje.",
+    ErrorCode.EMPTY_BODY: "Nie przesłano żadnego dokumentu.",
+    ErrorCode.INCOMPLETE_BODY: "Przesyłanie przerwano przed końcem pliku.",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Prześlij dokument jako application/xml.",
+    ErrorCode.NOT_FOUND: "Pod tym adresem nic nie ma.",
+    ErrorCode.METHOD_NOT_ALLOWED: "Ten adres nie obsługuje takiego żądania.",
+    ErrorCode.BAD_REQUEST: (
+        "Nie udało się odczytać żądania. Jeśli formularz był otwarty długo, "
+        "odśwież stronę i spróbuj ponownie."
+    ),
+    ErrorCode.NOT_A_RECEIPT: "Ten plik nie jest potwierdzeniem wydanym przez urząd.",
+    ErrorCode.UNAVAILABLE: "Usługa jest chwilowo niedostępna; spróbuj za chwilę.",
+}
+
+
+def message_in(code: ErrorCode, lang: str) -> str:
+    """Return the sentence for a code in the page's language."""
+    return MESSAGES_PL[code] if lang == "pl" else MESSAGES[code]
 
 
 class RequestError(Exception):

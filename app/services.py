@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -20,11 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.catalog import Catalog
 from app.config import Settings
 from app.db import make_engine, make_session_factory, upgrade
-from app.registry.blobstore import FileBlobStore
-from signing.pki import DemoPKI, ensure_demo_pki, load_p12
+from app.registry.blobstore import BlobStore, FileBlobStore
+from app.registry.pgblobstore import PostgresBlobStore
+from signing.pki import DemoPKI, Issued, ensure_demo_pki, load_p12
 from signing.policy import ValidationPolicy
 from signing.seal import XadesSigner
 from signing.trust import TrustStore
+
+if TYPE_CHECKING:
+    from app.receipts.pdf import ReceiptPdfMaker
+    from signing.tsp import Timestamper
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +42,7 @@ class Services:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    blobs: FileBlobStore
+    blobs: BlobStore
     catalog: Catalog
     policy: ValidationPolicy
     sealer: XadesSigner
@@ -44,6 +50,8 @@ class Services:
     receipt_policy: ValidationPolicy
     demo: DemoPKI | None
     secret_key: str
+    pdf_receipts: ReceiptPdfMaker
+    timestamper: Timestamper | None = None
 
     @property
     def seal_fingerprint(self) -> str:
@@ -77,7 +85,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        blobs=FileBlobStore(settings.blob_dir),
+        blobs=_blob_store(settings, engine),
         catalog=Catalog.load(settings.forms_dir),
         policy=ValidationPolicy(trust=anchors),
         sealer=sealer,
@@ -85,6 +93,8 @@ def build_services(settings: Settings) -> Services:
         receipt_policy=ValidationPolicy(trust=anchors.merged(seal_top)),
         demo=demo,
         secret_key=secret_key,
+        pdf_receipts=_pdf_receipts(settings, demo),
+        timestamper=_timestamper(settings, demo),
     )
 
 
@@ -102,6 +112,26 @@ def _instance_lock(instance: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _blob_store(settings: Settings, engine: Engine) -> BlobStore:
+    """Keep originals in the blob folder or, to share nothing but it, PostgreSQL."""
+    if settings.blob_backend == "file":
+        return FileBlobStore(settings.blob_dir)
+
+    if settings.blob_backend != "postgres":
+        raise RuntimeError(
+            f"KANCELARIA_BLOB_BACKEND={settings.blob_backend!r}: "
+            "choose 'file' or 'postgres'."
+        )
+
+    if engine.dialect.name != "postgresql":
+        raise RuntimeError(
+            "KANCELARIA_BLOB_BACKEND=postgres needs a PostgreSQL "
+            "KANCELARIA_DATABASE_URL."
+        )
+
+    return PostgresBlobStore(engine)
 
 
 def _demo_pki(settings: Settings) -> DemoPKI | None:
@@ -123,22 +153,43 @@ def _secret_key(instance: Path) -> str:
 def _office_seal(
     settings: Settings, demo: DemoPKI | None
 ) -> tuple[XadesSigner, x509.Certificate, tuple[x509.Certificate, ...]]:
-    if settings.seal_p12 is not None:
-        issued = load_p12(settings.seal_p12, settings.seal_password)
-    elif demo is not None:
-        issued = demo.seal
-    else:
-        raise RuntimeError(
-            "No office seal: set KANCELARIA_SEAL_P12 or leave KANCELARIA_DEMO on."
-        )
-
+    issued = _office_issued(settings, demo)
     return XadesSigner.from_issued(issued), issued.certificate, issued.chain
+
+
+def _pdf_receipts(settings: Settings, demo: DemoPKI | None) -> ReceiptPdfMaker:
+    # Imported here: the PDF layout uses the portal's wording, and the portal
+    # imports this module.
+    from app.receipts.pdf import make_pdf_receipts
+
+    return make_pdf_receipts(
+        _office_issued(settings, demo),
+        settings.public_url,
+        _timestamper(settings, demo),
+    )
+
+
+def _timestamper(settings: Settings, demo: DemoPKI | None) -> Timestamper | None:
+    from app.receipts.timestamp import make_timestamper
+
+    return make_timestamper(settings, demo)
+
+
+def _office_issued(settings: Settings, demo: DemoPKI | None) -> Issued:
+    if settings.seal_p12 is not None:
+        return load_p12(settings.seal_p12, settings.seal_password)
+    if demo is not None:
+        return demo.seal
+
+    raise RuntimeError(
+        "No office seal: set KANCELARIA_SEAL_P12 or leave KANCELARIA_DEMO on."
+    )
 
 
 def _trust_anchors(settings: Settings, demo: DemoPKI | None) -> TrustStore:
     store = TrustStore.empty()
     if demo is not None:
-        store = store.merged(TrustStore.from_certificates([demo.root]))
+        store = store.merged(TrustStore.from_certificates(demo.anchors))
 
     if settings.trust_anchors is not None:
         store = store.merged(TrustStore.from_folder(settings.trust_anchors))

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from flask import Flask, Response, g, jsonify, render_template, request
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import ErrorCode, RequestError, envelope
+from app.errors import ErrorCode, RequestError, envelope, message_in
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +32,9 @@ def register_error_handlers(app: Flask) -> None:
     """Answer every refusal with a stable code and a plain sentence."""
     app.register_error_handler(RequestError, _request_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(DisconnectionError, _database_down)
+    app.register_error_handler(PoolTimeoutError, _database_down)
 
 
 def _request_error(exc: RequestError) -> Response:
@@ -42,8 +50,21 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
     return _answer(code, status, None)
 
 
-def _database_down(exc: OperationalError) -> Response:
-    log.error("database unavailable", extra={"error": type(exc.orig).__name__})
+def _database_error(exc: DBAPIError) -> Response:
+    # Lost or refused connections (psycopg reports them as OperationalError,
+    # SQLAlchemy flags them connection_invalidated), a closed connection
+    # (InterfaceError) and SQLite's "database is locked" past the busy
+    # timeout are passing: 503. Anything else (an IntegrityError) is a bug.
+    passing = (OperationalError, InterfaceError)
+    if not (isinstance(exc, passing) or exc.connection_invalidated):
+        raise exc
+
+    return _database_down(exc)
+
+
+def _database_down(exc: Exception) -> Response:
+    cause = getattr(exc, "orig", None) or exc
+    log.error("database unavailable", extra={"error": type(cause).__name__})
     answer = _answer(ErrorCode.UNAVAILABLE, 503, None)
     answer.headers["Retry-After"] = "30"
     return answer
@@ -53,7 +74,7 @@ def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
     if request.path.startswith("/api/"):
         answer = jsonify(envelope(code, message))
     else:
-        sentence = envelope(code, message)["errors"][0]["message"]
+        sentence = message_in(code, g.get("lang", "pl"))
         answer = Response(
             render_template("error.html", code=code.value, message=sentence)
         )

@@ -33,7 +33,9 @@ def add_parser(subparsers: Any) -> None:
     """Register the ``validate`` subcommand."""
     parser = subparsers.add_parser("validate", help="validate a signed XML file")
     parser.add_argument("file", type=Path, help="the signed XML file")
-    parser.add_argument("--trust", type=Path, help="folder of trust anchors")
+    parser.add_argument(
+        "--trust", type=Path, help="trust anchors: a certificate file or a folder"
+    )
     parser.add_argument(
         "--untrusted", type=Path, help="PEM file of intermediate CA certificates"
     )
@@ -68,12 +70,22 @@ def run(args: argparse.Namespace) -> int:
 
 def _policy(args: argparse.Namespace) -> ValidationPolicy:
     """Build the policy from the options."""
-    trust = TrustStore.from_folder(args.trust) if args.trust else TrustStore.empty()
+    trust = _trust(args.trust)
     extra: tuple[x509.Certificate, ...] = ()
     if args.untrusted:
         extra = tuple(x509.load_pem_x509_certificates(args.untrusted.read_bytes()))
 
     return ValidationPolicy(trust, _time(args.at), intermediates=extra)
+
+
+def _trust(path: Path | None) -> TrustStore:
+    if path is None:
+        return TrustStore.empty()
+
+    if path.is_file():
+        return TrustStore.from_file(path)
+
+    return TrustStore.from_folder(path)
 
 
 def _time(text: str | None) -> datetime | None:

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
     NameOID,
     ObjectIdentifier,
 )
@@ -210,6 +211,36 @@ def make_seal(
     return _sign(builder, issuer, key)
 
 
+def make_tsa(
+    issuer: Issued,
+    *,
+    common_name: str = "Kancelaria Demo TSA",
+    key_type: str = "rsa",
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+    key_usage: str = "digitalSignature",
+    key: SigningKey | None = None,
+) -> Issued:
+    """Make a time-stamping unit's certificate (RFC 3161 section 2.3).
+
+    It carries keyUsage digitalSignature and the one extended key usage
+    id-kp-timeStamping, critical, as RFC 3161 requires. ``key_usage`` lets
+    tests make certificates that a verifier must refuse.
+    """
+    key = key or generate_key(key_type)
+    name = _name(
+        (NameOID.COUNTRY_NAME, "PL"),
+        (NameOID.ORGANIZATION_NAME, "Kancelaria Test PKI"),
+        (NameOID.COMMON_NAME, common_name),
+    )
+    start, end = _validity(issuer, not_before, not_after)
+    builder = _end_entity(issuer, name, key, start, end, key_usage)
+    builder = builder.add_extension(
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+    )
+    return _sign(builder, issuer, key)
+
+
 def make_crl(
     issuer: Issued,
     revoked: Sequence[x509.Certificate] = (),
@@ -340,7 +371,22 @@ class DemoPKI:
     seal_p12: Path
     """The seal's key and certificates, PKCS#12."""
     password: bytes
-    """The password of both PKCS#12 files."""
+    """The password of the PKCS#12 files."""
+    tsa: Issued
+    """The local time-stamping authority's key and certificate."""
+    tsa_p12: Path
+    """The TSA's key and certificates, PKCS#12."""
+    tsa_root: x509.Certificate
+    """The root the TSA chains to: ``root``, except in demo folders made
+    before the TSA existed, whose CA keys were not kept."""
+
+    @property
+    def anchors(self) -> tuple[x509.Certificate, ...]:
+        """Every root to trust for the demo: the root and the TSA's root."""
+        if self.tsa_root == self.root:
+            return (self.root,)
+
+        return (self.root, self.tsa_root)
 
 
 _DEMO_FILES = {
@@ -354,6 +400,13 @@ _DEMO_FILES = {
     "password": "p12-password.txt",
 }
 
+# Added later than the files above; a folder without them gets them.
+_DEMO_TSA_FILES = {
+    "tsa_p12": "tsa.p12",
+    "tsa_cert_pem": "tsa.pem",
+}
+_DEMO_TSA_ROOT = "tsa-root.pem"
+
 _DEMO_README = """\
 Demo PKI of a Kancelaria instance: NOT for production.
 
@@ -364,7 +417,9 @@ citizen-key.pem    the same key, unencrypted PEM, for signing tools
 citizen.pem        the citizen's certificate
 seal.p12           the office seal, key + chain
 seal.pem           the seal's certificate
-p12-password.txt   password of both .p12 files (kept here for the demo only)
+tsa.p12            the local time-stamping authority, key + chain
+tsa.pem            the TSA's certificate (issued by the root)
+p12-password.txt   password of the .p12 files (kept here for the demo only)
 """
 
 
@@ -377,16 +432,18 @@ def ensure_demo_pki(folder: Path, office_name: str) -> DemoPKI:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _locked(folder / ".lock"):
         paths = {k: folder / v for k, v in _DEMO_FILES.items()}
+        tsa_paths = {k: folder / v for k, v in _DEMO_TSA_FILES.items()}
         present = [p.name for p in paths.values() if p.exists()]
         if not present:
-            _create_demo_pki(paths, office_name)
+            _create_demo_pki({**paths, **tsa_paths}, office_name)
             (folder / "README.txt").write_text(_DEMO_README, encoding="utf-8")
             logger.info("demo PKI created", extra={"folder": str(folder)})
         elif len(present) != len(paths):
             missing = sorted({p.name for p in paths.values()} - set(present))
             raise PKIError(f"demo PKI in {folder} is incomplete: {missing} missing")
 
-        demo = _load_demo_pki(folder, paths)
+        _ensure_demo_tsa(folder, tsa_paths, paths["password"])
+        demo = _load_demo_pki(folder, {**paths, **tsa_paths})
 
     _warn_if_renamed(demo, office_name)
     return demo
@@ -408,6 +465,7 @@ def _create_demo_pki(paths: dict[str, Path], office_name: str) -> None:
         inter, given_name=DEMO_GIVEN_NAME, surname=DEMO_SURNAME, pesel=DEMO_PESEL
     )
     seal = make_seal(inter, office_name=office_name, nip=DEMO_NIP)
+    tsa = make_tsa(root)
     password = secrets.token_urlsafe(18).encode("ascii")
 
     _write_private(paths["password"], password + b"\n")
@@ -418,11 +476,39 @@ def _create_demo_pki(paths: dict[str, Path], office_name: str) -> None:
     _write_private(paths["citizen_key_pem"], _key_pem(citizen.key))
     write_p12(citizen, paths["citizen_p12"], password, "citizen")
     write_p12(seal, paths["seal_p12"], password, "seal")
+    _write_public(paths["tsa_cert_pem"], _pem(tsa.certificate))
+    write_p12(tsa, paths["tsa_p12"], password, "tsa")
+
+
+def _ensure_demo_tsa(
+    folder: Path, tsa_paths: dict[str, Path], password_path: Path
+) -> None:
+    # A demo folder made before the TSA existed keeps no CA key, so its TSA
+    # gets a root of its own (tsa-root.pem), to be trusted beside root.pem.
+    present = [p.name for p in tsa_paths.values() if p.exists()]
+    if len(present) == len(tsa_paths):
+        return
+
+    if present:
+        raise PKIError(f"demo PKI in {folder} is incomplete: only {present} of TSA")
+
+    tsa_root = make_root("Kancelaria Demo TSA Root")
+    tsa = make_tsa(tsa_root)
+    password = password_path.read_bytes().strip()
+    _write_public(folder / _DEMO_TSA_ROOT, _pem(tsa_root.certificate))
+    _write_public(tsa_paths["tsa_cert_pem"], _pem(tsa.certificate))
+    write_p12(tsa, tsa_paths["tsa_p12"], password, "tsa")
+    logger.info("demo TSA added under its own root", extra={"folder": str(folder)})
 
 
 def _load_demo_pki(folder: Path, paths: dict[str, Path]) -> DemoPKI:
     password = paths["password"].read_bytes().strip()
     root = x509.load_pem_x509_certificate(paths["root_pem"].read_bytes())
+    tsa_root_path = folder / _DEMO_TSA_ROOT
+    tsa_root = root
+    if tsa_root_path.exists():
+        tsa_root = x509.load_pem_x509_certificate(tsa_root_path.read_bytes())
+
     return DemoPKI(
         folder=folder,
         root=root,
@@ -434,6 +520,9 @@ def _load_demo_pki(folder: Path, paths: dict[str, Path]) -> DemoPKI:
         citizen_cert_pem=paths["citizen_cert_pem"],
         seal_p12=paths["seal_p12"],
         password=password,
+        tsa=load_p12(paths["tsa_p12"], password),
+        tsa_p12=paths["tsa_p12"],
+        tsa_root=tsa_root,
     )
 
 

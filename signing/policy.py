@@ -72,6 +72,9 @@ class ValidationPolicy:
     a later issue brings embedded and online revocation data."""
     max_signatures: int = 16
     """The most ds:Signature elements validated in one document."""
+    max_references: int = 64
+    """The most ds:Reference elements (all signatures together) in one document;
+    each may digest the whole document, so more is refused before any work."""
     cache: PathCache = field(
         default_factory=PathCache, compare=False, repr=False, hash=False
     )

@@ -24,6 +24,10 @@ MAX_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 256
 """The deepest element nesting we accept."""
 
+MAX_NAMESPACE_DECLARATIONS = 1024
+"""The most namespace declarations we accept: each one is copied into every
+canonicalised subtree, so thousands of them make C14N cost explode."""
+
 XINCLUDE_NAMESPACES = frozenset(
     {"http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"}
 )
@@ -37,6 +41,7 @@ def parse_xml(
         raise ForbiddenXMLError(f"document larger than {max_bytes} bytes")
 
     _refuse_doctype_bytes(data)
+    _refuse_namespace_flood(data)
     try:
         root = etree.fromstring(data, make_parser())
     except etree.XMLSyntaxError as exc:
@@ -74,6 +79,16 @@ def _refuse_doctype_bytes(data: bytes) -> None:
 
     if b"<!DOCTYPE" in head:
         raise ForbiddenXMLError("a DOCTYPE (DTD) is not accepted")
+
+
+def _refuse_namespace_flood(data: bytes) -> None:
+    """Refuse documents declaring more namespaces than any real form needs."""
+    marker = b"xmlns"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        marker = "xmlns".encode("utf-16-le" if data[0] == 0xFF else "utf-16-be")
+
+    if data.count(marker) > MAX_NAMESPACE_DECLARATIONS:
+        raise ForbiddenXMLError("too many namespace declarations")
 
 
 def _syntax_error(exc: etree.XMLSyntaxError) -> Exception:

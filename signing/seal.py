@@ -24,6 +24,12 @@ identifier we generate, a time stamp or a fixed algorithm URI, so no text
 needs escaping. Exclusive C14N makes their canonical form independent of
 where the signature sits; the tests check it against lxml's C14N and against
 signxml and xmlsec1.
+
+:meth:`XadesSigner.add_signature_timestamp` upgrades such a signature to
+XAdES-T (baseline B-T): a ``xades:SignatureTimeStamp`` over the exclusive
+C14N of ``ds:SignatureValue`` (EN 319 132-1, clause 5.3) in new unsigned
+properties. Nothing signed changes: the document reference's
+enveloped-signature transform leaves the whole ``ds:Signature`` out.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,6 +53,10 @@ from lxml import etree
 
 from signing.errors import ForbiddenXMLError, MalformedXMLError
 from signing.pki import Issued, SigningKey, load_p12
+from signing.sigtimestamp import SignatureTimestampError, signature_value_octets
+
+if TYPE_CHECKING:
+    from signing.tsp import Timestamper
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +70,9 @@ ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
 SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 
 _MARKER = "kancelaria-seal"
+_NS = {"ds": DS_NS, "xades": XADES_NS}
+_QUALIFYING = "ds:Object/xades:QualifyingProperties"
+_UNSIGNED_SIG = "UnsignedSignatureProperties"
 _XMLNS_DS = f'xmlns:ds="{DS_NS}"'
 _XMLNS_XADES = f'xmlns:xades="{XADES_NS}"'
 
@@ -194,6 +208,27 @@ class XadesSigner:
         )
         return _append_to_root(tree, ids["sig_id"], signature.encode("ascii"))
 
+    def add_signature_timestamp(
+        self, signed_xml: bytes, timestamper: Timestamper
+    ) -> bytes:
+        """Return a sealed document upgraded to XAdES-T by a signature time-stamp.
+
+        The document's one enveloped ``ds:Signature`` with XAdES qualifying
+        properties gets a ``xades:SignatureTimeStamp``; a signature that has
+        one already is refused (:class:`SignatureTimestampError`). Errors of
+        the time-stamping authority propagate (``signing.tsp.TimestampError``).
+        """
+        tree = self._parse(signed_xml)
+        signature = _enveloped_signature(tree.getroot())
+        properties = signature.find(_QUALIFYING, _NS)
+        if properties is None:
+            raise SignatureTimestampError("the signature has no XAdES properties")
+
+        covered = signature_value_octets(signature, EXC_C14N)
+        token = timestamper.timestamp(hashlib.sha256(covered).digest(), "sha256")
+        _append_timestamp(properties, signature.get("Id") or "sig", token)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
     def _sign(self, data: bytes) -> bytes:
         if isinstance(self._key, rsa.RSAPrivateKey):
             return self._key.sign(data, padding.PKCS1v15(), hashes.SHA256())
@@ -229,6 +264,36 @@ class XadesSigner:
         if tree.docinfo.internalDTD is not None:
             raise ForbiddenXMLError("document to seal has a document type declaration")
         return tree
+
+
+def _enveloped_signature(root: etree._Element) -> etree._Element:
+    signatures = root.findall("ds:Signature", _NS)
+    if len(signatures) != 1:
+        raise SignatureTimestampError("expected one enveloped ds:Signature")
+
+    return signatures[0]
+
+
+def _append_timestamp(
+    properties: etree._Element, signature_id: str, token: bytes
+) -> None:
+    if (
+        properties.find(f"xades:UnsignedProperties/xades:{_UNSIGNED_SIG}", _NS)
+        is not None
+    ):
+        raise SignatureTimestampError("the signature has unsigned properties already")
+
+    unsigned = properties.find("xades:UnsignedProperties", _NS)
+    if unsigned is None:
+        unsigned = etree.SubElement(properties, f"{{{XADES_NS}}}UnsignedProperties")
+
+    signature_props = etree.SubElement(unsigned, f"{{{XADES_NS}}}{_UNSIGNED_SIG}")
+    stamp = etree.SubElement(signature_props, f"{{{XADES_NS}}}SignatureTimeStamp")
+    stamp.set("Id", f"{signature_id}-ts")
+    method = etree.SubElement(stamp, f"{{{DS_NS}}}CanonicalizationMethod")
+    method.set("Algorithm", EXC_C14N)
+    encapsulated = etree.SubElement(stamp, f"{{{XADES_NS}}}EncapsulatedTimeStamp")
+    encapsulated.text = _b64(token)
 
 
 def _append_to_root(tree: etree._ElementTree, token: str, signature: bytes) -> bytes:

@@ -5,6 +5,12 @@ certificate (ISC), cryptographic verification (CV), X.509 validation (XCV)
 and signature acceptance (SAV).  The :class:`Report` collects every check and
 settles the indication: the earliest stage with a failure decides, and within
 a stage a TOTAL_FAILED outweighs an INDETERMINATE.
+
+A XAdES signature time-stamp (EN 319 132-1 clause 5.3) that validates makes
+the form XAdES-T, and its genTime is the proof of existence used when the
+signing certificate has expired since (EN 319 102-1 clause 5.5). One that
+does not validate is listed as a failed check and not used: the signature is
+then judged as if it had none.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
 from signing.policy import ValidationPolicy
 from signing.result import Check, Indication, SignedObject, Signer, SubIndication
-from signing.trust import validate_path
+from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
+from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import (
     DS,
     Document,
@@ -64,6 +71,10 @@ class Report:
         """Record a failed check and the indication it implies."""
         self.checks.append(Check(name, False, detail))
         self.failures.append((stage, _indication_of(sub), sub))
+
+    def not_used(self, name: str, detail: str) -> None:
+        """Record a failed check of something the verdict then does without."""
+        self.checks.append(Check(name, False, detail))
 
     def verdict(self) -> tuple[Indication, SubIndication | None]:
         """Return the indication: the earliest stage's worst failure."""
@@ -132,19 +143,21 @@ def check_signature(
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
     signer = _identify_signer(parts, qualifying, refs, policy, report)
+    stamped_at = None
     if signer is not None:
         _check_signature_value(parts, signer, report)
         intermediates = [policy.certs.of(c) for c in policy.intermediates]
         others = list(parts.certificates) + intermediates
         if qualifying is not None:
             others += qualifying.extra_certificates
+            stamped_at = _check_timestamp(sig, policy, moment, report)
 
-        _check_certificate(signer, others, policy, moment, report)
+        _check_certificate(signer, others, policy, moment, report, stamped_at)
         _check_algorithms(parts, signer, policy, report)
 
     return Outcome(
         signature_id=base.signature_id,
-        form=_form(qualifying),
+        form=_form(qualifying, stamped_at is not None),
         signer=None if signer is None else signer.signer,
         signing_time=signing_time,
         covered=tuple(r.covered for r in refs if r.covered is not None),
@@ -423,17 +436,43 @@ def _check_signature_value(
         )
 
 
+def _check_timestamp(
+    sig: etree._Element, policy: ValidationPolicy, moment: datetime, report: Report
+) -> datetime | None:
+    """Check the signature time-stamp; return its genTime if it may be used."""
+    try:
+        stamp = check_signature_timestamp(sig, policy.trust, at=moment)
+    except SignatureTimestampError as exc:
+        report.not_used("signature-timestamp", f"not used: {exc}")
+        return None
+
+    if stamp is None:
+        return None
+
+    if not stamp.passed or stamp.gen_time is None:
+        report.not_used("signature-timestamp", "not used: " + " ".join(stamp.problems))
+        return None
+
+    when = stamp.gen_time.isoformat()
+    report.passed("signature-timestamp", f"time-stamped at {when} by {stamp.tsa_name}")
+    return stamp.gen_time
+
+
 def _check_certificate(
     signer: CertFacts,
     others: list[CertFacts],
     policy: ValidationPolicy,
     moment: datetime,
     report: Report,
+    stamped_at: datetime | None = None,
 ) -> None:
     """Validate the path (XCV) and the signer's key usage."""
     path = validate_path(
         signer, others, policy.trust, moment, policy.cache, policy.certs
     )
+    if stamped_at is not None and stamped_at < moment:
+        path = _with_proof_of_existence(signer, others, policy, stamped_at, path)
+
     if path.subindication is None:
         report.passed("certificate-path", path.detail)
     else:
@@ -448,6 +487,27 @@ def _check_certificate(
             Stage.XCV,
             SubIndication.CHAIN_CONSTRAINTS_FAILURE,
         )
+
+
+def _with_proof_of_existence(
+    signer: CertFacts,
+    others: list[CertFacts],
+    policy: ValidationPolicy,
+    stamped_at: datetime,
+    path: PathOutcome,
+) -> PathOutcome:
+    """Judge an expired path at the time-stamp's time, the signature's POE."""
+    if path.subindication is not SubIndication.OUT_OF_BOUNDS_NO_POE:
+        return path
+
+    then = validate_path(
+        signer, others, policy.trust, stamped_at, policy.cache, policy.certs
+    )
+    if not then.passed:
+        return path
+
+    detail = "path valid at the time-stamp's time; a certificate has expired since"
+    return PathOutcome(None, detail, then.chain)
 
 
 def _key_usage_allows_signing(cert: CertFacts) -> bool:
@@ -495,9 +555,12 @@ def _check_algorithms(
         report.passed("algorithm-policy", "algorithms and key size acceptable")
 
 
-def _form(qualifying: xades.Qualifying | None) -> str:
+def _form(qualifying: xades.Qualifying | None, timestamped: bool = False) -> str:
     """Name the signature's form."""
     if qualifying is None:
         return "XMLDSig"
+
+    if timestamped:
+        return "XAdES-T"
 
     return "XAdES-EPES" if qualifying.has_policy else "XAdES-BES"

@@ -59,6 +59,11 @@ class TrustStore:
         return cls.from_certificates(certs)
 
     @classmethod
+    def from_file(cls, path: Path) -> TrustStore:
+        """Load the anchors of one PEM (bundle) or DER certificate file."""
+        return cls.from_certificates(_load_file(path))
+
+    @classmethod
     def from_certificates(cls, certs: Iterable[x509.Certificate]) -> TrustStore:
         """Make a store of the given anchors."""
         return cls(tuple(unique(certs)))

@@ -39,6 +39,8 @@ from signing.xmldsig import Document, index_ids, signatures_of
 
 log = logging.getLogger(__name__)
 
+_DS = "http://www.w3.org/2000/09/xmldsig#"
+
 FORM_ELEMENT_KINDS = frozenset({"document", "element", "object"})
 """The kinds of covered object a form may be taken from."""
 
@@ -58,12 +60,20 @@ def validate_xml(
     if len(signatures) > policy.max_signatures:
         raise ForbiddenXMLError("the document carries too many signatures")
 
+    # Each reference may digest the whole document: cap them before any work.
+    if _count_references(signatures) > policy.max_references:
+        raise ForbiddenXMLError("the document carries too many references")
+
     doc = Document(tree, index_ids(tree), dict(detached or {}), parse_xml)
     moment = policy.effective_time()
     results = tuple(_validate_one(sig, doc, policy, moment) for sig in signatures)
     indication, subindication = summarise(results)
     log.debug("validated %d signature(s): %s", len(results), indication.value)
     return ValidationResult(indication, subindication, results, moment)
+
+
+def _count_references(signatures: list[etree._Element]) -> int:
+    return sum(1 for sig in signatures for _ in sig.iter(f"{{{_DS}}}Reference"))
 
 
 def form_elements(result: SignatureResult) -> list[etree._Element]:

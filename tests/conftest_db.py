@@ -28,7 +28,9 @@ DEFAULT_ADMIN_URLS = (
     "postgresql://postgres@127.0.0.1:5432/postgres",
     "postgresql://root@127.0.0.1:5432/postgres",
 )
-REGISTRY_TABLES = "receipt, journal_entry, document, registry_counter"
+REGISTRY_TABLES = (
+    "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node"
+)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -8,6 +8,13 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)
+# PDF receipts: DejaVu Sans (Polish letters), pdfsig/pdftotext/pdftoppm and
+# certutil (the tests' outside PAdES check), zbarimg (the tests read the QR code).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -e /usr/share/zoneinfo/Europe/Warsaw ] || need+=(tzdata)
+command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 if ((${#need[@]})); then
   echo "install-system-deps: apt-get install ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

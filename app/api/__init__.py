@@ -4,4 +4,9 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import routes  # noqa: E402,F401
+from app.api import (  # noqa: E402
+    office,  # noqa: F401
+    proof,  # noqa: F401
+    receipt_pdf,  # noqa: F401
+    routes,  # noqa: F401
+)

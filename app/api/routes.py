@@ -11,8 +11,9 @@ from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake import Submission, intake
+from app.intake.pipeline import receive, recognise
 from app.receipts import check_receipt
-from app.receipts.check import NotAReceiptError
+from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number, get_receipt
 from app.services import current_services as services
 
@@ -30,7 +31,9 @@ def list_forms() -> Response:
 def submit() -> tuple[Response, int, dict[str, str]]:
     """Take in one signed XML document and register it."""
     _require_xml()
-    outcome = intake(services(), request.stream, Submission(channel="api"))
+    outcome = intake(
+        services(), request.stream, Submission(channel="api"), request.content_length
+    )
     document = outcome.document
     receipt_url = _receipt_url(document.registry_number, document.access_code)
     body = {
@@ -45,6 +48,7 @@ def submit() -> tuple[Response, int, dict[str, str]]:
         "sha256": document.sha256,
         "access_code": document.access_code,
         "receipt_url": receipt_url,
+        "receipt_timestamped": outcome.receipt_timestamped,
     }
     return jsonify(body), 201, {"Location": receipt_url}
 
@@ -75,21 +79,23 @@ def receipt(year: int, sequence: int) -> Response:
 @bp.post("/receipts/check")
 def check() -> Response:
     """Say whether a receipt is genuine and matches the registry."""
-    data = request.get_data(cache=False)
-    if not data:
-        raise RequestError(ErrorCode.EMPTY_BODY, 400)
-
+    limit = services().settings.max_upload_bytes
+    data = receive(request.stream, limit, request.content_length)
+    recognise(data)
     try:
         verdict = check_receipt(services(), data)
     except NotAReceiptError as exc:
-        raise RequestError(ErrorCode.NOT_A_RECEIPT, 422) from exc
+        raise RequestError(exc.code, exc.status) from exc
 
     return jsonify(
         {
             "genuine": verdict.genuine,
             "registry_number": verdict.registry_number,
             "matches_registry": verdict.matches_registry,
-            "problems": list(verdict.problems),
+            "problems": [
+                {"code": code, "message": describe(code, "en")}
+                for code in verdict.problems
+            ],
         }
     )
 

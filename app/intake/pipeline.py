@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import IO
 
-from lxml import etree
-
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
+from app.intake.coverage import wholly_signed
 from app.intake.report import report_json
 from app.receipts import build_receipt
+from app.receipts.timestamp import try_stamp_receipt
 from app.registry import register
+from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
 from signing.errors import ForbiddenXMLError, MalformedXMLError, NotSignedError
-from signing.result import SignatureResult, ValidationResult
-from signing.validate import form_elements, validate_xml
+from signing.result import SignatureResult, SignedObject, ValidationResult
+from signing.validate import FORM_ELEMENT_KINDS, validate_xml
 
 log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -49,17 +51,34 @@ class Outcome:
     validation: ValidationResult
     form: FormVersion
     issues: tuple[FormIssue, ...]
+    receipt_timestamped: bool = False
 
 
-def intake(services: Services, stream: IO[bytes], submission: Submission) -> Outcome:
-    """Run the whole pipeline on one body; raise RequestError to refuse it."""
-    data = receive(stream, services.settings.max_upload_bytes)
+def intake(
+    services: Services,
+    stream: IO[bytes],
+    submission: Submission,
+    length: int | None = None,
+) -> Outcome:
+    """Run the whole pipeline on one body; raise RequestError to refuse it.
+
+    ``length`` is the size the client announced, when it did: a body that ends
+    before it is a broken upload, never a document.
+    """
+    data = receive(stream, services.settings.max_upload_bytes, length)
     digest = hashlib.sha256(data).hexdigest()
     log.info("received", extra={"sha256": digest, "channel": submission.channel})
 
     recognise(data)
     validation = check_signature(services, data, digest)
-    signature, element, form = identify_form(services, validation, digest)
+    signature, covered, form = identify_form(services, validation, digest)
+    if not wholly_signed(data, signature, covered):
+        code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
+        log.warning("refused", extra={"sha256": digest, "reason": code.value})
+        raise RequestError(code, 422)
+
+    assert covered.element is not None
+    element = covered.element
     issues = services.catalog.validate(form, element)
 
     services.blobs.put(data)
@@ -74,11 +93,29 @@ def intake(services: Services, stream: IO[bytes], submission: Submission) -> Out
             "indication": validation.indication.value,
         },
     )
+    # After the commit: a failing TSA leaves a -BES receipt, never a failure.
+    number = outcome.document.registry_number
+    stamped = try_stamp_receipt(services, outcome.receipt, number)
+    if stamped is not None:
+        outcome = replace(outcome, receipt=stamped, receipt_timestamped=True)
+
+    _checkpoint_if_due(services)
     return outcome
 
 
-def receive(stream: IO[bytes], limit: int) -> bytes:
+def _checkpoint_if_due(services: Services) -> None:
+    """Seal a journal checkpoint when the interval has passed; never fail intake."""
+    try:
+        maybe_checkpoint(services)
+    except Exception as exc:  # the submission is registered whatever happens here
+        log.warning("checkpoint postponed", extra={"error": type(exc).__name__})
+
+
+def receive(stream: IO[bytes], limit: int, length: int | None = None) -> bytes:
     """Read the body, refusing it as soon as it grows past ``limit`` bytes."""
+    if length is not None and length > limit:
+        raise RequestError(ErrorCode.TOO_LARGE, 413)
+
     parts: list[bytes] = []
     size = 0
     while chunk := stream.read(CHUNK):
@@ -90,11 +127,17 @@ def receive(stream: IO[bytes], limit: int) -> bytes:
     if size == 0:
         raise RequestError(ErrorCode.EMPTY_BODY, 400)
 
+    if length is not None and size != length:
+        raise RequestError(ErrorCode.INCOMPLETE_BODY, 400)
+
     return b"".join(parts)
 
 
 def recognise(data: bytes) -> None:
     """Refuse bodies that are plainly not XML (PDF, images, ZIP, text)."""
+    if data.startswith(UTF16_MARKS):
+        return
+
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         raise RequestError(ErrorCode.NOT_XML, 400)
@@ -117,18 +160,21 @@ def check_signature(services: Services, data: bytes, digest: str) -> ValidationR
 
 def identify_form(
     services: Services, validation: ValidationResult, digest: str
-) -> tuple[SignatureResult, etree._Element, FormVersion]:
+) -> tuple[SignatureResult, SignedObject, FormVersion]:
     """Find the form among what a signature covers; only signed content counts."""
     covered_any = False
     for signature in validation.signatures:
         if signature.counter_signature_of is not None:
             continue
 
-        for element in form_elements(signature):
+        for covered in signature.covered:
+            if covered.kind not in FORM_ELEMENT_KINDS or covered.element is None:
+                continue
+
             covered_any = True
-            form = services.catalog.identify(element)
+            form = services.catalog.identify(covered.element)
             if form is not None:
-                return signature, element, form
+                return signature, covered, form
 
     code = ErrorCode.UNKNOWN_FORM if covered_any else ErrorCode.UNSIGNED_CONTENT
     log.warning("refused", extra={"sha256": digest, "reason": code.value})

@@ -20,12 +20,12 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import RequestError
+from app.errors import RequestError, message_in
 from app.intake import Submission, intake
 from app.portal import bp
 from app.portal.wording import reason, verdict
 from app.receipts import check_receipt
-from app.receipts.check import NotAReceiptError
+from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 
@@ -107,7 +107,7 @@ def form_file(form_id: str, version: str, name: str) -> BaseResponse:
 @bp.route("/submit", methods=["GET", "POST"])
 def submit() -> str | BaseResponse | tuple[str, int]:
     """Upload a signed document and get a registry number and receipt."""
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("portal/submit.html", error=None)
 
     upload = request.files.get("document")
@@ -118,7 +118,8 @@ def submit() -> str | BaseResponse | tuple[str, int]:
     try:
         outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
-        return render_template("portal/submit.html", error=exc.message), exc.status
+        message = message_in(exc.code, g.lang)
+        return render_template("portal/submit.html", error=message), exc.status
 
     number = outcome.document.registry_number
     _, sequence, year = number.split("/")
@@ -170,26 +171,64 @@ def submission(year: int, sequence: int) -> str:
 
 @bp.route("/check", methods=["GET", "POST"])
 def check() -> str | tuple[str, int]:
-    """Check that a receipt is genuine and matches the registry."""
-    if request.method == "GET":
-        return render_template("portal/check.html", verdict=None, error=None)
+    """Check a receipt file, or look up a registry number with its access code."""
+    number = request.values.get("number", "").strip()
+    page: dict[str, Any] = {
+        "verdict": None,
+        "error": None,
+        "entry": None,
+        "number": number,
+        "describe": describe,
+    }
+    if request.method != "POST":
+        return render_template("portal/check.html", **page)
+
+    if request.form.get("by") == "number":
+        return _check_number(page, number, request.form.get("code", "").strip())
 
     upload = request.files.get("receipt")
     data = upload.read() if upload is not None else b""
     if not data:
-        message = _t("Wybierz plik potwierdzenia.", "Choose the receipt file.")
-        return render_template("portal/check.html", verdict=None, error=message), 400
+        page["error"] = _t("Wybierz plik potwierdzenia.", "Choose the receipt file.")
+        return render_template("portal/check.html", **page), 400
 
     try:
-        result = check_receipt(services(), data)
-    except NotAReceiptError:
-        message = _t(
-            "Ten plik nie jest potwierdzeniem wydanym przez ten urząd.",
-            "This file is not a receipt issued by this office.",
-        )
-        return render_template("portal/check.html", verdict=None, error=message), 422
+        page["verdict"] = check_receipt(services(), data)
+    except NotAReceiptError as exc:
+        page["error"] = message_in(exc.code, g.lang)
+        return render_template("portal/check.html", **page), exc.status
 
-    return render_template("portal/check.html", verdict=result, error=None)
+    return render_template("portal/check.html", **page)
+
+
+def _check_number(
+    page: dict[str, Any], number: str, code: str
+) -> str | tuple[str, int]:
+    """Show what the registry holds under a number to the holder of its code."""
+    with services().sessions() as session:
+        document = get_document_by_number(session, number) if number else None
+        if (
+            document is None
+            or not code
+            or not hmac.compare_digest(
+                code.upper().encode(), document.access_code.encode()
+            )
+        ):
+            page["error"] = _t(
+                "Rejestr nie zawiera pisma o tym numerze i kodzie dostępu.",
+                "The registry holds no document with this number and access code.",
+            )
+            return render_template("portal/check.html", **page), 404
+
+        page["entry"] = {
+            "number": document.registry_number,
+            "received_at": document.received_at,
+            "sha256": document.sha256,
+            "form": f"{document.form_id} ({document.form_version})",
+            "verdict": verdict(document.indication, g.lang),
+        }
+
+    return render_template("portal/check.html", **page)
 
 
 def _form_or_404(form_id: str, version: str | None) -> Any:

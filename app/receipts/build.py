@@ -56,6 +56,9 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     _sub(validation, "SchemaValid", "true" if schema_valid(document) else "false")
 
     _sub(root, "AccessCode", document.access_code)
+    if document.journal_position is not None:
+        _sub(root, "JournalPosition", str(document.journal_position))
+
     return root
 
 
@@ -82,6 +85,10 @@ def _signer(root: etree._Element, document: Document) -> None:
     _sub(signer, "CertificateSHA256", document.signer_cert_sha256 or "")
     if document.signing_time:
         _sub(signer, "SigningTime", format_time(document.signing_time))
+
+    # A name from an unconfirmed certificate is a claim, and the receipt says so.
+    confirmed = document.indication == "TOTAL_PASSED"
+    _sub(signer, "IdentityConfirmed", "true" if confirmed else "false")
 
 
 def _sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:

@@ -9,21 +9,59 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from app.errors import ErrorCode
 from app.receipts.build import RECEIPT_NS, format_time
+from app.registry.journal import EVENT_REGISTERED
+from app.registry.models import JournalEntry
 from app.registry.queries import get_document_by_number
-from signing.errors import SigningInputError
+from signing.errors import ForbiddenXMLError, MalformedXMLError, SigningInputError
 from signing.result import Indication, SignatureResult
 from signing.validate import form_elements, validate_xml
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.registry.models import Document
     from app.services import Services
 
 log = logging.getLogger(__name__)
 
 
+SEAL_BROKEN = "seal-broken"
+SEAL_UNCONFIRMED = "seal-unconfirmed"
+FOREIGN_SEAL = "foreign-seal"
+NOT_IN_REGISTRY = "not-in-registry"
+DIFFERS = "differs:"
+
+PROBLEMS: dict[str, tuple[str, str]] = {
+    SEAL_BROKEN: (
+        "Pieczęć potwierdzenia jest nieprawidłowa: potwierdzenie zmieniono.",
+        "The seal on the receipt does not verify: the receipt was altered.",
+    ),
+    SEAL_UNCONFIRMED: (
+        "Nie udało się potwierdzić pieczęci: certyfikat nie pochodzi od zaufanego "
+        "wystawcy.",
+        "The seal could not be confirmed: its certificate is not from a trusted "
+        "issuer.",
+    ),
+    FOREIGN_SEAL: (
+        "Potwierdzenia nie opieczętował ten urząd.",
+        "The receipt was not sealed with this office's seal.",
+    ),
+    NOT_IN_REGISTRY: (
+        "Rejestr nie zawiera pisma o tym numerze.",
+        "The registry holds no document under this number.",
+    ),
+}
+
+
 class NotAReceiptError(Exception):
     """The file is not a sealed receipt of this system's schema."""
+
+    def __init__(self, code: ErrorCode = ErrorCode.NOT_A_RECEIPT, status: int = 422):
+        super().__init__(code.value)
+        self.code = code
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -37,29 +75,35 @@ class ReceiptCheck:
     matches_registry: bool
     """The registry holds a document whose facts equal the receipt's."""
     problems: tuple[str, ...]
-    """Plain sentences saying what did not hold."""
+    """Stable codes of what did not hold; ``describe`` words them."""
 
 
 def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     """Validate the receipt's seal, then compare its signed fields to the registry."""
     try:
         validation = validate_xml(data, services.receipt_policy)
+    except MalformedXMLError as exc:
+        raise NotAReceiptError(ErrorCode.MALFORMED_XML, 400) from exc
+    except ForbiddenXMLError as exc:
+        raise NotAReceiptError(ErrorCode.FORBIDDEN_XML, 400) from exc
     except SigningInputError as exc:
-        raise NotAReceiptError(exc.code) from exc
+        raise NotAReceiptError() from exc
 
     signed = _signed_receipt(validation.primary) if validation.signatures else None
     if signed is None:
-        raise NotAReceiptError("no signed receipt element")
+        raise NotAReceiptError()
 
     problems: list[str] = []
     signature = validation.primary
     ours = signature.signer is not None and hmac.compare_digest(
         signature.signer.certificate_sha256, services.seal_fingerprint
     )
-    if validation.indication is not Indication.TOTAL_PASSED:
-        problems.append("The seal on the receipt does not verify.")
+    if validation.indication is Indication.TOTAL_FAILED:
+        problems.append(SEAL_BROKEN)
+    elif validation.indication is Indication.INDETERMINATE:
+        problems.append(SEAL_UNCONFIRMED)
     if not ours:
-        problems.append("The receipt was not sealed with this office's seal.")
+        problems.append(FOREIGN_SEAL)
 
     genuine = not problems
     number = _text(signed, "RegistryNumber")
@@ -68,6 +112,8 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
         with services.sessions() as session:
             document = get_document_by_number(session, number)
             mismatch = _compare(signed, document)
+            if document is not None:
+                mismatch += _compare_position(session, signed, document)
         matches = not mismatch
         problems.extend(mismatch)
 
@@ -86,9 +132,21 @@ def _signed_receipt(signature: SignatureResult) -> etree._Element | None:
     return None
 
 
+def describe(problem: str, lang: str) -> str:
+    """Say a problem found by the check in plain words, in Polish or English."""
+    if problem.startswith(DIFFERS):
+        field = problem.removeprefix(DIFFERS)
+        if lang == "pl":
+            return f"Pole {field} potwierdzenia różni się od rejestru."
+        return f"The receipt's {field} differs from the registry."
+
+    pl, en = PROBLEMS.get(problem, (problem, problem))
+    return pl if lang == "pl" else en
+
+
 def _compare(signed: etree._Element, document: Document | None) -> list[str]:
     if document is None:
-        return ["The registry holds no document under this number."]
+        return [NOT_IN_REGISTRY]
 
     expected = {
         "ReceivedAt": format_time(document.received_at),
@@ -100,10 +158,30 @@ def _compare(signed: etree._Element, document: Document | None) -> list[str]:
         "AccessCode": document.access_code,
     }
     return [
-        f"The receipt's {path} differs from the registry."
+        DIFFERS + path
         for path, value in expected.items()
         if _text(signed, path) != value
     ]
+
+
+def _compare_position(
+    session: Session, signed: etree._Element, document: Document
+) -> list[str]:
+    # Receipts issued before journal positions were added carry none.
+    given = _text(signed, "JournalPosition")
+    if given is None:
+        return []
+
+    entry = session.get(JournalEntry, int(given)) if given.isdigit() else None
+    if (
+        given != str(document.journal_position)
+        or entry is None
+        or entry.event != EVENT_REGISTERED
+        or entry.document_id != document.id
+    ):
+        return [DIFFERS + "JournalPosition"]
+
+    return []
 
 
 def _text(element: etree._Element, path: str) -> str | None:

@@ -8,11 +8,15 @@ is either absent or complete and durable, never partly visible.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, BinaryIO, Protocol, runtime_checkable
 
@@ -91,6 +95,32 @@ class FileBlobStore:
         """Tell whether the blob is stored."""
         return self._path(sha256).is_file()
 
+    def stored(self) -> Iterator[tuple[str, datetime]]:
+        """List every stored blob's SHA-256 and when it was last put."""
+        for path in sorted(self._root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*")):
+            if _SHA256_HEX.fullmatch(path.name):
+                yield path.name, _modified(path)
+
+    def delete(self, sha256: str, not_after: datetime | None = None) -> bool:
+        """Remove a blob; with ``not_after``, only if not put since that time.
+
+        Returns whether it was removed. The check and the removal hold the
+        store's lock, which a put of the same bytes takes too, so a put in
+        flight either refreshes the blob first or stores it again after.
+        """
+        path = self._path(sha256)
+        with self._locked(fcntl.LOCK_EX):
+            try:
+                if not_after is not None and _modified(path) > not_after:
+                    return False
+                path.unlink()
+            except FileNotFoundError:
+                return False
+
+        _fsync_dir(path.parent)
+        log.info("blob removed", extra={"sha256": sha256})
+        return True
+
     def _path(self, sha256: str) -> Path:
         # The name reaches the file system: only a real digest may pass.
         if not _SHA256_HEX.fullmatch(sha256):
@@ -101,7 +131,7 @@ class FileBlobStore:
     def _move_into_place(self, temp: Path, sha256: str) -> None:
         target = self._path(sha256)
 
-        if target.is_file():
+        if self._refresh(target):
             log.debug("blob already stored", extra={"sha256": sha256})
             return
 
@@ -110,6 +140,31 @@ class FileBlobStore:
         os.replace(temp, target)
         _fsync_dir(target.parent)
         log.info("blob stored", extra={"sha256": sha256})
+
+    def _refresh(self, target: Path) -> bool:
+        # Mark a stored blob as put now, so that the garbage collector's
+        # grace period covers the registration this put is for.
+        with self._locked(fcntl.LOCK_SH):
+            try:
+                os.utime(target)
+            except FileNotFoundError:
+                return False
+
+        return True
+
+    @contextmanager
+    def _locked(self, mode: int) -> Iterator[None]:
+        # The lock is on the partial folder itself: no extra file appears.
+        descriptor = os.open(self._partial, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(descriptor, mode)
+            yield
+        finally:
+            os.close(descriptor)
+
+
+def _modified(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
 def _copy(content: Content, out: IO[bytes], digest: hashlib._Hash) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +15,15 @@ from app.registry.models import Document
 log = logging.getLogger(__name__)
 
 
-def verify_blobs(session: Session, store: BlobStore) -> list[str]:
-    """Re-hash the original of every document; return the problems found."""
+def verify_blobs(
+    session: Session,
+    store: BlobStore,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Re-hash the original of every document; return the problems found.
+
+    ``progress`` is told each document checked.
+    """
     problems: list[str] = []
     rows = session.execute(
         select(Document.registry_number, Document.sha256, Document.size).order_by(
@@ -27,6 +35,8 @@ def verify_blobs(session: Session, store: BlobStore) -> list[str]:
         problem = _check_blob(store, sha256, size)
         if problem:
             problems.append(f"document {number}: {problem}")
+        if progress is not None:
+            progress(1)
 
     if problems:
         log.warning("stored originals differ", extra={"problems": len(problems)})

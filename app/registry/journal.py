@@ -1,19 +1,19 @@
 """The registry journal: an append-only list of events in a hash chain.
 
 Each entry's hash is SHA-256 over a canonical JSON encoding of
-``[position, at, event, document_id, payload_json, prev_hash]``; the first
-entry's ``prev_hash`` is 64 zeros. Changing, deleting or reordering a row
-breaks the chain, which :func:`verify_chain` reports. Cutting entries off
-the end can only be seen against a checkpoint kept elsewhere, or through a
-document that lost its ``registered`` entry.
+``[position, at, event, document_id, payload_json, prev_hash]``
+(:func:`signing.merkle.journal_entry_hash`, so that it can be recomputed
+offline); the first entry's ``prev_hash`` is 64 zeros. Changing, deleting
+or reordering a row breaks the chain, which :func:`verify_chain` reports.
+Cutting entries off the end can only be seen against a sealed checkpoint
+(app.registry.checkpoints), or through a document that lost its
+``registered`` entry.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.db import begin_write
 from app.registry.models import Document, JournalEntry
+from signing.merkle import canonical_json, journal_entry_hash
+from signing.merkle import format_journal_time as format_time  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -93,47 +95,38 @@ def append(
     return entry
 
 
-def verify_chain(session: Session, batch_size: int = 1000) -> list[str]:
-    """Recompute the whole chain; return the problems found (empty if none)."""
+def verify_chain(
+    session: Session,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Recompute the whole chain; return the problems found (empty if none).
+
+    ``progress`` is told how many entries were checked, batch by batch.
+    """
     problems: list[str] = []
     expected_prev, expected_position = GENESIS_HASH, 1
 
     for entry in _entries_in_order(session, batch_size):
         problems += _check_entry(entry, expected_position, expected_prev)
         expected_prev, expected_position = entry.entry_hash, entry.position + 1
+        if progress is not None and entry.position % batch_size == 0:
+            progress(batch_size)
 
     problems += _check_documents_journalled(session)
     return problems
 
 
-def canonical_json(payload: Mapping[str, Any]) -> str:
-    """Encode a payload the one way the journal hashes it."""
-    return json.dumps(
-        payload,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-
-
 def entry_hash(entry: Chained) -> str:
     """Return the SHA-256 hex digest that chains ``entry`` to its predecessor."""
-    parts = [
+    return journal_entry_hash(
         entry.position,
-        format_time(entry.at),
+        entry.at,
         entry.event,
         entry.document_id,
         entry.payload_json,
         entry.prev_hash,
-    ]
-    encoded = json.dumps(parts, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
-
-
-def format_time(moment: datetime) -> str:
-    """Render a UTC time with microseconds, as hashed into the chain."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    )
 
 
 def _lock_journal(session: Session) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -106,6 +107,10 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(32), default=STATUS_REGISTERED)
     access_code: Mapped[str] = mapped_column(String(64), unique=True)
 
+    # Position of the document's ``registered`` journal entry (its Merkle
+    # leaf index + 1); the receipt carries it.
+    journal_position: Mapped[int | None] = mapped_column(Integer)
+
 
 class Receipt(Base):
     """The sealed receipt (UPO) issued for one document."""
@@ -144,3 +149,36 @@ class JournalEntry(Base):
     payload_json: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
+
+
+class Checkpoint(Base):
+    """A sealed statement of the journal's Merkle root at one tree size."""
+
+    __tablename__ = "checkpoint"
+
+    tree_size: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False
+    )
+    root_hash: Mapped[str] = mapped_column(String(SHA256_HEX))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX))
+    # JSON list of hex roots of the complete subtrees the tree splits into,
+    # largest first: the next checkpoint continues from it.
+    frontier_json: Mapped[str] = mapped_column(Text)
+
+
+class MerkleNode(Base):
+    """The root of one complete subtree of the journal's Merkle tree.
+
+    Only subtrees of 2**level leaves with level at or above a floor are
+    kept, so that proofs need O(log n) lookups and a few journal rows.
+    """
+
+    __tablename__ = "merkle_node"
+
+    level: Mapped[int] = mapped_column(
+        SmallInteger, primary_key=True, autoincrement=False
+    )
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))

@@ -108,7 +108,9 @@ def _insert_document(session: Session, fields: DocumentFields) -> Document:
     session.add(row)
     session.flush()
 
-    journal.append(session, journal.EVENT_REGISTERED, row.id, _registered(row))
+    entry = journal.append(session, journal.EVENT_REGISTERED, row.id, _registered(row))
+    # Written with the receipt's flush; the receipt builder reads it.
+    row.journal_position = entry.position
     return row
 
 

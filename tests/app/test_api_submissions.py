@@ -104,10 +104,13 @@ def test_signature_from_untrusted_pki_is_registered_as_indeterminate(
     signed = XadesSigner.from_issued(stranger).sign_enveloped(sample("pismo-ogolne"))
 
     answer = post(client, signed)
+    receipt = etree.fromstring(client.get(answer.get_json()["receipt_url"]).data)
 
     assert answer.status_code == 201
     assert answer.get_json()["indication"] == "INDETERMINATE"
     assert answer.get_json()["subindication"] == "NO_CERTIFICATE_CHAIN_FOUND"
+    ns = {"r": "urn:kancelaria:receipt:1"}
+    assert receipt.findtext("r:Signer/r:IdentityConfirmed", namespaces=ns) == "false"
 
 
 @pytest.mark.parametrize(

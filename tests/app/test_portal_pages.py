@@ -97,3 +97,27 @@ def test_result_page_needs_the_access_code(
 
     assert client.get(bare).status_code == 404
     assert client.get(bare + "?code=NOTTHECODE").status_code == 404
+
+
+def test_check_page_looks_up_a_number_with_its_access_code(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    signed = citizen.sign_enveloped(sample("pismo-ogolne"))
+    body = client.post(
+        "/api/v1/submissions", data=signed, headers={"Content-Type": "application/xml"}
+    ).get_json()
+    number, code = body["registry_number"], body["access_code"]
+
+    prefilled = client.get(f"/check?number={number}").get_data(as_text=True)
+    found = client.post(
+        "/check?lang=en", data={"by": "number", "number": number, "code": code}
+    )
+    wrong = client.post(
+        "/check?lang=en", data={"by": "number", "number": number, "code": "NOPE"}
+    )
+
+    assert f'value="{number}"' in prefilled
+    assert found.status_code == 200
+    assert body["sha256"] in found.get_data(as_text=True)
+    assert wrong.status_code == 404
+    assert body["sha256"] not in wrong.get_data(as_text=True)

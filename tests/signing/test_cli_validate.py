@@ -74,3 +74,17 @@ def test_unsigned_document_exits_3():
 def test_bad_usage_exits_3():
     assert run("validate").returncode == 3
     assert run("nonsense").returncode == 3
+
+
+def test_trust_may_name_a_single_certificate_file():
+    done = run(
+        "validate",
+        samples("xades", "xadesjs-enveloped.xml"),
+        "--trust",
+        samples("pki", "root.crt"),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["indication"] == "TOTAL_PASSED"

@@ -75,3 +75,19 @@ def test_polish_single_byte_encodings_are_accepted(encoding):
     text = f'<?xml version="1.0" encoding="{encoding}"?><r>Łódź żółć</r>'
     tree = parse_xml(text.encode(encoding))
     assert tree.getroot().text == "Łódź żółć"
+
+
+def test_namespace_flood_is_refused_before_parsing() -> None:
+    declarations = " ".join(f'xmlns:n{i}="urn:n:{i}"' for i in range(2000))
+    data = f"<a {declarations}/>".encode()
+
+    with pytest.raises(ForbiddenXMLError, match="namespace"):
+        parse_xml(data)
+
+
+def test_namespace_flood_in_utf16_is_refused() -> None:
+    declarations = " ".join(f'xmlns:n{i}="urn:n:{i}"' for i in range(2000))
+    data = f"<a {declarations}/>".encode("utf-16")
+
+    with pytest.raises(ForbiddenXMLError, match="namespace"):
+        parse_xml(data)

@@ -181,3 +181,21 @@ def test_path_results_are_cached_per_policy(pki: PKI):
     validate_xml(data, policy)
     validate_xml(data, policy)
     assert len(policy.cache) == 1
+
+
+def test_flood_of_references_is_refused_before_any_digest(pki: PKI, policy):
+    import pytest
+
+    from signing.errors import ForbiddenXMLError
+
+    signed = etree.fromstring(sign_enveloped(FORM, pki.citizen))
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    signed_info = signed.find(f"{ds}Signature/{ds}SignedInfo")
+    assert signed_info is not None
+    reference = signed_info.find(f"{ds}Reference")
+    assert reference is not None
+    for _ in range(policy.max_references):
+        signed_info.append(etree.fromstring(etree.tostring(reference)))
+
+    with pytest.raises(ForbiddenXMLError, match="references"):
+        validate_xml(etree.tostring(signed), policy)
