@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_commands(app)
+    _start_outbox_thread(app)
     log.info("started", extra={"instance": str(settings.instance)})
     return app
 
@@ -49,6 +50,19 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.cli import kancelaria_cli, registry_cli
+    from app.notifications.commands import outbox_cli
 
     app.cli.add_command(kancelaria_cli)
     app.cli.add_command(registry_cli)
+    app.cli.add_command(outbox_cli)
+
+
+def _start_outbox_thread(app: Flask) -> None:
+    """Send webhooks from this process when KANCELARIA_OUTBOX_THREAD is on."""
+    from app.notifications.sender import OutboxThread
+
+    services = app.extensions["kancelaria"]
+    if services.settings.outbox_thread:
+        poll = services.settings.outbox_poll_seconds
+        thread = OutboxThread(services, poll_s=poll).start()
+        app.extensions["kancelaria_outbox"] = thread

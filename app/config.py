@@ -11,6 +11,10 @@ PREFIX = "KANCELARIA_"
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 DEFAULT_CHECKPOINT_INTERVAL = 300
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+DEFAULT_ANONYMOUS_RATE_LIMIT = "30/minute"
+DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
+DEFAULT_IDEMPOTENCY_WAIT = 10.0
+DEFAULT_OUTBOX_POLL = 2.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,23 @@ class Settings:
     # RFC 3161 time-stamping authority for receipts; None: the demo PKI's
     # local TSA, or no time-stamps (XAdES-BES receipts) when demo is off.
     tsa_url: str | None = None
+    # Header a TLS-terminating proxy sets to the client certificate's SHA-256;
+    # None: no such header is trusted.
+    mtls_header: str | None = None
+    # Flask-Limiter storage: memory:// (per process) or redis://127.0.0.1:…
+    rate_limit_storage: str = "memory://"
+    rate_limit_prefix: str = "kancelaria"
+    # Anonymous API submissions per remote address; "off" switches it off.
+    anonymous_rate_limit: str = DEFAULT_ANONYMOUS_RATE_LIMIT
+    # Limit given to new API clients unless the operator names another.
+    client_rate_limit: str = DEFAULT_CLIENT_RATE_LIMIT
+    # Seconds a retry waits for the same Idempotency-Key still in progress.
+    idempotency_wait_seconds: float = DEFAULT_IDEMPOTENCY_WAIT
+    # Send queued webhooks from a thread of each web process (`make run` sets
+    # it on); off: run `flask outbox run` beside the server instead.
+    outbox_thread: bool = False
+    # Seconds a sender waits before looking at an empty outbox again.
+    outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -77,4 +98,18 @@ class Settings:
             public_url=(get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             blob_backend=(get("BLOB_BACKEND") or "file").lower(),
             tsa_url=get("TSA_URL"),
+            mtls_header=get("MTLS_HEADER"),
+            rate_limit_storage=get("RATE_LIMIT_STORAGE") or "memory://",
+            rate_limit_prefix=get("RATE_LIMIT_PREFIX") or "kancelaria",
+            anonymous_rate_limit=(
+                get("ANONYMOUS_RATE_LIMIT") or DEFAULT_ANONYMOUS_RATE_LIMIT
+            ),
+            client_rate_limit=get("CLIENT_RATE_LIMIT") or DEFAULT_CLIENT_RATE_LIMIT,
+            idempotency_wait_seconds=float(
+                get("IDEMPOTENCY_WAIT_SECONDS") or DEFAULT_IDEMPOTENCY_WAIT
+            ),
+            outbox_thread=(get("OUTBOX_THREAD") or "off").lower() in {"1", "on", "yes"},
+            outbox_poll_seconds=float(
+                get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
+            ),
         )

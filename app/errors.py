@@ -25,6 +25,13 @@ class ErrorCode(enum.StrEnum):
     BAD_REQUEST = "bad-request"
     NOT_A_RECEIPT = "not-a-receipt"
     UNAVAILABLE = "unavailable"
+    UNAUTHORIZED = "unauthorized"
+    CREDENTIAL_REVOKED = "credential-revoked"
+    FORBIDDEN_FORM = "forbidden-form"
+    RATE_LIMITED = "rate-limited"
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
+    BAD_IDEMPOTENCY_KEY = "bad-idempotency-key"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -52,6 +59,21 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BAD_REQUEST: "The request could not be understood.",
     ErrorCode.NOT_A_RECEIPT: "The file is not a receipt issued by this system.",
     ErrorCode.UNAVAILABLE: "The service is briefly unavailable; try again shortly.",
+    ErrorCode.UNAUTHORIZED: (
+        "The request needs a valid API key: send Authorization: Bearer <key>."
+    ),
+    ErrorCode.CREDENTIAL_REVOKED: "This API key has been revoked or replaced.",
+    ErrorCode.FORBIDDEN_FORM: "This API client may not submit this form.",
+    ErrorCode.RATE_LIMITED: "Too many requests; wait as Retry-After says and retry.",
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: (
+        "This Idempotency-Key was already used with a different body."
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_IN_USE: (
+        "A request with this Idempotency-Key is still being processed; retry later."
+    ),
+    ErrorCode.BAD_IDEMPOTENCY_KEY: (
+        "The Idempotency-Key must be 1 to 255 visible ASCII characters."
+    ),
 }
 
 
@@ -84,6 +106,23 @@ MESSAGES_PL: dict[ErrorCode, str] = {
     ),
     ErrorCode.NOT_A_RECEIPT: "Ten plik nie jest potwierdzeniem wydanym przez urząd.",
     ErrorCode.UNAVAILABLE: "Usługa jest chwilowo niedostępna; spróbuj za chwilę.",
+    ErrorCode.UNAUTHORIZED: (
+        "Żądanie wymaga ważnego klucza API: Authorization: Bearer <klucz>."
+    ),
+    ErrorCode.CREDENTIAL_REVOKED: "Ten klucz API został unieważniony lub zastąpiony.",
+    ErrorCode.FORBIDDEN_FORM: "Ten klient API nie może składać tego formularza.",
+    ErrorCode.RATE_LIMITED: (
+        "Zbyt wiele żądań; odczekaj tyle, ile podaje Retry-After, i spróbuj ponownie."
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: (
+        "Ten Idempotency-Key użyto już z inną treścią żądania."
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_IN_USE: (
+        "Żądanie z tym Idempotency-Key jest jeszcze przetwarzane; spróbuj później."
+    ),
+    ErrorCode.BAD_IDEMPOTENCY_KEY: (
+        "Idempotency-Key musi mieć od 1 do 255 widocznych znaków ASCII."
+    ),
 }
 
 

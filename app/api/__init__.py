@@ -5,7 +5,9 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from app.api import (  # noqa: E402
+    docs,  # noqa: F401
     office,  # noqa: F401
+    openapi,  # noqa: F401
     proof,  # noqa: F401
     receipt_pdf,  # noqa: F401
     routes,  # noqa: F401

@@ -17,6 +17,7 @@ from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.coverage import wholly_signed
 from app.intake.report import report_json
+from app.notifications.outbox import enqueue_registered
 from app.receipts import build_receipt
 from app.receipts.timestamp import try_stamp_receipt
 from app.registry import register
@@ -40,6 +41,11 @@ class Submission:
     channel: str
     sender: str | None = None
     media_type: str = "application/xml"
+    # The API client that sent it (its webhooks hear of the registration).
+    client_id: int | None = None
+    # Form ids the sender may submit; None allows every form. Checked as soon
+    # as the form is known, before anything is stored or registered.
+    allowed_forms: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ def intake(
     recognise(data)
     validation = check_signature(services, data, digest)
     signature, covered, form = identify_form(services, validation, digest)
+    check_allowed(submission, form, digest)
     if not wholly_signed(data, signature, covered):
         code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
         log.warning("refused", extra={"sha256": digest, "reason": code.value})
@@ -181,6 +188,17 @@ def identify_form(
     raise RequestError(code, 422)
 
 
+def check_allowed(submission: Submission, form: FormVersion, digest: str) -> None:
+    """Refuse a form the sender may not submit (403), before it is stored."""
+    allowed = submission.allowed_forms
+    if allowed is None or form.form_id in allowed:
+        return
+
+    code = ErrorCode.FORBIDDEN_FORM
+    log.warning("refused", extra={"sha256": digest, "reason": code.value})
+    raise RequestError(code, 403)
+
+
 def _register(
     services: Services,
     data: bytes,
@@ -220,7 +238,9 @@ def _register(
             ),
             report_json=report_json(validation, issues),
             department=form.department,
+            client_id=submission.client_id,
             receipt_builder=receipt_builder,
+            on_registered=enqueue_registered,
         )
 
     return Outcome(document, receipt, validation, form, tuple(issues))

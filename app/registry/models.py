@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     ForeignKey,
@@ -65,6 +67,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def new_public_id() -> str:
+    """Return a fresh opaque public id (a random UUID)."""
+    return str(uuid.uuid4())
+
+
 class Base(DeclarativeBase):
     """Declarative base carrying the constraint naming convention."""
 
@@ -110,6 +117,15 @@ class Document(Base):
     # Position of the document's ``registered`` journal entry (its Merkle
     # leaf index + 1); the receipt carries it.
     journal_position: Mapped[int | None] = mapped_column(Integer)
+
+    # Opaque id the API names the document by (registry numbers are guessable).
+    public_id: Mapped[str] = mapped_column(
+        String(36), unique=True, index=True, default=new_public_id
+    )
+    # The API client that submitted it; None for anonymous and portal uploads.
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_client.id"), index=True
+    )
 
 
 class Receipt(Base):
@@ -182,3 +198,48 @@ class MerkleNode(Base):
     )
     idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class ApiClient(Base):
+    """A platform allowed to use the API with a key (only its hash is kept)."""
+
+    __tablename__ = "api_client"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(SHA256_HEX), unique=True)
+    # The key a rotation replaced, accepted until previous_key_expires_at.
+    previous_key_hash: Mapped[str | None] = mapped_column(
+        String(SHA256_HEX), unique=True
+    )
+    previous_key_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Prefix of the key the current one replaced (for the operator's list).
+    rotated_from: Mapped[str | None] = mapped_column(String(16))
+    # Form ids the client may submit; an empty list allows every form.
+    allowed_forms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rate_limit: Mapped[str] = mapped_column(String(64))
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_secret: Mapped[str | None] = mapped_column(String(128))
+    # SHA-256 of the client's TLS certificate, checked when a proxy passes it.
+    mtls_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdempotencyKey(Base):
+    """One Idempotency-Key of one caller: claimed before intake, answered after."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "client:<id>" or "anon:<remote address>".
+    scope: Mapped[str] = mapped_column(String(128))
+    key: Mapped[str] = mapped_column(String(255))
+    body_sha256: Mapped[str] = mapped_column(String(SHA256_HEX))
+    status: Mapped[str] = mapped_column(String(16))
+    response_json: Mapped[str | None] = mapped_column(Text)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -24,6 +24,7 @@ from app.registry.numbering import next_registry_number, registry_year
 log = logging.getLogger(__name__)
 
 ReceiptBuilder = Callable[[Document], bytes]
+RegisteredHook = Callable[[Session, Document], None]
 
 # Unambiguous characters for codes people type from paper (no 0/O, 1/I/L).
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -56,25 +57,30 @@ class DocumentFields(TypedDict):
     signing_time: NotRequired[datetime | None]
     department: NotRequired[str | None]
     access_code: NotRequired[str | None]
+    client_id: NotRequired[int | None]
 
 
 def register(
     session: Session,
     *,
     receipt_builder: ReceiptBuilder,
+    on_registered: RegisteredHook | None = None,
     **fields: Unpack[DocumentFields],
 ) -> tuple[Document, Receipt]:
     """Register a document and its receipt, committing once; roll back on error.
 
     ``session`` must not have a transaction open. ``receipt_builder`` is
     called with the flushed document (it has its id and registry number)
-    and returns the sealed receipt XML.
+    and returns the sealed receipt XML. ``on_registered`` runs last, inside
+    the same transaction (the notifications outbox writes its event there).
     """
     begin_write(session)
 
     try:
         row = _insert_document(session, fields)
         receipt = _issue_receipt(session, row, receipt_builder)
+        if on_registered is not None:
+            on_registered(session, row)
         session.commit()
     except BaseException:
         session.rollback()

@@ -12,7 +12,19 @@ from sqlalchemy import Column, Integer, MetaData, inspect
 from app.db import alembic_config, make_engine, upgrade
 from app.registry.models import Base
 
-TABLES = {"alembic_version", "document", "journal_entry", "receipt", "registry_counter"}
+TABLES = {
+    "alembic_version",
+    "document",
+    "journal_entry",
+    "receipt",
+    "registry_counter",
+    "checkpoint",
+    "merkle_node",
+    "api_client",
+    "idempotency_key",
+    "outbox",
+    "webhook_delivery",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

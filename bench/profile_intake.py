@@ -1,0 +1,96 @@
+"""Where a submission's time goes: the intake pipeline in process, under cProfile.
+
+Submits signed forms through the Flask test client (no HTTP server, one
+thread) and prints the time per submission and the functions that take it.
+
+    .venv/bin/python bench/profile_intake.py [--requests 200]
+        [--database sqlite|postgres] [--sort cumulative|tottime] [--top 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.config import Settings  # noqa: E402
+from bench.bench_e2e import (  # noqa: E402
+    DEFAULT_ADMIN,
+    _signed_letters,
+    _throwaway_database,
+)
+
+XML = {"Content-Type": "application/xml"}
+
+
+def main() -> None:
+    """Profile the submissions and print the figures."""
+    args = _arguments()
+
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder) / "instance"
+        bodies = _signed_letters(instance, args.requests + 5)
+
+        if args.database == "sqlite":
+            _profile(instance, {}, bodies, args)
+            return
+
+        admin = os.environ.get("KANCELARIA_TEST_POSTGRES") or DEFAULT_ADMIN
+        with _throwaway_database(admin) as url:
+            env = {
+                "KANCELARIA_DATABASE_URL": url,
+                "KANCELARIA_BLOB_BACKEND": "postgres",
+            }
+            _profile(instance, env, bodies, args)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--sort", choices=["cumulative", "tottime"], default="tottime")
+    parser.add_argument("--top", type=int, default=40)
+    return parser.parse_args()
+
+
+def _profile(
+    instance: Path, env: dict[str, str], bodies: list[bytes], args: argparse.Namespace
+) -> None:
+    settings = Settings.from_env({**env, "KANCELARIA_INSTANCE": str(instance)})
+    app = create_app(settings)
+    client = app.test_client()
+
+    for body in bodies[:5]:  # warm up: imports, pool, caches
+        _submit(client, body)
+
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for body in bodies[5:]:
+        _submit(client, body)
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+
+    count = len(bodies) - 5
+    print(f"{args.database}: {elapsed / count * 1000:.2f} ms per submission (profiled)")
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    app.extensions["kancelaria"].engine.dispose()
+
+
+def _submit(client: object, body: bytes) -> None:
+    answer = client.post("/api/v1/submissions", data=body, headers=XML)  # type: ignore[attr-defined]
+    if answer.status_code != 201:
+        raise RuntimeError(f"unexpected status {answer.status_code}")
+
+
+if __name__ == "__main__":
+    main()
