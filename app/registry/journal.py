@@ -34,6 +34,9 @@ EVENT_RECEIPT_ISSUED = "receipt-issued"
 
 # Session.info key: the transaction that holds the journal lock.
 _LOCKED_IN = "kancelaria.journal_locked_in"
+# Session.info key: (transaction, last position, last entry hash) as this
+# session's own appends left them; valid while that transaction holds the lock.
+_LAST = "kancelaria.journal_last"
 
 
 class Chained(Protocol):
@@ -73,26 +76,55 @@ def append(
     payload: Mapping[str, Any],
     at: datetime | None = None,
 ) -> JournalEntry:
-    """Add an event after the current last entry, inside the open transaction."""
-    _lock_journal(session)
-    last = session.scalars(
-        select(JournalEntry).order_by(JournalEntry.position.desc()).limit(1)
-    ).first()
+    """Add an event after the current last entry, inside the open transaction.
+
+    The row is written at the session's next flush (at the latest, the
+    commit); its position and hashes are final at once.
+    """
+    position, prev_hash = _last_entry(session)
 
     entry = JournalEntry(
-        position=1 if last is None else last.position + 1,
+        position=position + 1,
         at=(at or datetime.now(UTC)).astimezone(UTC),
         event=event,
         document_id=document_id,
         payload_json=canonical_json(payload),
-        prev_hash=GENESIS_HASH if last is None else last.entry_hash,
+        prev_hash=prev_hash,
     )
     entry.entry_hash = entry_hash(entry)
 
     session.add(entry)
-    session.flush()
+    session.info[_LAST] = (_innermost(session), entry.position, entry.entry_hash)
     log.debug("journal entry appended", extra={"position": entry.position})
     return entry
+
+
+def next_position(session: Session) -> int:
+    """Lock the journal for this transaction; return the next entry's position."""
+    return _last_entry(session)[0] + 1
+
+
+def _last_entry(session: Session) -> tuple[int, str]:
+    # One lock and one read per transaction: later appends in the same
+    # transaction continue from what the previous one left in session.info.
+    _lock_journal(session)
+    cached = session.info.get(_LAST)
+    if cached is not None and cached[0] is _innermost(session):
+        return cached[1], cached[2]
+
+    last = session.execute(
+        select(JournalEntry.position, JournalEntry.entry_hash)
+        .order_by(JournalEntry.position.desc())
+        .limit(1)
+    ).first()
+    found = (0, GENESIS_HASH) if last is None else (last.position, last.entry_hash)
+    session.info[_LAST] = (_innermost(session), *found)
+    return found
+
+
+def _innermost(session: Session) -> object:
+    # A savepoint rolled back takes its appends with it: key on the innermost.
+    return session.get_nested_transaction() or session.get_transaction()
 
 
 def verify_chain(

@@ -110,13 +110,14 @@ def _insert_document(session: Session, fields: DocumentFields) -> Document:
         year=year,
         sequence=sequence,
         status=STATUS_REGISTERED,
+        # Locks the journal; the registered entry comes next. Known before
+        # the INSERT, so the row is written once.
+        journal_position=journal.next_position(session),
     )
     session.add(row)
     session.flush()
 
-    entry = journal.append(session, journal.EVENT_REGISTERED, row.id, _registered(row))
-    # Written with the receipt's flush; the receipt builder reads it.
-    row.journal_position = entry.position
+    journal.append(session, journal.EVENT_REGISTERED, row.id, _registered(row))
     return row
 
 
@@ -131,8 +132,8 @@ def _issue_receipt(
         xml=xml,
         sha256=hashlib.sha256(xml).hexdigest(),
     )
+    # Written with the journal entries at the commit's flush.
     session.add(receipt)
-    session.flush()
 
     payload = {"registry_number": row.registry_number, "receipt_sha256": receipt.sha256}
     journal.append(session, journal.EVENT_RECEIPT_ISSUED, row.id, payload)
