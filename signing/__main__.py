@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from signing import cli_receipt, cli_validate
+from signing import cli_receipt, cli_tl, cli_validate
 
 USAGE_ERROR = 3
 
@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cli_validate.add_parser(subparsers)
     cli_receipt.add_parser(subparsers)
+    cli_tl.add_parser(subparsers)
     args = parser.parse_args(argv)
     code: int = args.handler(args)
     return code

@@ -1,7 +1,10 @@
-"""``python -m signing validate``: validate a signed XML file.
+"""``python -m signing validate``: validate a signed XML or PDF file.
 
 Exit codes: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE, 3 not a signed
 document (or bad usage).  Without ``--trust`` the trust store is empty.
+``--trusted-list FILE`` adds the CA/QC services a trusted list grants at the
+validation time, the list authenticated with the ``--tl-pinned`` certificates
+(a list that is refused makes the exit code 3).
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from typing import Any
 
 from cryptography import x509
 
+from signing.cli_tl import pinned_certificates
 from signing.errors import SigningInputError
+from signing.pades import validate_pdf
+from signing.pdfquirks import looks_like_pdf
 from signing.policy import ValidationPolicy
 from signing.result import Indication, ValidationResult
+from signing.tl import TrustedListError, load_trusted_list
 from signing.trust import TrustStore
 from signing.validate import validate_xml
 
@@ -31,8 +38,8 @@ NOT_SIGNED = 3
 
 def add_parser(subparsers: Any) -> None:
     """Register the ``validate`` subcommand."""
-    parser = subparsers.add_parser("validate", help="validate a signed XML file")
-    parser.add_argument("file", type=Path, help="the signed XML file")
+    parser = subparsers.add_parser("validate", help="validate a signed XML or PDF file")
+    parser.add_argument("file", type=Path, help="the signed XML or PDF file")
     parser.add_argument(
         "--trust", type=Path, help="trust anchors: a certificate file or a folder"
     )
@@ -46,6 +53,20 @@ def add_parser(subparsers: Any) -> None:
         default=[],
         help="detached data: FILE (named by its file name) or NAME=FILE",
     )
+    parser.add_argument(
+        "--trusted-list",
+        type=Path,
+        action="append",
+        default=[],
+        help="a trusted list (TS 119 612) whose CA/QC services to trust",
+    )
+    parser.add_argument(
+        "--tl-pinned",
+        type=Path,
+        action="append",
+        default=[],
+        help="certificate allowed to sign the trusted lists",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run)
 
@@ -56,9 +77,12 @@ def run(args: argparse.Namespace) -> int:
         policy = _policy(args)
         detached = dict(_payload(spec) for spec in args.payload)
         data = args.file.read_bytes()
-        result = validate_xml(data, policy, detached=detached)
+        result = _validate(data, policy, detached)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return NOT_SIGNED
+    except TrustedListError as exc:
+        print(f"trusted list refused ({exc.code.value}): {exc}", file=sys.stderr)
         return NOT_SIGNED
     except SigningInputError as exc:
         _print_refusal(exc, args.json)
@@ -68,6 +92,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_CODES[result.indication]
 
 
+def _validate(
+    data: bytes, policy: ValidationPolicy, detached: dict[str, bytes]
+) -> ValidationResult:
+    """Dispatch on content: a PDF to PAdES validation, anything else to XML."""
+    if looks_like_pdf(data):
+        return validate_pdf(data, policy)
+
+    return validate_xml(data, policy, detached=detached)
+
+
 def _policy(args: argparse.Namespace) -> ValidationPolicy:
     """Build the policy from the options."""
     trust = _trust(args.trust)
@@ -75,7 +109,24 @@ def _policy(args: argparse.Namespace) -> ValidationPolicy:
     if args.untrusted:
         extra = tuple(x509.load_pem_x509_certificates(args.untrusted.read_bytes()))
 
-    return ValidationPolicy(trust, _time(args.at), intermediates=extra)
+    moment = _time(args.at)
+    trust = trust.merged(_list_trust(args, moment))
+    return ValidationPolicy(trust, moment, intermediates=extra)
+
+
+def _list_trust(args: argparse.Namespace, moment: datetime | None) -> TrustStore:
+    """Load the ``--trusted-list`` files and return what they grant."""
+    store = TrustStore.empty()
+    if not args.trusted_list:
+        return store
+
+    pinned = pinned_certificates(args.tl_pinned)
+    at = moment or datetime.now(UTC)
+    for path in args.trusted_list:
+        tl = load_trusted_list(path.read_bytes(), pinned, at)
+        store = store.merged(tl.trust_store(at))
+
+    return store
 
 
 def _trust(path: Path | None) -> TrustStore:
