@@ -20,7 +20,7 @@ init: $(STAMP)
 
 # The access log leaves out query strings: they carry citizens' access codes.
 run: init
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	KANCELARIA_OUTBOX_THREAD=on $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads 4 --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
 		wsgi:app
@@ -40,6 +40,7 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) system-deps node-deps
 	source <(bash tools/ensure-postgres.sh) && \
+		source <(bash tools/ensure-redis.sh) && \
 		$(BIN)/pytest -n 2 --dist loadfile -q
 
 test: lint typecheck pytest

@@ -35,3 +35,9 @@ class MissingPayloadError(SigningInputError):
     """A detached signature was given without the data it signs."""
 
     code = "missing-payload"
+
+
+class NotPDFError(SigningInputError):
+    """The bytes are not a PDF document that can be parsed."""
+
+    code = "not-pdf"

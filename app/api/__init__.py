@@ -10,5 +10,10 @@ from app.api import (  # noqa: E402
     openapi,  # noqa: F401
     proof,  # noqa: F401
     receipt_pdf,  # noqa: F401
+    reports,  # noqa: F401
     routes,  # noqa: F401
+    setup,  # noqa: F401
+    status,  # noqa: F401
+    submissions,  # noqa: F401
+    webhooks,  # noqa: F401
 )

@@ -1,4 +1,4 @@
-"""JSON routes for platforms and scripts."""
+"""JSON routes for platforms and scripts: forms and receipts."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from flask import Response, jsonify, request, url_for
 from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
-from app.intake import Submission, intake
 from app.intake.pipeline import receive, recognise
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number, get_receipt
 from app.services import current_services as services
-
-XML_TYPES = frozenset({"application/xml", "text/xml"})
 
 
 @bp.get("/forms")
@@ -25,32 +22,6 @@ def list_forms() -> Response:
     """List the forms the office takes in, with links to their files."""
     forms = [_form_json(form) for form in services().catalog.forms()]
     return jsonify({"forms": forms})
-
-
-@bp.post("/submissions")
-def submit() -> tuple[Response, int, dict[str, str]]:
-    """Take in one signed XML document and register it."""
-    _require_xml()
-    outcome = intake(
-        services(), request.stream, Submission(channel="api"), request.content_length
-    )
-    document = outcome.document
-    receipt_url = _receipt_url(document.registry_number, document.access_code)
-    body = {
-        "registry_number": document.registry_number,
-        "indication": outcome.validation.indication.value,
-        "subindication": document.subindication,
-        "form": {"id": outcome.form.form_id, "version": outcome.form.version},
-        "schema_valid": not outcome.issues,
-        "schema_issues": [
-            {"path": issue.path, "message": issue.message} for issue in outcome.issues
-        ],
-        "sha256": document.sha256,
-        "access_code": document.access_code,
-        "receipt_url": receipt_url,
-        "receipt_timestamped": outcome.receipt_timestamped,
-    }
-    return jsonify(body), 201, {"Location": receipt_url}
 
 
 @bp.get("/receipts/<int:year>/<int:sequence>")
@@ -98,16 +69,6 @@ def check() -> Response:
             ],
         }
     )
-
-
-def _require_xml() -> None:
-    if request.mimetype not in XML_TYPES:
-        raise RequestError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
-
-
-def _receipt_url(number: str, code: str) -> str:
-    _, sequence, year = number.split("/")
-    return url_for("api.receipt", year=int(year), sequence=int(sequence), code=code)
 
 
 def _same(given: str, expected: str) -> bool:

@@ -37,7 +37,7 @@ def test_signed_sample_is_registered_with_passed_indication(
     assert body["indication"] == "TOTAL_PASSED"
     assert body["form"]["id"] == form_id
     assert body["sha256"] == hashlib.sha256(signed).hexdigest()
-    assert answer.headers["Location"] == body["receipt_url"]
+    assert answer.headers["Location"] == body["status_url"]
 
 
 def test_registry_numbers_follow_each_other_without_gaps(

@@ -1,0 +1,172 @@
+"""Which error codes each operation answers with, and their documented examples.
+
+One table says, per operation, which HTTP statuses carry which stable codes;
+the operations' error responses and the ``components.examples`` entry of each
+code (with the operations that return it) are both made from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import MESSAGES, ErrorCode, envelope
+
+Codes = dict[int, tuple[str, ...]]
+
+BODY = ("empty-body", "incomplete-body", "not-xml", "malformed-xml", "forbidden-xml")
+CREDENTIALS = ("unauthorized", "credential-revoked")
+UNAVAILABLE: Codes = {503: ("unavailable",)}
+LIMITED: Codes = {429: ("rate-limited",)}
+BY_CODE: Codes = {404: ("not-found",)}
+
+OPERATION_ERRORS: dict[str, Codes] = {
+    "listForms": {},
+    "createSubmission": {
+        400: ("bad-request", *BODY, "bad-idempotency-key"),
+        401: CREDENTIALS,
+        403: ("forbidden-form",),
+        409: ("idempotency-key-reused", "idempotency-key-in-use"),
+        413: ("too-large",),
+        415: ("unsupported-media-type",),
+        422: (
+            "not-signed",
+            "unsigned-content",
+            "content-outside-signature",
+            "unknown-form",
+        ),
+        **LIMITED,
+        **UNAVAILABLE,
+    },
+    "listSubmissions": {
+        400: ("bad-request",),
+        401: CREDENTIALS,
+        **LIMITED,
+        **UNAVAILABLE,
+    },
+    "getSubmission": {401: CREDENTIALS, **BY_CODE, **LIMITED, **UNAVAILABLE},
+    "getSubmissionReport": {401: CREDENTIALS, **BY_CODE, **LIMITED, **UNAVAILABLE},
+    "getSubmissionReportXml": {
+        401: CREDENTIALS,
+        **BY_CODE,
+        **LIMITED,
+        **UNAVAILABLE,
+    },
+    "getReceipt": {**BY_CODE, **UNAVAILABLE},
+    "getReceiptPdf": {**BY_CODE, **UNAVAILABLE},
+    "getReceiptProof": {**BY_CODE, **UNAVAILABLE},
+    "checkReceipt": {
+        400: BODY,
+        413: ("too-large",),
+        422: ("not-a-receipt",),
+        **UNAVAILABLE,
+    },
+    "getOfficeTrust": {},
+    "listWebhookDeliveries": {
+        400: ("bad-request",),
+        401: CREDENTIALS,
+        **LIMITED,
+        **UNAVAILABLE,
+    },
+    "getOpenApi": {},
+}
+
+# Codes no operation names: the router's answers for any address.
+ANYWHERE: Codes = {404: ("not-found",), 405: ("method-not-allowed",)}
+
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "`Bearer` with the realm and the error.",
+            "schema": {"type": "string"},
+        }
+    },
+    409: {"Retry-After": {**RETRY_AFTER, "required": False}},
+    429: {"Retry-After": {**RETRY_AFTER, "required": True}},
+    503: {"Retry-After": RETRY_AFTER},
+}
+
+
+def error_responses(operation_id: str) -> dict[str, Any]:
+    """Return the documented error responses of one operation, by status."""
+    return {
+        str(status): _response(status, codes)
+        for status, codes in sorted(OPERATION_ERRORS[operation_id].items())
+        if _known(codes)
+    }
+
+
+def error_examples() -> dict[str, Any]:
+    """Return ``components.examples``: one envelope per code, with its callers."""
+    returned_by = _returned_by()
+    return {
+        example_name(code.value): {
+            "summary": MESSAGES[code],
+            "description": _where(returned_by.get(code.value, [])),
+            "value": envelope(code),
+            "x-returned-by": returned_by.get(code.value, []),
+        }
+        for code in ErrorCode
+    }
+
+
+def example_name(code: str) -> str:
+    """Return the ``components.examples`` key of an error code."""
+    return f"error-{code}"
+
+
+def documented_codes() -> set[str]:
+    """Return every code the table gives to some operation or to the router."""
+    tables = [*OPERATION_ERRORS.values(), ANYWHERE]
+    return {code for table in tables for codes in table.values() for code in codes}
+
+
+def _response(status: int, codes: tuple[str, ...]) -> dict[str, Any]:
+    known = _known(codes)
+    examples = {
+        code: {"$ref": f"#/components/examples/{example_name(code)}"} for code in known
+    }
+    response: dict[str, Any] = {
+        "description": "Refused: " + ", ".join(f"`{code}`" for code in known) + ".",
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "examples": examples,
+            }
+        },
+    }
+    if status in HEADERS:
+        response["headers"] = HEADERS[status]
+
+    return response
+
+
+def _known(codes: tuple[str, ...]) -> list[str]:
+    # Codes another change has yet to add to ErrorCode are left out, never
+    # invented: tests/api/test_openapi.py fails until the two agree.
+    values = {code.value for code in ErrorCode}
+    return [code for code in codes if code in values]
+
+
+def _returned_by() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for operation_id, table in OPERATION_ERRORS.items():
+        for status, codes in sorted(table.items()):
+            for code in codes:
+                found.setdefault(code, []).append(f"{operation_id} ({status})")
+
+    for status, codes in ANYWHERE.items():
+        for code in codes:
+            found.setdefault(code, []).append(f"any address ({status})")
+
+    return found
+
+
+def _where(callers: list[str]) -> str:
+    if not callers:
+        return "Returned by no operation of this version."
+
+    return "Returned by: " + ", ".join(callers) + "."

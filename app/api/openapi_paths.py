@@ -1,0 +1,252 @@
+"""The operations of ``/api/v1``, as OpenAPI 3.1 path items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.openapi_errors import error_responses
+from app.api.openapi_schemas import ref
+
+Operation = dict[str, Any]
+
+BEARER_OPTIONAL: list[dict[str, list[str]]] = [{}, {"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+ACCESS_CODE = [
+    {"$ref": "#/components/parameters/code"},
+    {"$ref": "#/components/parameters/X-Access-Code"},
+]
+RECEIPT = [
+    {"$ref": "#/components/parameters/year"},
+    {"$ref": "#/components/parameters/sequence"},
+    *ACCESS_CODE,
+]
+SUBMISSION = [{"$ref": "#/components/parameters/submissionId"}, *ACCESS_CODE]
+PAGE = [
+    {"$ref": "#/components/parameters/limit"},
+    {"$ref": "#/components/parameters/cursor"},
+]
+XML_BODY = {
+    "type": "string",
+    "contentMediaType": "application/xml",
+    "description": "The exact bytes: signatures cover them.",
+}
+
+
+def paths() -> dict[str, dict[str, Operation]]:
+    """Return the ``paths`` object of the document."""
+    return {
+        "/forms": {"get": _list_forms()},
+        "/submissions": {"post": _create(), "get": _list()},
+        "/submissions/{id}": {"get": _status()},
+        "/submissions/{id}/report": {"get": _report()},
+        "/submissions/{id}/report.xml": {"get": _report_xml()},
+        "/receipts/{year}/{sequence}": {"get": _receipt()},
+        "/receipts/{year}/{sequence}.pdf": {"get": _receipt_pdf()},
+        "/receipts/{year}/{sequence}/proof": {"get": _proof()},
+        "/receipts/check": {"post": _check()},
+        "/office/trust.pem": {"get": _trust()},
+        "/webhooks/deliveries": {"get": _deliveries()},
+        "/openapi.json": {"get": _openapi()},
+    }
+
+
+def operation(
+    operation_id: str, tag: str, summary: str, ok: dict[str, Any], **extra: Any
+) -> Operation:
+    """Return an operation with its success and documented error responses."""
+    return {
+        "operationId": operation_id,
+        "tags": [tag],
+        "summary": summary,
+        **extra,
+        "responses": {**ok, **error_responses(operation_id)},
+    }
+
+
+def json_ok(schema: str, description: str, status: str = "200") -> dict[str, Any]:
+    """Return a success response whose body is a named JSON schema."""
+    content = {"application/json": {"schema": ref(schema)}}
+    return {status: {"description": description, "content": content}}
+
+
+def file_ok(media_type: str, description: str) -> dict[str, Any]:
+    """Return a success response whose body is a file to save."""
+    schema = {"type": "string", "contentMediaType": media_type}
+    return {
+        "200": {"description": description, "content": {media_type: {"schema": schema}}}
+    }
+
+
+def _list_forms() -> Operation:
+    return operation(
+        "listForms",
+        "forms",
+        "List the forms the office takes in",
+        json_ok("FormList", "The forms, with links to their schema and sample."),
+        security=[{}],
+    )
+
+
+def _create() -> Operation:
+    created = json_ok("Submission", "Registered.", "201")
+    created["201"]["headers"] = {
+        "Location": {
+            "description": "The submission's status URL.",
+            "schema": {"type": "string", "format": "uri-reference"},
+        },
+        "Idempotent-Replayed": {
+            "description": "`true` when this is the stored answer to a retry.",
+            "schema": {"type": "string", "enum": ["true"]},
+        },
+    }
+    return operation(
+        "createSubmission",
+        "submissions",
+        "Register one signed XML document",
+        created,
+        description=(
+            "Send the signed document as the raw body. Without credentials "
+            "the signature identifies the sender and a stricter per-address "
+            "rate limit applies. With an `Idempotency-Key`, a retry with the "
+            "same key and body answers the first result again; the same key "
+            "with another body is refused."
+        ),
+        security=BEARER_OPTIONAL,
+        parameters=[{"$ref": "#/components/parameters/Idempotency-Key"}],
+        requestBody={
+            "required": True,
+            "content": {
+                "application/xml": {"schema": XML_BODY},
+                "text/xml": {"schema": XML_BODY},
+            },
+        },
+    )
+
+
+def _list() -> Operation:
+    return operation(
+        "listSubmissions",
+        "submissions",
+        "List your own submissions, newest first",
+        json_ok("SubmissionList", "One page of the client's submissions."),
+        security=BEARER,
+        parameters=PAGE,
+    )
+
+
+def _status() -> Operation:
+    return operation(
+        "getSubmission",
+        "submissions",
+        "Say where a submission is",
+        json_ok("SubmissionStatus", "The submission's status."),
+        description=(
+            "Open to the client that submitted it and to anyone giving its "
+            "access code; anyone else gets the same 404 as for an unknown id."
+        ),
+        security=BEARER_OPTIONAL,
+        parameters=SUBMISSION,
+    )
+
+
+def _report() -> Operation:
+    return operation(
+        "getSubmissionReport",
+        "submissions",
+        "Return the validation report as stored at registration",
+        json_ok("ValidationReport", "The validation report."),
+        security=BEARER_OPTIONAL,
+        parameters=SUBMISSION,
+    )
+
+
+def _report_xml() -> Operation:
+    return operation(
+        "getSubmissionReportXml",
+        "submissions",
+        "Return the validation report as ETSI TS 119 102-2 XML",
+        file_ok("application/xml", "An ETSI TS 119 102-2 ValidationReport."),
+        security=BEARER_OPTIONAL,
+        parameters=SUBMISSION,
+    )
+
+
+def _receipt() -> Operation:
+    return operation(
+        "getReceipt",
+        "receipts",
+        "Return the sealed receipt (UPO) XML",
+        file_ok("application/xml", "The receipt, sealed with XAdES."),
+        security=[{}],
+        parameters=RECEIPT,
+    )
+
+
+def _receipt_pdf() -> Operation:
+    return operation(
+        "getReceiptPdf",
+        "receipts",
+        "Return the sealed PDF receipt",
+        file_ok("application/pdf", "The receipt as a PAdES-sealed PDF."),
+        security=[{}],
+        parameters=RECEIPT,
+    )
+
+
+def _proof() -> Operation:
+    return operation(
+        "getReceiptProof",
+        "receipts",
+        "Prove the registration is in the latest sealed checkpoint",
+        json_ok("InclusionProof", "An RFC 9162 inclusion proof and its checkpoint."),
+        security=[{}],
+        parameters=RECEIPT,
+    )
+
+
+def _check() -> Operation:
+    body = {"type": "string", "contentMediaType": "application/xml"}
+    return operation(
+        "checkReceipt",
+        "receipts",
+        "Say whether a receipt is genuine and matches the registry",
+        json_ok("ReceiptCheck", "The verdict; `problems` says what did not hold."),
+        security=[{}],
+        requestBody={
+            "required": True,
+            "content": {"application/xml": {"schema": body}},
+        },
+    )
+
+
+def _trust() -> Operation:
+    return operation(
+        "getOfficeTrust",
+        "office",
+        "Return the seal certificate and anchors to check receipts offline",
+        file_ok("application/x-pem-file", "PEM certificates."),
+        security=[{}],
+    )
+
+
+def _deliveries() -> Operation:
+    return operation(
+        "listWebhookDeliveries",
+        "webhooks",
+        "List your webhook delivery attempts, newest first",
+        json_ok("WebhookDeliveryList", "One page of delivery attempts."),
+        security=BEARER,
+        parameters=PAGE,
+    )
+
+
+def _openapi() -> Operation:
+    ok = {
+        "200": {
+            "description": "This document.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    }
+    return operation(
+        "getOpenApi", "meta", "Return this OpenAPI document", ok, security=[{}]
+    )

@@ -1,0 +1,139 @@
+"""POST /submissions: take in a signed document, once per Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from typing import Any
+
+from flask import Response, request
+
+from app.api import bp
+from app.api.auth import ApiIdentity, current_client
+from app.api.idempotency import (
+    Claim,
+    KeyInUseError,
+    StoredAnswer,
+    answer,
+    claim,
+    parse_key,
+    release,
+)
+from app.api.resume import created_json, earlier_registration
+from app.errors import ErrorCode, RequestError, envelope
+from app.intake import Submission, intake
+from app.intake.pipeline import receive
+from app.services import current_services as services
+
+log = logging.getLogger(__name__)
+
+XML_TYPES = frozenset({"application/xml", "text/xml"})
+CREATED = 201
+# Seconds a caller is told to wait when its key is still being processed.
+IN_USE_RETRY_AFTER = "2"
+
+
+@bp.post("/submissions")
+def submit() -> Response:
+    """Take in one signed XML document and register it."""
+    client = current_client()
+    if request.mimetype not in XML_TYPES:
+        raise RequestError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
+
+    key = parse_key(request.headers.get("Idempotency-Key"))
+    limit = services().settings.max_upload_bytes
+    data = receive(request.stream, limit, request.content_length)
+    submission = Submission(
+        channel="api",
+        client_id=client.id if client else None,
+        allowed_forms=client.allowed_forms if client else None,
+    )
+    if key is None:
+        return _reply(CREATED, _registered(data, submission))
+
+    return _idempotent(data, submission, _scope(client), key)
+
+
+def _idempotent(data: bytes, submission: Submission, scope: str, key: str) -> Response:
+    """Run intake under a claimed key, or replay the answer the key got."""
+    found = services()
+    digest = hashlib.sha256(data).hexdigest()
+    wait = found.settings.idempotency_wait_seconds
+    try:
+        owned = claim(found.sessions, scope, key, digest, wait)
+    except KeyInUseError as exc:
+        headers = {"Retry-After": IN_USE_RETRY_AFTER}
+        return _reply(exc.status, envelope(exc.code), headers)
+
+    if isinstance(owned, StoredAnswer):
+        replayed = {"Idempotent-Replayed": "true"}
+        return _reply(owned.status, json.loads(owned.body), replayed)
+
+    return _run_claimed(data, digest, submission, owned)
+
+
+def _run_claimed(
+    data: bytes, digest: str, submission: Submission, owned: Claim
+) -> Response:
+    """Register under a claim; store the answer, or free the key on a fault."""
+    sessions = services().sessions
+    try:
+        body = _resumed(digest, submission, owned) or _registered(data, submission)
+    except RequestError as exc:
+        if exc.status >= 500:
+            release(sessions, owned)
+            raise
+
+        # A refusal depends on the body alone: the same key gets it again.
+        refusal = envelope(exc.code, exc.message)
+        answer(sessions, owned, exc.status, json.dumps(refusal))
+        raise
+    except BaseException:
+        release(sessions, owned)
+        raise
+
+    answer(sessions, owned, CREATED, json.dumps(body))
+    return _reply(CREATED, body)
+
+
+def _resumed(
+    digest: str, submission: Submission, owned: Claim
+) -> dict[str, Any] | None:
+    """The answer of a crashed first attempt that did register, if any."""
+    if owned.resumed_since is None:
+        return None
+
+    sessions = services().sessions
+    since = owned.resumed_since
+    return earlier_registration(sessions, digest, submission.client_id, since)
+
+
+def _registered(data: bytes, submission: Submission) -> dict[str, Any]:
+    outcome = intake(services(), io.BytesIO(data), submission, len(data))
+    body = created_json(outcome.document, outcome.receipt_timestamped)
+    # The schema's verdict as validated now, not as re-read from the report.
+    body["schema_valid"] = not outcome.issues
+    body["schema_issues"] = [
+        {"path": issue.path, "message": issue.message} for issue in outcome.issues
+    ]
+    return body
+
+
+def _reply(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    answer_ = Response(json.dumps(body), status=status, mimetype="application/json")
+    answer_.headers.update(headers or {})
+    if status == CREATED:
+        answer_.headers["Location"] = body["status_url"]
+
+    return answer_
+
+
+def _scope(client: ApiIdentity | None) -> str:
+    if client is not None:
+        return client.scope
+
+    return f"anon:{request.remote_addr or 'unknown'}"

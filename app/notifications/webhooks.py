@@ -1,0 +1,155 @@
+"""Signed webhook requests: the signature scheme, its check, and one delivery.
+
+A request carries ``Kancelaria-Timestamp`` (Unix seconds) and
+``Kancelaria-Signature: v1=<hex>``, the HMAC-SHA256 of ``"<timestamp>.<body>"``
+keyed with the client's webhook secret. Receivers check it with
+:func:`verify_webhook_signature` (or the same three lines of ``hmac``) and
+refuse timestamps older than a few minutes, so a captured request cannot be
+replayed later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_VERSION = "v1"
+DEFAULT_TOLERANCE_S = 300
+WEBHOOK_SCHEMES = frozenset({"http", "https"})
+USER_AGENT = "Kancelaria-Webhooks/1"
+
+HEADER_TIMESTAMP = "Kancelaria-Timestamp"
+HEADER_SIGNATURE = "Kancelaria-Signature"
+HEADER_EVENT = "Kancelaria-Event"
+HEADER_DELIVERY = "Kancelaria-Delivery"
+
+
+class WebhookURLError(ValueError):
+    """A webhook address we will not send to (not an absolute http/https URL)."""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one POST to a receiver gave: delivered or not, and why."""
+
+    delivered: bool
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """Return the ``Kancelaria-Signature`` value for a body sent at ``timestamp``."""
+    message = str(timestamp).encode("ascii") + b"." + body
+    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return f"{SIGNATURE_VERSION}={digest}"
+
+
+def verify_webhook_signature(
+    secret: str,
+    timestamp: str | int,
+    body: bytes,
+    header: str,
+    tolerance: int = DEFAULT_TOLERANCE_S,
+    now: float | None = None,
+) -> bool:
+    """Say whether ``header`` signs ``body`` at a ``timestamp`` within tolerance.
+
+    ``header`` may list several ``v1=`` values separated by commas (the form
+    used while a secret is being rotated); one matching value is enough.
+    """
+    try:
+        sent = int(str(timestamp).strip())
+    except ValueError:
+        return False
+
+    current = time.time() if now is None else now
+    if abs(current - sent) > tolerance:
+        return False
+
+    expected = sign(secret, sent, body)
+    offered = [part.strip() for part in header.split(",")]
+    return any(hmac.compare_digest(expected, value) for value in offered)
+
+
+def check_webhook_url(url: str) -> str:
+    """Return ``url`` if it is an absolute http(s) address; raise otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in WEBHOOK_SCHEMES or not parts.hostname:
+        raise WebhookURLError("a webhook URL must be an absolute http or https URL")
+
+    return url
+
+
+def deliver(
+    url: str,
+    secret: str,
+    event: str,
+    delivery_id: str,
+    body: bytes,
+    timeout: float,
+) -> Attempt:
+    """POST one signed event; 2xx is delivered, anything else a failed attempt.
+
+    Redirects are not followed, and nothing from the environment (proxies,
+    .netrc credentials) is used. The receiver's answer body is never read.
+    """
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        HEADER_TIMESTAMP: str(timestamp),
+        HEADER_SIGNATURE: sign(secret, timestamp, body),
+        HEADER_EVENT: event,
+        HEADER_DELIVERY: delivery_id,
+    }
+    started = time.monotonic()
+
+    try:
+        check_webhook_url(url)
+        status = _post(url, body, headers, timeout)
+    except WebhookURLError as exc:
+        return Attempt(False, None, str(exc), _elapsed_ms(started))
+    except requests.Timeout:
+        return Attempt(
+            False, None, f"timeout after {timeout:g} s", _elapsed_ms(started)
+        )
+    except requests.RequestException as exc:
+        return Attempt(False, None, _describe(exc), _elapsed_ms(started))
+
+    delivered = 200 <= status < 300
+    error = None if delivered else f"receiver answered HTTP {status}"
+    return Attempt(delivered, status, error, _elapsed_ms(started))
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    with requests.Session() as session:
+        session.trust_env = False
+        response = session.post(
+            url,
+            data=body,
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
+        )
+        response.close()
+        return response.status_code
+
+
+def _describe(exc: requests.RequestException) -> str:
+    # The class name says enough (ConnectionError, SSLError, ...); the message
+    # may carry the whole URL, query string included.
+    return f"could not connect: {type(exc).__name__}"
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
