@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 init: $(STAMP)
+	bash tools/install-system-deps.sh run
 	$(BIN)/flask --app wsgi kancelaria init
 
 # The access log leaves out query strings: they carry citizens' access codes.

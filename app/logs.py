@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
+QUIET = ("pyhanko", "pyhanko_certvalidator")
 STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
@@ -33,3 +34,8 @@ def configure_logging() -> None:
     )
     root.addHandler(handler)
     root.setLevel(os.environ.get("KANCELARIA_LOG_LEVEL", "INFO").upper())
+
+    # pyHanko logs tracebacks naming certificate subjects (personal data) when
+    # it meets odd PDFs; our own code reports those outcomes without names.
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.CRITICAL)

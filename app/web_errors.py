@@ -13,7 +13,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.errors import ErrorCode, RequestError, envelope, message_in
 
@@ -47,7 +47,11 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
     if code is None:
         return exc
 
-    return _answer(code, status, None)
+    answer = _answer(code, status, None)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        answer.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+
+    return answer
 
 
 def _database_error(exc: DBAPIError) -> Response:

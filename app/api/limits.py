@@ -39,6 +39,7 @@ CLIENT_ROUTES = frozenset(
     }
 )
 OFF = frozenset({"off", "none", "0"})
+UNREACHABLE = "1000000/second"
 
 
 def init_limits(app: Flask, bp: Blueprint, settings: Settings) -> Limiter:
@@ -87,7 +88,10 @@ def _limit() -> str:
     if client is not None:
         return client.rate_limit
 
-    return current_services().settings.anonymous_rate_limit
+    anonymous = current_services().settings.anonymous_rate_limit
+    # Switched off, the request is exempt anyway; the limiter still parses the
+    # string, so give it a valid one rather than "off".
+    return UNREACHABLE if anonymous.strip().lower() in OFF else anonymous
 
 
 def _exempt() -> bool:

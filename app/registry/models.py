@@ -1,4 +1,4 @@
-"""Registry tables: documents, receipts, the yearly counters and the journal."""
+"""Registry tables: documents, receipts, the counters and the journal."""
 
 from __future__ import annotations
 
@@ -145,6 +145,17 @@ class RegistryCounter(Base):
 
     __tablename__ = "registry_counter"
 
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_sequence: Mapped[int] = mapped_column(Integer)
+
+
+class CaseCounter(Base):
+    """The last case sequence of one department, JRWA class and year."""
+
+    __tablename__ = "case_counter"
+
+    department: Mapped[str] = mapped_column(String(8), primary_key=True)
+    jrwa: Mapped[str] = mapped_column(String(4), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_sequence: Mapped[int] = mapped_column(Integer)
 

@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from app.api.openapi import document
@@ -29,14 +30,14 @@ from tests.api.seeded import Seeded, seeded
 __all__ = ["seeded"]
 
 # Not among them: checks that need what a schema cannot say (a valid
-# signature, a cursor we issued), that read our real key as a made-up one,
-# and unsupported_method: our 405 lacks its Allow header (app/web_errors.py).
+# signature, a cursor we issued) and that read our real key as a made-up one.
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    unsupported_method,
 ]
 BOUNDS = settings(
     max_examples=25,

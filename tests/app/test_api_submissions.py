@@ -208,3 +208,11 @@ def _count(services: Services) -> int:
 
     with services.sessions() as session:
         return count_documents(session)
+
+
+def test_method_not_allowed_names_the_allowed_methods(client: FlaskClient) -> None:
+    answer = client.delete("/api/v1/forms")
+
+    assert answer.status_code == 405
+    assert answer.get_json()["errors"][0]["error"] == "method-not-allowed"
+    assert "GET" in answer.headers["Allow"]

@@ -24,6 +24,7 @@ TABLES = {
     "idempotency_key",
     "outbox",
     "webhook_delivery",
+    "case_counter",
 }
 
 
