@@ -42,7 +42,9 @@ typecheck: $(STAMP)
 pytest: $(STAMP) system-deps node-deps
 	source <(bash tools/ensure-postgres.sh) && \
 		source <(bash tools/ensure-redis.sh) && \
-		$(BIN)/pytest -n 2 --dist loadfile -q
+		$(BIN)/pytest -n 2 --dist loadfile -q && \
+		KANCELARIA_TEST_APP_DB=postgres $(BIN)/pytest -n 2 --dist loadfile -q \
+			tests/app tests/api
 
 test: lint typecheck pytest
 

@@ -29,7 +29,8 @@ DEFAULT_ADMIN_URLS = (
     "postgresql://root@127.0.0.1:5432/postgres",
 )
 REGISTRY_TABLES = (
-    "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node"
+    "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node, "
+    "case_counter"
 )
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

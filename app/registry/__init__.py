@@ -8,7 +8,11 @@ from app.registry.blobstore import BlobNotFoundError, BlobStore, FileBlobStore
 from app.registry.integrity import verify_blobs
 from app.registry.journal import append, verify_chain
 from app.registry.models import Document, JournalEntry, Receipt, RegistryCounter
-from app.registry.numbering import next_registry_number
+from app.registry.numbering import (
+    format_case_number,
+    next_case_number,
+    next_registry_number,
+)
 from app.registry.registration import DocumentFields, ReceiptBuilder, register
 
 __all__ = [
@@ -22,6 +26,8 @@ __all__ = [
     "ReceiptBuilder",
     "RegistryCounter",
     "append",
+    "format_case_number",
+    "next_case_number",
     "next_registry_number",
     "register",
     "verify_blobs",

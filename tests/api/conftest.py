@@ -6,3 +6,4 @@ from tests.api.fixtures import (  # noqa: F401
     api_services,
     api_signer,
 )
+from tests.conftest_db import postgres_admin_url  # noqa: F401

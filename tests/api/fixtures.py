@@ -17,26 +17,44 @@ from app.api.clients import IssuedKey, create_client
 from app.registry.models import Document
 from app.services import Services
 from signing.seal import XadesSigner
-from tests.app.conftest import make_settings, sample
+from tests.app.conftest import (
+    app_database_env,
+    check_app_backend,
+    make_settings,
+    sample,
+)
 
 XML = {"Content-Type": "application/xml"}
 SUBMISSIONS = "/api/v1/submissions"
 
 
-def make_api_app(instance: Path, **overrides: Any) -> Flask:
+def make_api_app(
+    instance: Path, environ: dict[str, str] | None = None, **overrides: Any
+) -> Flask:
     """An application on ``instance`` with settings changed by ``overrides``."""
-    settings = replace(make_settings(instance), **overrides)
+    settings = replace(make_settings(instance, environ), **overrides)
     return create_app(settings)
 
 
 @pytest.fixture(scope="module")
-def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """An application whose anonymous limit stays out of the tests' way."""
-    application = make_api_app(
-        tmp_path_factory.mktemp("api"), anonymous_rate_limit="1000/minute"
-    )
-    yield application
-    application.extensions["kancelaria"].engine.dispose()
+def api_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """An application whose anonymous limit stays out of the tests' way.
+
+    SQLite, or PostgreSQL with KANCELARIA_TEST_APP_DB=postgres (tests/app).
+    """
+    instance = tmp_path_factory.mktemp("api")
+
+    with app_database_env(request) as environ:
+        application = make_api_app(
+            instance, environ, anonymous_rate_limit="1000/minute"
+        )
+        try:
+            check_app_backend(application)
+            yield application
+        finally:
+            application.extensions["kancelaria"].engine.dispose()
 
 
 @pytest.fixture()
