@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from limits import parse
 from sqlalchemy import select
@@ -17,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.api.auth import key_hash
 from app.db import begin_write
+from app.notifications.webhooks import WebhookURLError
+from app.notifications.webhooks import check_webhook_url as webhook_url_rule
 from app.registry.models import ApiClient
 
 log = logging.getLogger(__name__)
@@ -117,9 +118,13 @@ def list_clients(session: Session) -> Sequence[ApiClient]:
 
 def check_webhook_url(url: str) -> None:
     """Refuse webhook addresses that are not plain http(s) URLs with a host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ClientError("The webhook URL must be an http:// or https:// address.")
+    try:
+        webhook_url_rule(url)
+    except WebhookURLError as exc:
+        raise ClientError(
+            "The webhook URL must be a plain http:// or https:// address "
+            "(a host, no credentials, no spaces)."
+        ) from exc
 
 
 def _active(session: Session, client_id: int) -> ApiClient:

@@ -81,10 +81,26 @@ def verify_webhook_signature(
 
 
 def check_webhook_url(url: str) -> str:
-    """Return ``url`` if it is an absolute http(s) address; raise otherwise."""
-    parts = urlsplit(url)
+    """Return ``url`` if it is a plain absolute http(s) address; raise otherwise.
+
+    Plain means: a host, a valid port, no credentials and no white space or
+    control characters (which could smuggle headers into the request line).
+    """
+    message = "a webhook URL must be an absolute http or https URL"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise WebhookURLError(message)
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as exc:
+        raise WebhookURLError(message) from exc
+
     if parts.scheme.lower() not in WEBHOOK_SCHEMES or not parts.hostname:
-        raise WebhookURLError("a webhook URL must be an absolute http or https URL")
+        raise WebhookURLError(message)
+
+    if parts.username is not None or parts.password is not None:
+        raise WebhookURLError("a webhook URL must not carry credentials")
 
     return url
 
