@@ -21,7 +21,9 @@ init: $(STAMP)
 
 # The access log leaves out query strings: they carry citizens' access codes.
 run: init
-	KANCELARIA_OUTBOX_THREAD=on $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	KANCELARIA_OUTBOX_THREAD=on \
+	KANCELARIA_PUBLIC_URL=$${KANCELARIA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads 4 --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
 		wsgi:app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 
@@ -19,6 +20,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = build_services(settings)
 
     app = Flask(__name__)
+    if settings.proxy_hops > 0:
+        # Only then is X-Forwarded-For believed, and only that many hops deep:
+        # rate limits and idempotency scopes key on the caller's address.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     app.config.update(
         SECRET_KEY=services.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,

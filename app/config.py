@@ -49,6 +49,8 @@ class Settings:
     rate_limit_prefix: str = "kancelaria"
     # Anonymous API submissions per remote address; "off" switches it off.
     anonymous_rate_limit: str = DEFAULT_ANONYMOUS_RATE_LIMIT
+    # Reverse proxies in front that append to X-Forwarded-For; 0 trusts none.
+    proxy_hops: int = 0
     # Limit given to new API clients unless the operator names another.
     client_rate_limit: str = DEFAULT_CLIENT_RATE_LIMIT
     # Seconds a retry waits for the same Idempotency-Key still in progress.
@@ -96,6 +98,7 @@ class Settings:
                 get("CHECKPOINT_INTERVAL") or DEFAULT_CHECKPOINT_INTERVAL
             ),
             public_url=(get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            proxy_hops=int(get("PROXY_HOPS") or 0),
             blob_backend=(get("BLOB_BACKEND") or "file").lower(),
             tsa_url=get("TSA_URL"),
             mtls_header=get("MTLS_HEADER"),

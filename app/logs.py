@@ -39,3 +39,6 @@ def configure_logging() -> None:
     # it meets odd PDFs; our own code reports those outcomes without names.
     for name in QUIET:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    # Migrations log every step at INFO; say only what goes wrong.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

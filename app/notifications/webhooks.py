@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -147,18 +148,46 @@ def deliver(
 
 
 def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    with requests.Session() as session:
-        session.trust_env = False
-        response = session.post(
-            url,
-            data=body,
-            headers=headers,
-            timeout=timeout,
-            allow_redirects=False,
-            stream=True,
-        )
-        response.close()
-        return response.status_code
+    """POST with a hard deadline over the whole exchange.
+
+    requests' timeout bounds each socket read, so a receiver dripping one byte
+    every few seconds could hold a sender for minutes. The exchange runs in a
+    daemon thread; past the deadline its session is closed and it is left to
+    die, and the attempt counts as a timeout.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    outcome: dict[str, int | BaseException] = {}
+
+    def exchange() -> None:
+        try:
+            response = session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+            response.close()
+            outcome["status"] = response.status_code
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=exchange, name="webhook-delivery", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    session.close()
+    if worker.is_alive():
+        raise requests.Timeout(f"no complete answer within {timeout:g} s")
+
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
+
+    status = outcome["status"]
+    assert isinstance(status, int)
+    return status
 
 
 def _describe(exc: requests.RequestException) -> str:

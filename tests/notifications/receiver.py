@@ -24,6 +24,8 @@ class Behaviour:
     status: int = 204
     delay_s: float = 0.0
     location: str | None = None
+    drip_s: float = 0.0
+    """Send the answer one byte at a time, this far apart (a slow-drip receiver)."""
 
 
 @dataclass
@@ -78,6 +80,17 @@ def free_port() -> int:
         return port
 
 
+def _drip(handler: BaseHTTPRequestHandler, behaviour: Behaviour) -> None:
+    answer = f"HTTP/1.1 {behaviour.status} OK\r\nContent-Length: 0\r\n\r\n"
+    try:
+        for byte in answer.encode():
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(behaviour.drip_s)
+    except OSError:
+        return  # the sender gave up and closed the connection
+
+
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -89,6 +102,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             behaviour = receiver.behaviour
             if behaviour.delay_s:
                 time.sleep(behaviour.delay_s)
+
+            if behaviour.drip_s:
+                _drip(self, behaviour)
+                return
 
             self.send_response(behaviour.status)
             if behaviour.location:

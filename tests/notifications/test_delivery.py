@@ -180,6 +180,24 @@ def test_slow_receiver_times_out_and_the_attempt_is_retried(
     assert 400 <= entry.duration_ms < 1500
 
 
+def test_receiver_dripping_its_answer_is_cut_off_at_the_total_deadline(
+    services: Services, citizen: XadesSigner, receiver: Receiver
+) -> None:
+    # Each byte arrives well within the per-read timeout; the whole answer
+    # would take over 10 s. The sender must give up at its deadline.
+    receiver.behaviour = Behaviour(drip_s=0.25)
+    client_id, _, _ = add_client(services, receiver.url)
+    submit(services, citizen, client_id)
+
+    report = run_once(services, FAST)
+
+    assert report.retrying == 1
+    [entry] = delivery_log(services)
+    assert entry.status_code is None
+    assert entry.error is not None and "0.5 s" in entry.error
+    assert entry.duration_ms < 1500
+
+
 def test_redirect_is_not_followed_and_counts_as_a_failed_attempt(
     services: Services, citizen: XadesSigner, receiver: Receiver
 ) -> None:
