@@ -18,7 +18,7 @@ from app.api import bp
 from app.api.openapi_errors import error_examples
 from app.api.openapi_paths import paths
 from app.api.openapi_schemas import ref, schemas
-from app.api.status import DEFAULT_LIMIT, MAX_LIMIT
+from app.api.paging import DEFAULT_LIMIT, MAX_LIMIT
 from app.notifications.outbox import EVENT_REGISTERED, EVENT_STATUS_CHANGED
 
 OPENAPI_VERSION = "3.1.1"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,14 +10,12 @@ from app.api import bp
 from app.api.access import given_code, same_code
 from app.api.auth import current_client, require_client
 from app.api.links import document_json
+from app.api.paging import make_cursor, page_limit, read_cursor
 from app.errors import ErrorCode, RequestError
 from app.registry.models import Document
 from app.services import current_services as services
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 MAX_PUBLIC_ID = 64
-MAX_ID = 2**31 - 1
 
 
 @bp.get("/submissions/<public_id>")
@@ -35,8 +30,8 @@ def submission_status(public_id: str) -> Response:
 def list_submissions() -> Response:
     """List the authenticated client's submissions, newest first, by cursor."""
     client = require_client()
-    limit = _limit()
-    after = _cursor()
+    limit = page_limit()
+    after = read_cursor("d")
     query = select(Document).where(Document.client_id == client.id)
     if after is not None:
         query = query.where(Document.id < after)
@@ -47,7 +42,7 @@ def list_submissions() -> Response:
         page = [document_json(row) for row in rows[:limit]]
         more = rows[limit - 1].id if len(rows) > limit else None
 
-    next_cursor = _encode_cursor(more) if more is not None else None
+    next_cursor = make_cursor("d", more) if more is not None else None
     return jsonify({"submissions": page, "next_cursor": next_cursor})
 
 
@@ -75,37 +70,3 @@ def visible_document(session: Session, public_id: str) -> Document:
         return document
 
     raise RequestError(ErrorCode.NOT_FOUND, 404)
-
-
-def _limit() -> int:
-    raw = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not (raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_LIMIT):
-        raise RequestError(
-            ErrorCode.BAD_REQUEST, 400, f"limit must be 1 to {MAX_LIMIT}."
-        )
-
-    return int(raw)
-
-
-def _cursor() -> int | None:
-    raw = request.args.get("cursor")
-    if raw is None:
-        return None
-
-    try:
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-        digits = text[1:]
-        plain = digits.isascii() and digits.isdigit() and len(digits) <= 12
-        if not text.startswith("d") or not plain:
-            raise ValueError("not a cursor")
-    except (ValueError, binascii.Error) as exc:
-        raise RequestError(
-            ErrorCode.BAD_REQUEST, 400, "The cursor is not one we gave out."
-        ) from exc
-
-    # Ids are 32-bit: keep the database's integer from overflowing.
-    return min(int(digits), MAX_ID)
-
-
-def _encode_cursor(document_id: int) -> str:
-    return base64.urlsafe_b64encode(f"d{document_id}".encode()).decode().rstrip("=")
