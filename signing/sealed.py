@@ -90,11 +90,12 @@ def _pinned_seals(trust: TrustStore) -> frozenset[str]:
     return frozenset(
         hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest()
         for c in trust.certificates
-        if not _is_ca(c)
+        if not is_ca(c)
     )
 
 
-def _is_ca(certificate: x509.Certificate) -> bool:
+def is_ca(certificate: x509.Certificate) -> bool:
+    """Say whether a certificate is a CA's (basicConstraints cA true)."""
     try:
         constraints = certificate.extensions.get_extension_for_class(
             x509.BasicConstraints

@@ -8,6 +8,7 @@ from flask import Response
 
 from app.api import bp
 from app.services import current_services
+from signing.sealed import is_ca
 
 
 @bp.get("/office/trust.pem")
@@ -20,7 +21,7 @@ def trust_bundle() -> Response:
     """
     services = current_services()
     certificates = [services.seal_certificate]
-    certificates += [c for c in services.receipt_policy.trust.certificates if _is_ca(c)]
+    certificates += [c for c in services.receipt_policy.trust.certificates if is_ca(c)]
     pem = b"".join(_unique_pem(certificates))
     return Response(
         pem,
@@ -39,14 +40,3 @@ def _unique_pem(certificates: list[x509.Certificate]) -> list[bytes]:
             out.append(certificate.public_bytes(Encoding.PEM))
 
     return out
-
-
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        constraints = certificate.extensions.get_extension_for_class(
-            x509.BasicConstraints
-        )
-    except x509.ExtensionNotFound:
-        return False
-
-    return constraints.value.ca
