@@ -15,6 +15,7 @@ DEFAULT_ANONYMOUS_RATE_LIMIT = "30/minute"
 DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
+DEFAULT_PDF_DEPARTMENT = "OR"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Settings:
     outbox_thread: bool = False
     # Seconds a sender waits before looking at an empty outbox again.
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
+    # Department that receives signed PDF letters (they name no catalog form).
+    pdf_department: str = DEFAULT_PDF_DEPARTMENT
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -115,4 +118,5 @@ class Settings:
             outbox_poll_seconds=float(
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
+            pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
         )

@@ -10,6 +10,7 @@ class ErrorCode(enum.StrEnum):
     """Machine-readable causes of a refused request; never renamed once published."""
 
     MALFORMED_XML = "malformed-xml"
+    MALFORMED_PDF = "malformed-pdf"
     FORBIDDEN_XML = "forbidden-xml"
     NOT_XML = "not-xml"
     NOT_SIGNED = "not-signed"
@@ -36,11 +37,12 @@ class ErrorCode(enum.StrEnum):
 
 MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.MALFORMED_XML: "The document is not well-formed XML.",
+    ErrorCode.MALFORMED_PDF: "The document starts as a PDF but cannot be read as one.",
     ErrorCode.FORBIDDEN_XML: (
         "The document uses XML features or a structure we never accept (DTD, "
         "entities, XInclude, excessive nesting, size or number of signatures)."
     ),
-    ErrorCode.NOT_XML: "The body is not an XML document.",
+    ErrorCode.NOT_XML: "The body is not an XML document (nor a PDF).",
     ErrorCode.NOT_SIGNED: "The document carries no electronic signature.",
     ErrorCode.UNSIGNED_CONTENT: (
         "The signature is damaged or does not cover form content we could take in."
@@ -53,7 +55,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOO_LARGE: "The document is larger than the office accepts.",
     ErrorCode.EMPTY_BODY: "The request carried no document.",
     ErrorCode.INCOMPLETE_BODY: "The upload ended before the announced length.",
-    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Send the document as application/xml.",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: (
+        "Send the document as application/xml or application/pdf."
+    ),
     ErrorCode.NOT_FOUND: "There is nothing at this address.",
     ErrorCode.METHOD_NOT_ALLOWED: "This address does not accept that method.",
     ErrorCode.BAD_REQUEST: "The request could not be understood.",
@@ -79,12 +83,13 @@ MESSAGES: dict[ErrorCode, str] = {
 
 MESSAGES_PL: dict[ErrorCode, str] = {
     ErrorCode.MALFORMED_XML: "Dokument nie jest poprawnym plikiem XML.",
+    ErrorCode.MALFORMED_PDF: "Dokument wygląda na PDF, ale nie da się go odczytać.",
     ErrorCode.FORBIDDEN_XML: (
         "Dokument zawiera elementy XML, których urząd nie przyjmuje (DTD, encje, "
         "XInclude, zbyt głębokie zagnieżdżenie, zbyt duży rozmiar lub zbyt wiele "
         "podpisów)."
     ),
-    ErrorCode.NOT_XML: "Przesłany plik nie jest dokumentem XML.",
+    ErrorCode.NOT_XML: "Przesłany plik nie jest dokumentem XML ani PDF.",
     ErrorCode.NOT_SIGNED: "Dokument nie ma podpisu elektronicznego.",
     ErrorCode.UNSIGNED_CONTENT: (
         "Podpis jest uszkodzony albo nie obejmuje treści formularza."
@@ -97,7 +102,9 @@ MESSAGES_PL: dict[ErrorCode, str] = {
     ErrorCode.TOO_LARGE: "Dokument jest większy, niż urząd przyjmuje.",
     ErrorCode.EMPTY_BODY: "Nie przesłano żadnego dokumentu.",
     ErrorCode.INCOMPLETE_BODY: "Przesyłanie przerwano przed końcem pliku.",
-    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Prześlij dokument jako application/xml.",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: (
+        "Prześlij dokument jako application/xml lub application/pdf."
+    ),
     ErrorCode.NOT_FOUND: "Pod tym adresem nic nie ma.",
     ErrorCode.METHOD_NOT_ALLOWED: "Ten adres nie obsługuje takiego żądania.",
     ErrorCode.BAD_REQUEST: (

@@ -22,7 +22,7 @@ BY_CODE: Codes = {404: ("not-found",)}
 OPERATION_ERRORS: dict[str, Codes] = {
     "listForms": {},
     "createSubmission": {
-        400: ("bad-request", *BODY, "bad-idempotency-key"),
+        400: ("bad-request", *BODY, "malformed-pdf", "bad-idempotency-key"),
         401: CREDENTIALS,
         403: ("forbidden-form",),
         409: ("idempotency-key-reused", "idempotency-key-in-use"),

@@ -30,6 +30,11 @@ XML_BODY = {
     "contentMediaType": "application/xml",
     "description": "The exact bytes: signatures cover them.",
 }
+PDF_BODY = {
+    "type": "string",
+    "contentMediaType": "application/pdf",
+    "description": "A PAdES-signed PDF letter, the exact bytes: no form is named.",
+}
 
 
 def paths() -> dict[str, dict[str, Operation]]:
@@ -102,7 +107,7 @@ def _create() -> Operation:
     return operation(
         "createSubmission",
         "submissions",
-        "Register one signed XML document",
+        "Register one signed XML document or signed PDF",
         created,
         description=(
             "Send the signed document as the raw body. Without credentials "
@@ -118,6 +123,7 @@ def _create() -> Operation:
             "content": {
                 "application/xml": {"schema": XML_BODY},
                 "text/xml": {"schema": XML_BODY},
+                "application/pdf": {"schema": PDF_BODY},
             },
         },
     )

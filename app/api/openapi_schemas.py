@@ -62,7 +62,10 @@ def schemas() -> dict[str, Schema]:
             "description": "Where the document is in the office's work.",
         },
         "FormRef": _object(
-            {"id": {"type": "string"}, "version": {"type": "string"}},
+            {
+                "id": nullable({"type": "string"}),
+                "version": nullable({"type": "string"}),
+            },
         ),
         "Form": _form(),
         "FormList": _object({"forms": {"type": "array", "items": ref("Form")}}),

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.links import document_links
-from app.receipts.timestamp import EVENT_RECEIPT_TIMESTAMPED
+from app.receipts.timestamp import EVENT_RECEIPT_TIMESTAMPED, STAMP_MARK
 from app.registry.models import Document, JournalEntry
+from app.registry.queries import get_receipt
 
 
 def earlier_registration(
@@ -66,6 +67,11 @@ def created_json(document: Document, receipt_timestamped: bool) -> dict[str, Any
 
 
 def _stamped(session: Session, document_id: int) -> bool:
+    # Stamped at issue (local TSA): the mark is in the receipt itself.
+    receipt = get_receipt(session, document_id)
+    if receipt is not None and STAMP_MARK in receipt.xml:
+        return True
+
     query = select(func.count()).where(
         JournalEntry.document_id == document_id,
         JournalEntry.event == EVENT_RECEIPT_TIMESTAMPED,

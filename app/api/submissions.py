@@ -29,7 +29,7 @@ from app.services import current_services as services
 
 log = logging.getLogger(__name__)
 
-XML_TYPES = frozenset({"application/xml", "text/xml"})
+BODY_TYPES = frozenset({"application/xml", "text/xml", "application/pdf"})
 CREATED = 201
 # Seconds a caller is told to wait when its key is still being processed.
 IN_USE_RETRY_AFTER = "2"
@@ -37,9 +37,9 @@ IN_USE_RETRY_AFTER = "2"
 
 @bp.post("/submissions")
 def submit() -> Response:
-    """Take in one signed XML document and register it."""
+    """Take in one signed XML document or signed PDF and register it."""
     client = current_client()
-    if request.mimetype not in XML_TYPES:
+    if request.mimetype not in BODY_TYPES:
         raise RequestError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
 
     key = parse_key(request.headers.get("Idempotency-Key"))

@@ -8,6 +8,7 @@ happens in one database transaction (``app.registry.register``).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -16,15 +17,20 @@ from typing import IO
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.coverage import wholly_signed
-from app.intake.report import report_json
+from app.intake.report import report_dict, report_json
 from app.notifications.outbox import enqueue_registered
-from app.receipts import build_receipt
-from app.receipts.timestamp import try_stamp_receipt
+from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry import register
 from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
-from signing.errors import ForbiddenXMLError, MalformedXMLError, NotSignedError
+from signing.errors import (
+    ForbiddenXMLError,
+    MalformedXMLError,
+    NotPDFError,
+    NotSignedError,
+)
+from signing.pades import validate_pdf
 from signing.result import SignatureResult, SignedObject, ValidationResult
 from signing.validate import FORM_ELEMENT_KINDS, validate_xml
 
@@ -32,6 +38,9 @@ log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+PDF_MAGIC = b"%PDF-"
+PDF_MEDIA_TYPE = "application/pdf"
+PDF_TS = "PDF-TS"
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,8 @@ class Outcome:
     document: Document
     receipt: Receipt
     validation: ValidationResult
-    form: FormVersion
+    # None for a signed PDF: a letter to the office, not a catalog form.
+    form: FormVersion | None
     issues: tuple[FormIssue, ...]
     receipt_timestamped: bool = False
 
@@ -75,6 +85,34 @@ def intake(
     digest = hashlib.sha256(data).hexdigest()
     log.info("received", extra={"sha256": digest, "channel": submission.channel})
 
+    if data.startswith(PDF_MAGIC):
+        outcome = take_pdf(services, data, digest, submission)
+    else:
+        outcome = take_xml(services, data, digest, submission)
+    log.info(
+        "registered",
+        extra={
+            "registry_number": outcome.document.registry_number,
+            "sha256": digest,
+            "indication": outcome.validation.indication.value,
+        },
+    )
+    # After the commit: a failing TSA leaves a -BES receipt, never a failure.
+    number = outcome.document.registry_number
+    stamped = None
+    if not outcome.receipt_timestamped:  # stamped at issue by the local TSA
+        stamped = try_stamp_receipt(services, outcome.receipt, number)
+    if stamped is not None:
+        outcome = replace(outcome, receipt=stamped, receipt_timestamped=True)
+
+    _checkpoint_if_due(services)
+    return outcome
+
+
+def take_xml(
+    services: Services, data: bytes, digest: str, submission: Submission
+) -> Outcome:
+    """Validate, identify, store and register a signed XML form."""
     recognise(data)
     validation = check_signature(services, data, digest)
     signature, covered, form = identify_form(services, validation, digest)
@@ -89,25 +127,53 @@ def intake(
     issues = services.catalog.validate(form, element)
 
     services.blobs.put(data)
-    outcome = _register(
+    return _register(
         services, data, digest, submission, validation, signature, form, issues
     )
-    log.info(
-        "registered",
-        extra={
-            "registry_number": outcome.document.registry_number,
-            "sha256": digest,
-            "indication": validation.indication.value,
-        },
-    )
-    # After the commit: a failing TSA leaves a -BES receipt, never a failure.
-    number = outcome.document.registry_number
-    stamped = try_stamp_receipt(services, outcome.receipt, number)
-    if stamped is not None:
-        outcome = replace(outcome, receipt=stamped, receipt_timestamped=True)
 
-    _checkpoint_if_due(services)
-    return outcome
+
+def take_pdf(
+    services: Services, data: bytes, digest: str, submission: Submission
+) -> Outcome:
+    """Validate, store and register a signed PDF: a letter with no XML form.
+
+    Changes appended after a signed revision are judged by ``validate_pdf``
+    (its modifications check), so the whole file is registered as received.
+    """
+    validation = check_pdf_signature(services, data, digest)
+    if submission.allowed_forms is not None:
+        # A client limited to some forms may not send letters outside them.
+        code = ErrorCode.FORBIDDEN_FORM
+        log.warning("refused", extra={"sha256": digest, "reason": code.value})
+        raise RequestError(code, 403)
+
+    services.blobs.put(data)
+    letter = replace(submission, media_type=PDF_MEDIA_TYPE)
+    signature = _signer_signature(validation)
+    return _register(services, data, digest, letter, validation, signature, None, [])
+
+
+def check_pdf_signature(
+    services: Services, data: bytes, digest: str
+) -> ValidationResult:
+    """Validate every signature of a PDF on the exact bytes received."""
+    try:
+        return validate_pdf(data, services.policy)
+    except NotPDFError as exc:
+        log.warning("refused", extra={"sha256": digest, "reason": exc.code})
+        raise RequestError(ErrorCode.MALFORMED_PDF, 400) from exc
+    except NotSignedError as exc:
+        log.warning("refused", extra={"sha256": digest, "reason": exc.code})
+        raise RequestError(ErrorCode.NOT_SIGNED, 422) from exc
+
+
+def _signer_signature(validation: ValidationResult) -> SignatureResult:
+    """The first signature made by a signer, not a document time-stamp."""
+    for signature in validation.signatures:
+        if signature.counter_signature_of is None and signature.form != PDF_TS:
+            return signature
+
+    return validation.primary
 
 
 def _checkpoint_if_due(services: Services) -> None:
@@ -206,24 +272,29 @@ def _register(
     submission: Submission,
     validation: ValidationResult,
     signature: SignatureResult,
-    form: FormVersion,
+    form: FormVersion | None,
     issues: list[FormIssue],
 ) -> Outcome:
     signer = signature.signer
     received_at = datetime.now(UTC)
 
+    stamped_at_issue = False
+
     def receipt_builder(document: Document) -> bytes:
-        return build_receipt(services, document)
+        nonlocal stamped_at_issue
+        issued = issue_receipt(services, document)
+        stamped_at_issue = issued.timestamped
+        return issued.xml
 
     with services.sessions() as session:
         document, receipt = register(
             session,
             received_at=received_at,
             channel=submission.channel,
-            form_id=form.form_id,
-            form_version=form.version,
-            form_namespace=form.namespace,
-            schema_sha256=form.schema_sha256,
+            form_id=form.form_id if form else None,
+            form_version=form.version if form else None,
+            form_namespace=form.namespace if form else None,
+            schema_sha256=form.schema_sha256 if form else None,
             sender=submission.sender,
             signer_name=signer.name if signer else None,
             signer_identifier=signer.identifier if signer else None,
@@ -236,11 +307,23 @@ def _register(
             subindication=(
                 validation.subindication.value if validation.subindication else None
             ),
-            report_json=report_json(validation, issues),
-            department=form.department,
+            report_json=_report(validation, form, issues),
+            department=form.department if form else services.settings.pdf_department,
             client_id=submission.client_id,
             receipt_builder=receipt_builder,
             on_registered=enqueue_registered,
         )
 
-    return Outcome(document, receipt, validation, form, tuple(issues))
+    return Outcome(document, receipt, validation, form, tuple(issues), stamped_at_issue)
+
+
+def _report(
+    validation: ValidationResult, form: FormVersion | None, issues: list[FormIssue]
+) -> str:
+    """The stored report; a PDF letter has no schema, which the report says."""
+    if form is not None:
+        return report_json(validation, issues)
+
+    report = report_dict(validation, issues)
+    report["schema"]["applies"] = False
+    return json.dumps(report, ensure_ascii=False)

@@ -149,9 +149,7 @@ def submission(year: int, sequence: int) -> str:
         facts = {
             "number": document.registry_number,
             "received_at": document.received_at,
-            "form": services().catalog.get(
-                document.form_id or "", document.form_version
-            ),
+            "form": _registered_form(document.form_id, document.form_version),
             "indication": document.indication,
             "verdict": verdict(document.indication, g.lang),
             "reason": reason(document.subindication, g.lang),
@@ -229,6 +227,14 @@ def _check_number(
         }
 
     return render_template("portal/check.html", **page)
+
+
+def _registered_form(form_id: str | None, version: str | None) -> Any:
+    """The catalog form a document was registered as; None for a PDF letter."""
+    if form_id is None:
+        return None
+
+    return services().catalog.get(form_id, version)
 
 
 def _form_or_404(form_id: str, version: str | None) -> Any:

@@ -38,12 +38,9 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     _sub(doc, "Size", str(document.size))
     _sub(doc, "MediaType", document.media_type)
 
-    form = _sub(root, "Form")
-    _sub(form, "Id", document.form_id)
-    _sub(form, "Version", document.form_version)
-    _sub(form, "Namespace", document.form_namespace)
-    if document.schema_sha256:
-        _sub(form, "SchemaSHA256", document.schema_sha256)
+    # A document that is no XML form (a signed PDF letter) names no form.
+    if document.form_id is not None:
+        _form(root, document)
 
     if document.signer_cert_sha256:
         _signer(root, document)
@@ -74,6 +71,15 @@ def format_time(moment: datetime) -> str:
         moment = moment.replace(tzinfo=UTC)
 
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _form(root: etree._Element, document: Document) -> None:
+    form = _sub(root, "Form")
+    _sub(form, "Id", document.form_id)
+    _sub(form, "Version", document.form_version)
+    _sub(form, "Namespace", document.form_namespace)
+    if document.schema_sha256:
+        _sub(form, "SchemaSHA256", document.schema_sha256)
 
 
 def _signer(root: etree._Element, document: Document) -> None:

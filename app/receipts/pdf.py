@@ -67,8 +67,9 @@ class ReceiptFacts:
     sha256: str
     size: int
     media_type: str
-    form_id: str
-    form_version: str
+    # None for a document that is no XML form (a signed PDF letter).
+    form_id: str | None
+    form_version: str | None
     indication: str
     subindication: str | None
     schema_valid: bool | None
@@ -115,8 +116,8 @@ def receipt_facts(receipt_xml: bytes) -> ReceiptFacts:
         sha256=required("Document/SHA256"),
         size=int(required("Document/Size")),
         media_type=required("Document/MediaType"),
-        form_id=required("Form/Id"),
-        form_version=required("Form/Version"),
+        form_id=text("Form/Id"),
+        form_version=text("Form/Version"),
         indication=required("Validation/Indication"),
         subindication=text("Validation/SubIndication"),
         schema_valid=None if schema_valid is None else schema_valid == "true",
@@ -326,11 +327,14 @@ def _draw_facts(page: _Page, facts: ReceiptFacts, titles: FormTitles) -> None:
         f"{local:%Y-%m-%d %H:%M:%S} czasu polskiego / Polish time ({local:%Z}); "
         f"{received.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
     )
-    page.row("Formularz / Form", f"{titles.pl} / {titles.en}")
-    page.row(
-        "Identyfikator i wersja / Form id and version",
-        f"{facts.form_id}, wersja / version {facts.form_version}",
-    )
+    if facts.form_id is None:
+        page.row("Rodzaj / Kind", "Pismo podpisane / Signed letter")
+    else:
+        page.row("Formularz / Form", f"{titles.pl} / {titles.en}")
+        page.row(
+            "Identyfikator i wersja / Form id and version",
+            f"{facts.form_id}, wersja / version {facts.form_version}",
+        )
     page.row("Kanał wpływu / Channel", f"{channel_pl} / {channel_en}")
     page.row("Skrót SHA-256 dokumentu / Document SHA-256", facts.sha256, 8)
     size = f"{facts.size:,}".replace(",", " ")

@@ -1,12 +1,23 @@
-"""Time-stamp sealed receipts after registration: XAdES-BES becomes XAdES-T.
+"""Time-stamp sealed receipts: XAdES-BES becomes XAdES-T.
 
-A receipt is sealed XAdES-BES inside the registration transaction. Right
-after the commit the intake pipeline calls :func:`stamp_receipt`, which asks
-the time-stamping authority for a token over the seal's SignatureValue
-(EN 319 132-1, clause 5.3) with no transaction open, then stores the
-upgraded receipt and a ``receipt-timestamped`` journal entry in one write
-transaction. When the TSA fails, the receipt stays -BES and
-``flask registry stamp-pending`` (:func:`stamp_pending`) tries again later.
+A receipt gets a time-stamp token over the seal's SignatureValue
+(EN 319 132-1, clause 5.3) in one of two ways:
+
+- At issue, when the TSA is the in-process :class:`LocalTimestamper` (no
+  network, well under a millisecond): :func:`issue_receipt` seals and stamps
+  inside the registration transaction, so the receipt is XAdES-T from the
+  start. Such a receipt has **no** ``receipt-timestamped`` journal entry:
+  its ``receipt-issued`` entry already carries the hash of the -T receipt.
+- After the commit, for an HTTP TSA (a network call never runs under the
+  registry lock) or when the stamp at issue failed: the intake pipeline
+  calls :func:`try_stamp_receipt`, which asks the TSA with no transaction
+  open, then stores the upgraded receipt and a ``receipt-timestamped``
+  journal entry in one write transaction. When the TSA fails, the receipt
+  stays -BES and ``flask registry stamp-pending`` (:func:`stamp_pending`)
+  tries again later.
+
+A receipt is therefore time-stamped when it has a ``receipt-timestamped``
+entry or its XML carries a ``xades:SignatureTimeStamp``.
 """
 
 from __future__ import annotations
@@ -17,11 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import begin_write
+from app.receipts.build import build_receipt
 from app.registry import journal
 from app.registry.models import Document, JournalEntry, Receipt
 from signing.pki import DemoPKI
@@ -39,9 +51,21 @@ log = logging.getLogger(__name__)
 
 EVENT_RECEIPT_TIMESTAMPED = "receipt-timestamped"
 
+STAMP_MARK = b"<xades:SignatureTimeStamp"
+"""Found in a receipt's XML only as markup: text content escapes ``<``."""
+
 
 class NoTimestamperError(RuntimeError):
     """No time-stamping authority is configured."""
+
+
+@dataclass(frozen=True)
+class IssuedReceipt:
+    """A receipt sealed for a document being registered."""
+
+    xml: bytes
+    timestamped: bool
+    """True when the XML is XAdES-T already (stamped at issue)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +91,30 @@ def make_timestamper(settings: Settings, demo: DemoPKI | None) -> Timestamper | 
         "receipts stay XAdES-BES"
     )
     return None
+
+
+def issue_receipt(services: Services, document: Document) -> IssuedReceipt:
+    """Seal a document's receipt; with the in-process TSA, time-stamp it too.
+
+    Runs inside the registration transaction, so it never asks a TSA over
+    the network. A failing local stamp leaves the -BES receipt to the
+    post-commit path (:func:`try_stamp_receipt`) and ``stamp-pending``.
+    """
+    sealed = build_receipt(services, document)
+    timestamper = services.timestamper
+    if not isinstance(timestamper, LocalTimestamper):
+        return IssuedReceipt(sealed, timestamped=False)
+
+    try:
+        stamped = services.sealer.add_signature_timestamp(sealed, timestamper)
+    except Exception:  # the -BES receipt is still a receipt; stamped later
+        log.exception(
+            "receipt not time-stamped at issue",
+            extra={"document_id": document.id},
+        )
+        return IssuedReceipt(sealed, timestamped=False)
+
+    return IssuedReceipt(stamped, timestamped=True)
 
 
 def stamp_receipt(services: Services, receipt_id: int) -> Receipt | None:
@@ -112,7 +160,7 @@ def try_stamp_receipt(
 
 
 def pending_receipts(services: Services, limit: int | None = None) -> list[int]:
-    """Return the ids of receipts with no ``receipt-timestamped`` entry."""
+    """Return the ids of receipts still XAdES-BES, stamped neither way."""
     stamped = select(JournalEntry.document_id).where(
         JournalEntry.event == EVENT_RECEIPT_TIMESTAMPED,
         JournalEntry.document_id.is_not(None),
@@ -120,6 +168,7 @@ def pending_receipts(services: Services, limit: int | None = None) -> list[int]:
     query = (
         select(Receipt.id)
         .where(Receipt.document_id.not_in(stamped))
+        .where(~_carries_stamp(services.engine.dialect.name))
         .order_by(Receipt.id)
         .limit(limit)
     )
@@ -167,7 +216,7 @@ def _unstamped(session: Session, receipt_id: int) -> _Target | None:
         raise LookupError(f"no receipt {receipt_id}")
 
     receipt, number = row
-    if _timestamped(session, receipt.document_id):
+    if STAMP_MARK in receipt.xml or _timestamped(session, receipt.document_id):
         return None
 
     return _Target(receipt.id, receipt.document_id, number, receipt.sha256, receipt.xml)
@@ -178,6 +227,14 @@ def _upgrade(services: Services, target: _Target) -> Receipt | None:
     assert services.timestamper is not None
     upgraded = services.sealer.add_signature_timestamp(target.xml, services.timestamper)
     return _store(services, target, upgraded)
+
+
+def _carries_stamp(dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        # SQLite's LIKE never matches inside a BLOB; instr does.
+        return func.instr(Receipt.xml, STAMP_MARK) > 0
+
+    return Receipt.xml.contains(STAMP_MARK)
 
 
 def _timestamped(session: Session, document_id: int) -> bool:

@@ -47,6 +47,13 @@ BOUNDS = settings(
     suppress_health_check=list(HealthCheck),
 )
 
+
+@schemathesis.serializer("application/pdf")
+def _pdf_body(ctx: schemathesis.SerializationContext, value: Any) -> bytes:
+    """Send a generated PDF body as it is: random bytes, or text as UTF-8."""
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
 schema = schemathesis.openapi.from_dict(document())
 
 

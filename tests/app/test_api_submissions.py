@@ -116,7 +116,7 @@ def test_signature_from_untrusted_pki_is_registered_as_indeterminate(
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        (b"%PDF-1.7\n...", 400, "not-xml"),
+        (b"%PDF-1.7\n...", 400, "malformed-pdf"),
         (b"<a><b></a>", 400, "malformed-xml"),
         (
             b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>',

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,26 @@ def _stamps_of(xml: bytes) -> list[object]:
     return list(signature_timestamps(signature))
 
 
+def _events(services: Services, document_id: int) -> list[str]:
+    with services.sessions() as session:
+        return list(
+            session.scalars(
+                select(JournalEntry.event)
+                .where(JournalEntry.document_id == document_id)
+                .order_by(JournalEntry.position)
+            )
+        )
+
+
+def _entry(services: Services, document_id: int, event: str) -> JournalEntry:
+    with services.sessions() as session:
+        return session.scalars(
+            select(JournalEntry).where(
+                JournalEntry.document_id == document_id, JournalEntry.event == event
+            )
+        ).one()
+
+
 def _stamp_entries(services: Services, document_id: int) -> list[JournalEntry]:
     with services.sessions() as session:
         return list(
@@ -99,22 +120,78 @@ def test_submission_gets_a_timestamped_receipt_from_the_local_tsa(
     assert stamp is not None and stamp.passed, stamp
 
 
-def test_timestamping_is_journalled_with_the_new_receipt_hash(
+def test_local_tsa_stamps_at_issue_with_no_receipt_timestamped_entry(
     app: Flask, client: FlaskClient, services: Services
 ) -> None:
     body = _submit(client, services)
     receipt = _receipt(services, body["registry_number"])
 
-    entries = _stamp_entries(services, receipt.document_id)
-    assert len(entries) == 1
-    payload = json.loads(entries[0].payload_json)
-    assert payload == {
+    assert _events(services, receipt.document_id) == [
+        "registered",
+        "receipt-issued",
+    ]
+    issued = _entry(services, receipt.document_id, "receipt-issued")
+    assert json.loads(issued.payload_json) == {
         "registry_number": body["registry_number"],
         "receipt_sha256": receipt.sha256,
     }
+    assert len(_stamps_of(receipt.xml)) == 1
+    assert receipt.id not in pending_receipts(services)
 
     verified = app.test_cli_runner().invoke(args=["registry", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_stamp_pending_leaves_receipts_stamped_at_issue_alone(
+    app: Flask, client: FlaskClient, services: Services
+) -> None:
+    body = _submit(client, services)
+    before = _receipt(services, body["registry_number"])
+
+    done = app.test_cli_runner().invoke(args=["registry", "stamp-pending"])
+
+    assert done.exit_code == 0, done.output
+    assert "(0 failed)" in done.output
+    assert before.id not in pending_receipts(services)
+    after = _receipt(services, body["registry_number"])
+    assert after.xml == before.xml
+    assert len(_stamps_of(after.xml)) == 1
+
+
+def test_failing_local_tsa_falls_back_to_bes_then_stamp_pending_fixes_it(
+    app: Flask, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert services.demo is not None
+    broken = LocalTimestamper.from_issued(services.demo.tsa)
+    broken._clock = _clock_that_fails  # the TSA's own fault, not the pipeline's
+    app.extensions["kancelaria"] = replace(services, timestamper=broken)
+    try:
+        with caplog.at_level(logging.WARNING, logger="app.receipts.timestamp"):
+            body = _submit(app.test_client(), services)
+    finally:
+        app.extensions["kancelaria"] = services
+
+    assert body["receipt_timestamped"] is False
+    assert "receipt not time-stamped at issue" in caplog.text
+    before = _receipt(services, body["registry_number"])
+    assert _stamps_of(before.xml) == []
+    assert before.id in pending_receipts(services)
+
+    done = app.test_cli_runner().invoke(args=["registry", "stamp-pending"])
+
+    assert done.exit_code == 0, done.output
+    after = _receipt(services, body["registry_number"])
+    assert len(_stamps_of(after.xml)) == 1
+    assert _events(services, after.document_id) == [
+        "registered",
+        "receipt-issued",
+        EVENT_RECEIPT_TIMESTAMPED,
+    ]
+    assert after.id not in pending_receipts(services)
+
+
+def _clock_that_fails() -> datetime:
+    raise OSError("clock unavailable")
 
 
 def test_timestamped_receipt_still_checks_as_genuine(
@@ -178,6 +255,49 @@ def test_configured_tsa_url_is_asked_over_http(
     assert len(outside_tsa.requests) == asked + 1
     receipt = _receipt(services, body["registry_number"])
     assert len(_stamps_of(receipt.xml)) == 1
+
+
+def test_http_tsa_stamps_after_commit_with_a_receipt_timestamped_entry(
+    url_app: Flask,
+) -> None:
+    services: Services = url_app.extensions["kancelaria"]
+
+    body = _submit(url_app.test_client(), services)
+
+    receipt = _receipt(services, body["registry_number"])
+    assert _events(services, receipt.document_id) == [
+        "registered",
+        "receipt-issued",
+        EVENT_RECEIPT_TIMESTAMPED,
+    ]
+    issued = _entry(services, receipt.document_id, "receipt-issued")
+    assert json.loads(issued.payload_json)["receipt_sha256"] != receipt.sha256
+    stamped = _entry(services, receipt.document_id, EVENT_RECEIPT_TIMESTAMPED)
+    assert json.loads(stamped.payload_json) == {
+        "registry_number": body["registry_number"],
+        "receipt_sha256": receipt.sha256,
+    }
+    assert receipt.id not in pending_receipts(services)
+
+    verified = url_app.test_cli_runner().invoke(args=["registry", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_receipt_stamped_at_issue_is_not_pending_on_this_database(
+    url_app: Flask,
+) -> None:
+    services: Services = url_app.extensions["kancelaria"]
+    local = LocalTimestamper.from_issued(make_tsa(make_root("Local TSA Root")))
+    url_app.extensions["kancelaria"] = replace(services, timestamper=local)
+    try:
+        body = _submit(url_app.test_client(), services)
+    finally:
+        url_app.extensions["kancelaria"] = services
+
+    receipt = _receipt(services, body["registry_number"])
+    assert len(_stamps_of(receipt.xml)) == 1
+    assert _stamp_entries(services, receipt.document_id) == []
+    assert receipt.id not in pending_receipts(services)
 
 
 def test_tsa_down_submission_succeeds_with_bes_receipt_then_stamp_pending_fixes_it(
