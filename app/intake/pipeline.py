@@ -89,6 +89,7 @@ def intake(
         outcome = take_pdf(services, data, digest, submission)
     else:
         outcome = take_xml(services, data, digest, submission)
+
     log.info(
         "registered",
         extra={
@@ -97,13 +98,13 @@ def intake(
             "indication": outcome.validation.indication.value,
         },
     )
-    # After the commit: a failing TSA leaves a -BES receipt, never a failure.
-    number = outcome.document.registry_number
-    stamped = None
-    if not outcome.receipt_timestamped:  # stamped at issue by the local TSA
+    # Not stamped at issue (an HTTP TSA, or the local one failed): stamp after
+    # the commit; a failing TSA leaves a -BES receipt, never a failure.
+    if not outcome.receipt_timestamped:
+        number = outcome.document.registry_number
         stamped = try_stamp_receipt(services, outcome.receipt, number)
-    if stamped is not None:
-        outcome = replace(outcome, receipt=stamped, receipt_timestamped=True)
+        if stamped is not None:
+            outcome = replace(outcome, receipt=stamped, receipt_timestamped=True)
 
     _checkpoint_if_due(services)
     return outcome
