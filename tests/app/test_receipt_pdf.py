@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +30,7 @@ from app.services import Services
 from signing.pades_seal import PdfSealer
 from signing.seal import XadesSigner
 from tests.app.conftest import sample
+from tests.pdftools import make_nss_db, pdfsig, require_tool, run
 
 XML = {"Content-Type": "application/xml"}
 
@@ -61,39 +61,15 @@ def pdf(client_module: FlaskClient, submitted: dict[str, Any]) -> bytes:
 
 @pytest.fixture(scope="module")
 def nss_db(tmp_path_factory: pytest.TempPathFactory, services: Services) -> str:
-    """An NSS database trusting the demo root, as make-pki.sh builds one."""
-    require_tool("certutil", "libnss3-tools")
+    """An NSS database trusting the demo root."""
     assert services.demo is not None
-    folder = tmp_path_factory.mktemp("nss")
-    root = folder / "root.der"
-    root.write_bytes(services.demo.root.public_bytes(Encoding.DER))
-    db = f"sql:{folder}"
-    run(["certutil", "-N", "-d", db, "--empty-password"])
-    run(
-        ["certutil", "-A", "-d", db, "-n", "Demo Root", "-t", "CT,C,C", "-i", str(root)]
-    )
-    return db
+    return make_nss_db(tmp_path_factory.mktemp("nss"), services.demo.root, "Demo Root")
 
 
 def pdf_url(submitted: dict[str, Any], code: str | None) -> str:
     _, sequence, year = submitted["registry_number"].split("/")
     query = f"?code={code}" if code is not None else ""
     return f"/api/v1/receipts/{year}/{sequence}.pdf{query}"
-
-
-def require_tool(name: str, package: str) -> None:
-    if shutil.which(name) is None:
-        pytest.fail(
-            f"{name} is missing: install Debian's {package} "
-            "(bash tools/install-system-deps.sh)"
-        )
-
-
-def run(command: list[str]) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise AssertionError(f"{command[0]} failed: {done.stderr}{done.stdout}")
-    return done.stdout
 
 
 def written(tmp_path: Path, data: bytes, name: str = "receipt.pdf") -> Path:
@@ -108,17 +84,6 @@ def pyhanko_status(services: Services, data: bytes) -> PdfSignatureStatus:
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
     signature = PdfFileReader(BytesIO(data)).embedded_signatures[0]
     return validate_pdf_signature(signature, context)
-
-
-def pdfsig(nss_db: str, path: Path) -> str:
-    require_tool("pdfsig", "poppler-utils")
-    done = subprocess.run(
-        ["pdfsig", "-nssdir", nss_db, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return done.stdout + done.stderr
 
 
 def pdf_text(path: Path) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -31,6 +29,8 @@ from signing.pki import (
     make_tsa,
 )
 from signing.tsa import LocalTimestamper
+from tests.pdftools import make_nss_db
+from tests.pdftools import pdfsig as pdfsig_file
 
 MARKER = b"Receipt-Marker-ABC"
 
@@ -73,45 +73,15 @@ def sealed(sealer: PdfSealer, plain_pdf: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def nss_db(tmp_path_factory: pytest.TempPathFactory, pki: SealPKI) -> str:
-    """An NSS database trusting the test root, as make-pki.sh builds one."""
-    require_tool("certutil", "libnss3-tools")
+    """An NSS database trusting the test root."""
     folder = tmp_path_factory.mktemp("nss")
-    root = folder / "root.der"
-    root.write_bytes(pki.root.certificate.public_bytes(Encoding.DER))
-    db = f"sql:{folder}"
-    run(["certutil", "-N", "-d", db, "--empty-password"])
-    run(
-        ["certutil", "-A", "-d", db, "-n", "Test Root", "-t", "CT,C,C", "-i", str(root)]
-    )
-    return db
-
-
-def require_tool(name: str, package: str) -> None:
-    if shutil.which(name) is None:
-        pytest.fail(
-            f"{name} is missing: install Debian's {package} "
-            "(bash tools/install-system-deps.sh)"
-        )
-
-
-def run(command: list[str]) -> str:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise AssertionError(f"{command[0]} failed: {done.stderr}{done.stdout}")
-    return done.stdout
+    return make_nss_db(folder, pki.root.certificate, "Test Root")
 
 
 def pdfsig(nss_db: str, pdf: bytes, tmp_path: Path) -> str:
-    require_tool("pdfsig", "poppler-utils")
     path = tmp_path / "sealed.pdf"
     path.write_bytes(pdf)
-    done = subprocess.run(
-        ["pdfsig", "-nssdir", nss_db, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return done.stdout + done.stderr
+    return pdfsig_file(nss_db, path)
 
 
 def pyhanko_status(pki: SealPKI, pdf: bytes) -> PdfSignatureStatus:
