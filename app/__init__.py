@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.i18n import init_i18n
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["kancelaria"] = services
 
+    init_i18n(app, settings.instance)
     _register_blueprints(app)
     _register_commands(app)
     _start_outbox_thread(app)

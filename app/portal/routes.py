@@ -8,7 +8,6 @@ from typing import Any
 
 import markdown
 from flask import (
-    Response,
     abort,
     g,
     redirect,
@@ -29,7 +28,6 @@ from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 
-LANGS = ("pl", "en")
 FILES = {
     "schema.xsd": "application/xml",
     "sample.xml": "application/xml",
@@ -37,22 +35,6 @@ FILES = {
     "instructions.pl.md": "text/markdown; charset=utf-8",
     "instructions.en.md": "text/markdown; charset=utf-8",
 }
-
-
-@bp.before_app_request
-def choose_language() -> None:
-    """Pick the page language: ?lang=, then the cookie, then Polish."""
-    wanted = request.args.get("lang") or request.cookies.get("lang") or "pl"
-    g.lang = wanted if wanted in LANGS else "pl"
-
-
-@bp.after_app_request
-def remember_language(response: Response) -> Response:
-    """Keep a language chosen with ?lang= for the next pages."""
-    if request.args.get("lang") in LANGS:
-        response.set_cookie("lang", g.lang, samesite="Lax", max_age=365 * 86400)
-
-    return response
 
 
 @bp.app_context_processor
