@@ -87,3 +87,8 @@ def may_on_document(
 
     case = case_of_document(session, document)
     return case is not None and may_on_case(clerk, action, case)
+
+
+def may_somewhere(clerk: Clerk, action: Action) -> bool:
+    """Say whether ``clerk``'s role allows ``action`` in any department at all."""
+    return bool(clerk.active) and action in ALLOWED[Role(clerk.role)]

@@ -203,3 +203,17 @@ def _count_failure(session: Session, clerk: Clerk, now: datetime) -> None:
         clerk.failed_logins = 0
         clerk.locked_until = now + LOCKOUT
         record_office_event(session, "clerk-locked-out", None, clerk=clerk.login)
+
+
+def list_departments(session: Session) -> list[Department]:
+    """Every department, by symbol."""
+    return list(session.scalars(select(Department).order_by(Department.symbol)))
+
+
+def list_clerks(session: Session, department: Department | None = None) -> list[Clerk]:
+    """Accounts by login; only one department's when given."""
+    query = select(Clerk).order_by(Clerk.login)
+    if department is not None:
+        query = query.where(Clerk.department_id == department.id)
+
+    return list(session.scalars(query))
