@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from app import create_app
-from app.cases import writing
-from app.cases.accounts import add_department
+from app.cases import lifecycle, writing
+from app.cases.accounts import add_department, find_department
 from app.cases.jrwa import DEMO_LIST, load_jrwa_file
 from app.cases.models import Clerk
 from app.intake import Submission, intake
@@ -34,6 +34,7 @@ __all__ = ["PASSWORD", "postgres_admin_url"]
 # login -> (role, department symbol or None)
 PEOPLE = {
     "desk.so": ("front_desk", "SO"),
+    "desk.fn": ("front_desk", "FN"),
     "clerk.so": ("clerk", "SO"),
     "clerk2.so": ("clerk", "SO"),
     "head.so": ("head", "SO"),
@@ -103,6 +104,16 @@ def paper_document(
     body = BytesIO(data or scan(colour=f"#{datetime.now(UTC).microsecond:06x}"))
     outcome = intake(services, body, Submission(channel="desk", paper=paper))
     return outcome.document
+
+
+def open_case_in(
+    services: Services, department: str = "SO", title: str = "Sprawa"
+) -> str:
+    """Open a case in ``department`` (no document) and return its number."""
+    with writing(services.sessions) as session:
+        unit = find_department(session, department)
+        assert unit is not None
+        return lifecycle.open_case(session, None, unit, "5360", title).number
 
 
 def _seed(services: Services) -> None:
