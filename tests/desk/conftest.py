@@ -89,6 +89,26 @@ def scan(kind: str = "PNG", colour: str = "white") -> bytes:
     return out.getvalue()
 
 
+DETAILS = {
+    "sender": "Anna Testowa, ul. Próbna 2, 00-002 Przykładowo",
+    "subject": "Wniosek o wydanie zaświadczenia",
+    "department": "FN",
+    "pages": "3",
+    "attachments": "2",
+    "arrival": "post",
+}
+
+
+def register_paper(
+    client: FlaskClient, data: bytes, name: str, **changes: str
+) -> tuple[int, str, str]:
+    """Post the front desk's form; return status, Location and page."""
+    fields = {**DETAILS, **changes, "scan": (BytesIO(data), name)}
+    answer = client.post("/desk/paper", data=fields, content_type="multipart/form-data")
+    location = answer.headers.get("Location", "")
+    return answer.status_code, location, answer.get_data(as_text=True)
+
+
 def paper_document(
     services: Services, department: str = "SO", data: bytes | None = None
 ) -> Document:
