@@ -34,7 +34,7 @@ INTEGER_TYPES = {
     "unsignedByte",
 }
 RADIO_LIMIT = 4
-LONG_TEXT = 300
+LONG_TEXT = 512
 # XSD regex features a browser's pattern attribute does not read the same way.
 _UNSAFE_PATTERN = re.compile(r"\\[pPiIcC]|-\[|/")
 
@@ -86,10 +86,12 @@ def hints_for(stype: Any) -> Hints:
             step=step,
         )
 
+    pattern = _browser_pattern(stype)
     long = lengths[1] is None or lengths[1] > LONG_TEXT
+    plain = primitive == "string" and not getattr(stype, "patterns", None)
     return Hints(
-        kind="textarea" if long and primitive == "string" else "text",
-        pattern=_browser_pattern(stype),
+        kind="textarea" if long and plain else "text",
+        pattern=pattern,
         minlength=lengths[0],
         maxlength=lengths[1],
     )

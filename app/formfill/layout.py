@@ -8,12 +8,12 @@ FA(3)) stay a page of the size the person asked for. The walk is bounded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext as _
 
-from app.formfill.hints import hints_for
+from app.formfill.hints import Hints, hints_for
 from app.formfill.nodes import (
     CHOICE,
     COUNT,
@@ -200,7 +200,7 @@ def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:
         label=label,
         code=str(attribute.local_name),
         help=help_text,
-        hints=hints_for(attribute.type),
+        hints=_single_line(hints_for(attribute.type)),
         stype=attribute.type,
         qname=attribute.name,
         required=attribute.use == "required",
@@ -208,6 +208,11 @@ def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:
         fixed=fixed,
         node="attribute",
     )
+
+
+def _single_line(hints: Hints) -> Hints:
+    """Attributes are short codes: never a text area."""
+    return replace(hints, kind="text") if hints.kind == "textarea" else hints
 
 
 def _particle_label(particle: Any, limit: int = 3) -> str:

@@ -25,6 +25,7 @@ TABLES = {
     "outbox",
     "webhook_delivery",
     "case_counter",
+    "draft",
 }
 
 
