@@ -39,7 +39,7 @@ def compose(root: Block, schema: xmlschema.XMLSchema) -> Composed:
         return Composed(None, errors)
 
     owners: dict[Any, Field | Block] = {}
-    element = _build(root, None, owners)
+    element = _build(root, _Root(schema.target_namespace), owners)
     etree.cleanup_namespaces(element, top_nsmap=_nsmap(schema, element))
     issues = _validate(schema, element, owners)
     if issues:
@@ -115,9 +115,16 @@ def _build(node: Any, parent: Any, owners: dict[Any, Field | Block]) -> Any:
     return None
 
 
+class _Root:
+    """Stands for the parent of the root element: it gets the default namespace."""
+
+    def __init__(self, namespace: str | None) -> None:
+        self.nsmap = {None: namespace} if namespace else None
+
+
 def _element(parent: Any, qname: str) -> Any:
-    if parent is None:
-        return etree.Element(qname)
+    if isinstance(parent, _Root):
+        return etree.Element(qname, nsmap=parent.nsmap)
 
     return etree.SubElement(parent, qname)
 

@@ -116,7 +116,8 @@ def enumeration_options(stype: Any) -> tuple[tuple[str, str], ...]:
         return ()
 
     docs = _enumeration_docs(stype)
-    return tuple((str(v), docs.get(str(v), "") or str(v)) for v in values)
+    labels = [(str(v), docs.get(str(v), "").rstrip(".").strip()) for v in values]
+    return tuple((value, label or value) for value, label in labels)
 
 
 def _explain(stype: Any, validator: Any) -> str:
