@@ -30,7 +30,7 @@ DEFAULT_ADMIN_URLS = (
 )
 REGISTRY_TABLES = (
     "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node, "
-    "case_counter"
+    "case_counter, draft"
 )
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -76,8 +76,9 @@ def hints_for(stype: Any) -> Hints:
 
     if primitive == "decimal":
         step = "1" if _builtin_name(stype) in INTEGER_TYPES else "any"
-        if _fraction_digits(stype) == 0:
-            step = "1"
+        fraction = _fraction_digits(stype)
+        if fraction is not None and step == "any":
+            step = "1" if fraction == 0 else f"0.{'0' * (fraction - 1)}1"
 
         return Hints(
             kind="number",
@@ -171,9 +172,9 @@ def _primitive_name(stype: Any) -> str:
 
 
 def _builtin_name(stype: Any) -> str:
-    """Local name of the nearest built-in type ``stype`` restricts."""
+    """Local name of the nearest built-in (XSD namespace) type ``stype`` restricts."""
     current = stype
-    while current is not None and not getattr(current, "is_builtin", lambda: False)():
+    while current is not None and not str(current.name or "").startswith(XS):
         current = getattr(current, "base_type", None)
 
     return str(getattr(current, "local_name", "") or "")
@@ -232,7 +233,7 @@ def _enumeration_docs(stype: Any) -> dict[str, str]:
             docs.setdefault(item.get("value", ""), text)
 
         current = getattr(current, "base_type", None)
-        if getattr(current, "is_builtin", lambda: True)():
+        if current is not None and str(current.name or "").startswith(XS):
             break
 
     return docs
