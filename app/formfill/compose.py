@@ -28,13 +28,13 @@ class Composed:
     """The outcome of composing: the document, or what to correct."""
 
     xml: bytes | None
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    """(html id or "", sentence) pairs, in page order."""
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+    """(html id or "", label, sentence) of each problem, in page order."""
 
 
 def compose(root: Block, schema: xmlschema.XMLSchema) -> Composed:
     """Check every field, build the document and validate it with ``schema``."""
-    errors = [(f.html_id, f.error) for f in _check_fields(root) if f.error]
+    errors = [(f.html_id, f.label, f.error) for f in _check_fields(root) if f.error]
     if errors:
         return Composed(None, errors)
 
@@ -143,18 +143,19 @@ def _nsmap(schema: xmlschema.XMLSchema, element: Any) -> dict[str | None, str]:
 
 def _validate(
     schema: xmlschema.XMLSchema, element: Any, owners: dict[Any, Field | Block]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """Validate the composed document; map each issue to its field or block."""
     resource = XMLResource(element, allow="none", defuse="always")
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []
     for error in schema.iter_errors(resource, use_location_hints=False):
         owner = owners.get(error.elem)
         if isinstance(owner, Field):
             owner.error = _("This value is not accepted here.")
-            found.append((owner.html_id, owner.error))
+            found.append((owner.html_id, owner.label, owner.error))
         else:
             label = owner.label if owner is not None else ""
-            found.append(("", _("The part “%(part)s” is not complete or not in order.", part=label)))
+            sentence = _("This part is not complete or not in order.")
+            found.append(("", label, sentence))
 
         if len(found) >= MAX_ISSUES:
             break

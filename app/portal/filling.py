@@ -125,7 +125,9 @@ def _posted_values(posted: MultiDict[str, str]) -> dict[str, str]:
     return values
 
 
-def _page(form: FormVersion, model: Any, errors: list[tuple[str, str]]) -> str:
+def _page(
+    form: FormVersion, model: Any, errors: list[tuple[str, str, str]]
+) -> str:
     text = form.instructions(g.lang)
     instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
     return render_template(

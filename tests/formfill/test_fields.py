@@ -74,7 +74,7 @@ def test_server_refuses_what_the_schema_refuses_next_to_the_field(
     broken = field(model, key)
     assert composed.xml is None
     assert broken.error == message
-    assert composed.errors == [(broken.html_id, message)]
+    assert composed.errors == [(broken.html_id, broken.label, message)]
 
 
 def test_numbers_get_bounds_and_steps_from_facets() -> None:

@@ -66,5 +66,5 @@ def test_blank_form_is_refused_with_an_error_on_each_required_field(
     ]
     assert composed.xml is None
     assert required, "a blank form should have required fields to fill"
-    assert {target for target, _m in composed.errors} >= {f.html_id for f in required}
+    assert {target for target, _l, _m in composed.errors} >= {f.html_id for f in required}
     assert all(f.error == "Fill in this field." for f in required)
