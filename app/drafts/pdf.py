@@ -93,7 +93,9 @@ def _draw_header(canvas: Canvas, copy: PaperCopy) -> float:
         y -= 18
 
     canvas.setFont(FONT, 9)
-    canvas.drawString(_MARGIN, y, f"Formularz / Form: {copy.form_id}, wersja / version {copy.version}")
+    canvas.drawString(
+        _MARGIN, y, f"Formularz / Form: {copy.form_id}, wersja / version {copy.version}"
+    )
     y -= 22
     canvas.setFont(FONT, 9)
     canvas.drawString(_MARGIN, y, "Kod wniosku / Draft code:")
@@ -103,7 +105,7 @@ def _draw_header(canvas: Canvas, copy: PaperCopy) -> float:
     local = copy.created_at.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M")
     canvas.setFont(FONT, 9)
     canvas.drawString(_MARGIN, y, f"Wypełniono / Filled in: {local}")
-    return min(y, top - _QR_SIZE - 8) - 2 * _LINE
+    return float(min(y, top - _QR_SIZE - 8) - 2 * _LINE)
 
 
 def _draw_row(canvas: Canvas, row: Row, y: float) -> float:
@@ -137,7 +139,9 @@ def _draw_row(canvas: Canvas, row: Row, y: float) -> float:
 def _draw_signature(canvas: Canvas, y: float) -> None:
     canvas.setFont(FONT, 9)
     canvas.line(_WIDTH - _MARGIN - 70 * mm, y, _WIDTH - _MARGIN, y)
-    canvas.drawString(_WIDTH - _MARGIN - 70 * mm, y - 11, "Data i podpis / Date and signature")
+    canvas.drawString(
+        _WIDTH - _MARGIN - 70 * mm, y - 11, "Data i podpis / Date and signature"
+    )
 
 
 def _draw_footer(canvas: Canvas, copy: PaperCopy) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import xmlschema
 
-from app.formfill.actions import apply_action
+from app.formfill.actions import apply_action, values_from_post
 from app.formfill.compose import Composed, compose, iter_nodes
 from app.formfill.layout import Limits, layout
 from app.formfill.nodes import (
@@ -39,11 +39,12 @@ __all__ = [
     "Repeat",
     "apply_action",
     "compose",
+    "fill_document",
     "iter_nodes",
     "layout",
     "root_element",
     "values_from_document",
-    "fill_document",
+    "values_from_post",
 ]
 
 

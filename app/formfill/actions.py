@@ -6,12 +6,29 @@ posted values and lays the form out again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+
+from werkzeug.datastructures import MultiDict
 
 from app.formfill.nodes import CHOICE, COUNT
 
 ADD = "add:"
 REMOVE = "remove:"
+
+
+def values_from_post(
+    posted: MultiDict[str, str], control: Collection[str] = ()
+) -> dict[str, str]:
+    """One value per key, the last non-empty one: a checkbox posts "" first."""
+    values: dict[str, str] = {}
+    for key in posted:
+        if key in control:
+            continue
+
+        chosen = [v for v in posted.getlist(key) if v]
+        values[key] = chosen[-1] if chosen else ""
+
+    return values
 
 
 def apply_action(values: Mapping[str, str], action: str) -> dict[str, str]:

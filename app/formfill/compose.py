@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import xmlschema
-from flask_babel import gettext as _
 from lxml import etree
 from xmlschema import XMLResource
 
 from app.formfill.hints import check_value
-from app.formfill.nodes import Block, Choice, Field, Group, Repeat
+from app.formfill.nodes import Block, Field, Repeat
+from app.formfill.words import _
 
 MAX_ISSUES = 50
 
@@ -119,7 +119,7 @@ class _Root:
     """Stands for the parent of the root element: it gets the default namespace."""
 
     def __init__(self, namespace: str | None) -> None:
-        self.nsmap = {None: namespace} if namespace else None
+        self.nsmap: Any = {None: namespace} if namespace else None
 
 
 def _element(parent: Any, qname: str) -> Any:
@@ -129,11 +129,11 @@ def _element(parent: Any, qname: str) -> Any:
     return etree.SubElement(parent, qname)
 
 
-def _nsmap(schema: xmlschema.XMLSchema, element: Any) -> dict[str | None, str]:
-    """The schema's own prefixes for the namespaces the document uses."""
+def _nsmap(schema: xmlschema.XMLSchema, element: Any) -> dict[str, str]:
+    """The schema's own prefixes for the other namespaces the document uses."""
     used = {etree.QName(e).namespace for e in element.iter()}
     target = schema.target_namespace
-    nsmap: dict[str | None, str] = {None: target} if target else {}
+    nsmap: dict[str, str] = {}
     for prefix, uri in schema.namespaces.items():
         if prefix and uri in used and uri != target and uri not in nsmap.values():
             nsmap[prefix] = uri

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import xmlschema
-from flask_babel import gettext as _
 from xmlschema.validators import facets
+
+from app.formfill.words import _
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 DATE_TYPES = {"date"}
@@ -72,7 +73,9 @@ def hints_for(stype: Any) -> Hints:
 
     lengths = _lengths(stype)
     if primitive in DATE_TYPES:
-        return Hints(kind="date", minimum=_bound(stype, "min"), maximum=_bound(stype, "max"))
+        return Hints(
+            kind="date", minimum=_bound(stype, "min"), maximum=_bound(stype, "max")
+        )
 
     if primitive == "decimal":
         step = "1" if _builtin_name(stype) in INTEGER_TYPES else "any"
@@ -136,13 +139,24 @@ def _explain(stype: Any, validator: Any) -> str:
     if isinstance(validator, facets.XsdMaxLengthFacet):
         return _("Type at most %(n)s characters.", n=lengths[1])
 
-    if isinstance(validator, (facets.XsdMinInclusiveFacet, facets.XsdMinExclusiveFacet)):
-        return _("The value is too small: the least allowed is %(v)s.", v=_bound(stype, "min"))
+    if isinstance(
+        validator, (facets.XsdMinInclusiveFacet, facets.XsdMinExclusiveFacet)
+    ):
+        return _(
+            "The value is too small: the least allowed is %(v)s.",
+            v=_bound(stype, "min"),
+        )
 
-    if isinstance(validator, (facets.XsdMaxInclusiveFacet, facets.XsdMaxExclusiveFacet)):
-        return _("The value is too large: the most allowed is %(v)s.", v=_bound(stype, "max"))
+    if isinstance(
+        validator, (facets.XsdMaxInclusiveFacet, facets.XsdMaxExclusiveFacet)
+    ):
+        return _(
+            "The value is too large: the most allowed is %(v)s.", v=_bound(stype, "max")
+        )
 
-    if isinstance(validator, (facets.XsdTotalDigitsFacet, facets.XsdFractionDigitsFacet)):
+    if isinstance(
+        validator, (facets.XsdTotalDigitsFacet, facets.XsdFractionDigitsFacet)
+    ):
         return _("The number has too many digits.")
 
     return _type_sentence(_primitive_name(stype))
@@ -188,7 +202,11 @@ def _lengths(stype: Any) -> tuple[int | None, int | None]:
 
 def _bound(stype: Any, side: str) -> str | None:
     """The inclusive or exclusive bound of ``side`` ("min"/"max") as text."""
-    names = ("minInclusive", "minExclusive") if side == "min" else ("maxInclusive", "maxExclusive")
+    names = (
+        ("minInclusive", "minExclusive")
+        if side == "min"
+        else ("maxInclusive", "maxExclusive")
+    )
     current = stype
     while current is not None:
         for name in names:

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import gettext as _
-
 from app.formfill.hints import Hints, hints_for
 from app.formfill.nodes import (
     CHOICE,
@@ -32,6 +30,7 @@ from app.formfill.nodes import (
     occurs,
     segments,
 )
+from app.formfill.words import _
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ class Limits:
 
     repeat: int = 100
     depth: int = 24
-    fields: int = 2000
+    # Under werkzeug's 1,000 form parts per request, with the hidden inputs.
+    fields: int = 600
 
 
 class _Walk:
@@ -129,7 +129,16 @@ def _element_instance(walk: _Walk, element: Any, key: str, depth: int) -> Any:
     else:
         children = _content(walk, element.type.content, child_prefix(key), depth + 1)
 
-    return Block(key, label, str(element.local_name), help_text, element.name, attributes, text, children)
+    return Block(
+        key,
+        label,
+        str(element.local_name),
+        help_text,
+        element.name,
+        attributes,
+        text,
+        children,
+    )
 
 
 def _content(walk: _Walk, group: Any, prefix: str, depth: int) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import app.drafts.models  # noqa: F401  (its table joins Base.metadata)
+import app.drafts.models
 import app.notifications.models  # noqa: F401  (its tables join Base.metadata)
 from app.db import make_engine
 from app.registry.models import Base

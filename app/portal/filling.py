@@ -12,11 +12,10 @@ import logging
 from typing import Any
 
 import markdown
-from lxml import etree
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from lxml import etree
 from markupsafe import Markup
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
@@ -30,6 +29,7 @@ from app.formfill import (
     layout,
     root_element,
     values_from_document,
+    values_from_post,
 )
 from app.formfill.summary import summary_rows
 from app.portal import bp
@@ -44,7 +44,7 @@ CONTROL = ("csrf_token", "_op")
 def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     """Fill a form in the browser; on success keep it as a draft."""
     form = _form_or_404(form_id)
-    values = _posted_values(request.form) if request.method == "POST" else {}
+    values = values_from_post(request.form, CONTROL) if request.method == "POST" else {}
     action = request.form.get("_op", "build") if request.method == "POST" else ""
     try:
         root = root_element(form.schema(), form.namespace, form.root)
@@ -112,22 +112,7 @@ def draft_pdf(code: str) -> BaseResponse:
     return response
 
 
-def _posted_values(posted: MultiDict[str, str]) -> dict[str, str]:
-    """One value per key: the last non-empty one (checkboxes post "" first)."""
-    values: dict[str, str] = {}
-    for key in posted:
-        if key in CONTROL:
-            continue
-
-        chosen = [v for v in posted.getlist(key) if v]
-        values[key] = chosen[-1] if chosen else ""
-
-    return values
-
-
-def _page(
-    form: FormVersion, model: Any, errors: list[tuple[str, str, str]]
-) -> str:
+def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> str:
     text = form.instructions(g.lang)
     instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
     return render_template(

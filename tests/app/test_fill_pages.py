@@ -78,7 +78,9 @@ def filled(web: FlaskClient, app: Flask, form_id: str) -> list[tuple[str, str]]:
     return _merge(fields, values)
 
 
-def _merge(fields: list[tuple[str, str]], values: dict[str, str]) -> list[tuple[str, str]]:
+def _merge(
+    fields: list[tuple[str, str]], values: dict[str, str]
+) -> list[tuple[str, str]]:
     kept = [(k, v) for k, v in fields if k not in values]
     return kept + list(values.items())
 
@@ -90,7 +92,9 @@ def test_form_page_offers_filling_online(web: FlaskClient) -> None:
     assert "Wypełnij online" in text
 
 
-def test_filling_page_is_generated_with_labels_hints_and_a_token(web: FlaskClient) -> None:
+def test_filling_page_is_generated_with_labels_hints_and_a_token(
+    web: FlaskClient,
+) -> None:
     text = web.get("/forms/zameldowanie/fill").get_data(as_text=True)
     tree = html.fromstring(text)
 
@@ -99,7 +103,9 @@ def test_filling_page_is_generated_with_labels_hints_and_a_token(web: FlaskClien
     assert pesel.get("pattern") == r"\d{11}" and pesel.get("required") is not None
     label = tree.xpath(f'//label[@for="{pesel.get("id")}"]')[0]
     assert "Numer PESEL (11 cyfr)" in label.text_content()
-    assert tree.xpath('//input[@name="Osoba.0/DataUrodzenia.0"]')[0].get("type") == "date"
+    assert (
+        tree.xpath('//input[@name="Osoba.0/DataUrodzenia.0"]')[0].get("type") == "date"
+    )
     assert tree.xpath('//button[@value="add:Osoba.0/Obywatelstwo"]')
 
 
@@ -126,9 +132,12 @@ def test_add_and_remove_re_render_without_javascript(web: FlaskClient) -> None:
     assert "Osoba.0/Obywatelstwo.1" not in left
 
 
-def test_errors_are_shown_next_to_each_field_in_plain_polish(web: FlaskClient, guarded: Flask) -> None:
+def test_errors_are_shown_next_to_each_field_in_plain_polish(
+    web: FlaskClient, guarded: Flask
+) -> None:
     fields = [
-        (k, "123" if k == "Osoba.0/PESEL.0" else v) for k, v in filled(web, guarded, "zameldowanie")
+        (k, "123" if k == "Osoba.0/PESEL.0" else v)
+        for k, v in filled(web, guarded, "zameldowanie")
     ]
 
     answer = post(web, "zameldowanie", fields, "build")
@@ -137,11 +146,14 @@ def test_errors_are_shown_next_to_each_field_in_plain_polish(web: FlaskClient, g
     assert answer.status_code == 400
     pesel = tree.xpath('//input[@name="Osoba.0/PESEL.0"]')[0]
     error = tree.xpath(f'//*[@id="{pesel.get("id")}-error"]')[0]
-    assert error.text_content().strip() == "Wartość nie ma wymaganej postaci; zobacz podpowiedź."
+    assert (
+        error.text_content().strip()
+        == "Wartość nie ma wymaganej postaci; zobacz podpowiedź."
+    )
     assert pesel.get("aria-invalid") == "true"
     assert pesel.get("value") == "123", "the typed value is kept"
     summary = tree.xpath('//*[@role="alert"]//a')
-    assert [a.get("href") for a in summary] == [f'#{pesel.get("id")}']
+    assert [a.get("href") for a in summary] == [f"#{pesel.get('id')}"]
 
 
 def test_an_absurd_repeat_count_is_refused_with_a_message(web: FlaskClient) -> None:
@@ -165,7 +177,9 @@ def test_filled_sample_becomes_a_draft_with_the_same_valid_xml(
 
     form = guarded.extensions["kancelaria"].catalog.get(form_id)
     document = etree.fromstring(xml.data)
-    assert draft_page.status_code == 200 and "/form.xml" in draft_page.get_data(as_text=True)
+    assert draft_page.status_code == 200 and "/form.xml" in draft_page.get_data(
+        as_text=True
+    )
     assert xml.mimetype == "application/xml"
     assert "attachment" in xml.headers["Content-Disposition"]
     assert guarded.extensions["kancelaria"].catalog.validate(form, document) == []
@@ -209,7 +223,9 @@ def test_catalog_filters_by_department_and_searches_its_name(web: FlaskClient) -
     assert "/forms/zameldowanie" in by_name
 
 
-def test_form_page_lists_attachments_fee_deadline_and_downloads(web: FlaskClient) -> None:
+def test_form_page_lists_attachments_fee_deadline_and_downloads(
+    web: FlaskClient,
+) -> None:
     text = web.get("/forms/zameldowanie").get_data(as_text=True)
 
     assert "Załączniki" in text and "umowa najmu" in text

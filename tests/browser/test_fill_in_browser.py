@@ -29,7 +29,9 @@ FORM = ROOT / "forms" / "zameldowanie" / "1"
 NAMESPACE = "urn:kancelaria:forms:zameldowanie:1"
 
 
-def test_resident_fills_signs_sends_and_prints_a_form(page: Page, tmp_path: Path) -> None:
+def test_resident_fills_signs_sends_and_prints_a_form(
+    page: Page, tmp_path: Path
+) -> None:
     require_tool("pdftotext", "poppler-utils")
     clients = producers.require_shared_clients()
     key, cert, root = _citizen(tmp_path)
@@ -51,13 +53,19 @@ def test_resident_fills_signs_sends_and_prints_a_form(page: Page, tmp_path: Path
         _prepare(page)
         expect(page.get_by_role("alert")).to_contain_text("Numer PESEL (11 cyfr):")
         error = page.locator(".field-error")
-        expect(error).to_have_text("Wartość nie ma wymaganej postaci; zobacz podpowiedź.")
-        expect(page.locator('[name="Osoba.0/PESEL.0"]')).to_have_attribute("aria-invalid", "true")
+        expect(error).to_have_text(
+            "Wartość nie ma wymaganej postaci; zobacz podpowiedź."
+        )
+        expect(page.locator('[name="Osoba.0/PESEL.0"]')).to_have_attribute(
+            "aria-invalid", "true"
+        )
         screenshot(page, "fill-03-field-error")
 
         page.fill('[name="Osoba.0/PESEL.0"]', "44051401458")
         _prepare(page)
-        expect(page.get_by_role("heading", name="Formularz jest gotowy")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Formularz jest gotowy")
+        ).to_be_visible()
         draft_url = page.url
         screenshot(page, "fill-04-draft")
 
@@ -65,12 +73,20 @@ def test_resident_fills_signs_sends_and_prints_a_form(page: Page, tmp_path: Path
             page.get_by_role("link", name="Pobierz dokument XML").click()
         unsigned = tmp_path / "zgloszenie.xml"
         download.value.save_as(unsigned)
-        assert parse_local(unsigned).findtext(f"{{{NAMESPACE}}}Osoba/{{{NAMESPACE}}}PESEL") == "44051401458"
+        assert (
+            parse_local(unsigned).findtext(f"{{{NAMESPACE}}}Osoba/{{{NAMESPACE}}}PESEL")
+            == "44051401458"
+        )
 
         signed = tmp_path / "zgloszenie.signed.xml"
         producers.run_one(
             producers.xadesjs_job(
-                clients, key, cert, unsigned, signed, {"mode": "enveloped", "signing-cert": "v2"}
+                clients,
+                key,
+                cert,
+                unsigned,
+                signed,
+                {"mode": "enveloped", "signing-cert": "v2"},
             )
         )
 
@@ -79,16 +95,22 @@ def test_resident_fills_signs_sends_and_prints_a_form(page: Page, tmp_path: Path
         page.get_by_role("button", name="Wyślij").click()
         expect(page.get_by_role("heading", name="Pismo zarejestrowane")).to_be_visible()
         expect(page.locator(".number")).to_contain_text(re.compile(r"RPW/\d+/\d{4}"))
-        expect(page.locator(".verdict")).to_have_text("Podpis elektroniczny jest prawidłowy.")
+        expect(page.locator(".verdict")).to_have_text(
+            "Podpis elektroniczny jest prawidłowy."
+        )
         screenshot(page, "fill-05-registered")
-        link = page.get_by_role("link", name=re.compile("Pobierz urzędowe potwierdzenie"))
+        link = page.get_by_role(
+            "link", name=re.compile("Pobierz urzędowe potwierdzenie")
+        )
         receipt = page.request.get(base + (link.get_attribute("href") or ""))
         assert receipt.status == 200 and b"RPW/" in receipt.body()
 
         page.goto(draft_url)
         pdf_link = page.get_by_role("link", name="Wydrukuj wersję papierową (PDF)")
         paper = page.request.get(base + (pdf_link.get_attribute("href") or ""))
-        assert paper.status == 200 and paper.headers["content-type"] == "application/pdf"
+        assert (
+            paper.status == 200 and paper.headers["content-type"] == "application/pdf"
+        )
 
     path = tmp_path / "paper.pdf"
     path.write_bytes(paper.body())
@@ -135,9 +157,13 @@ def _add_and_remove_a_citizenship(page: Page) -> None:
 def _pick_the_other_branch_and_back(page: Page) -> None:
     """The choice's radios show their branch (here through our small script)."""
     page.get_by_label("Poprzedni adres za granicą").check()
-    expect(page.locator('[name="AdresPoprzedni.0/AdresZaGranica.0/Kraj.0"]')).to_be_visible()
+    expect(
+        page.locator('[name="AdresPoprzedni.0/AdresZaGranica.0/Kraj.0"]')
+    ).to_be_visible()
     page.get_by_label("Poprzedni adres w Polsce").check()
-    expect(page.locator('[name="AdresPoprzedni.0/AdresWPolsce.0/Gmina.0"]')).to_be_visible()
+    expect(
+        page.locator('[name="AdresPoprzedni.0/AdresWPolsce.0/Gmina.0"]')
+    ).to_be_visible()
 
 
 def _prepare(page: Page) -> None:
@@ -154,7 +180,9 @@ def _schema():  # type: ignore[no-untyped-def]
 def _citizen(folder: Path) -> tuple[Path, Path, Path]:
     """A test root and the fake citizen Jan Testowy, as PEM files for xadesjs."""
     root = pki.make_root("Kancelaria Browser Test Root")
-    citizen = pki.make_citizen(root, given_name="Jan", surname="Testowy", pesel="44051401458")
+    citizen = pki.make_citizen(
+        root, given_name="Jan", surname="Testowy", pesel="44051401458"
+    )
     key = folder / "citizen.key.pem"
     key.write_bytes(
         citizen.key.private_bytes(

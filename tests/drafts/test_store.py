@@ -12,7 +12,9 @@ from app.drafts import find_draft, format_code, save_draft
 XML = "<?xml version='1.0' encoding='UTF-8'?>\n<a xmlns=\"urn:x\">Żółć</a>\n".encode()
 
 
-def test_saved_draft_is_found_by_its_printed_code(sessions: sessionmaker[Session]) -> None:
+def test_saved_draft_is_found_by_its_printed_code(
+    sessions: sessionmaker[Session],
+) -> None:
     before = datetime.now(UTC)
     with sessions() as session:
         saved = save_draft(session, "zameldowanie", "1", XML)
@@ -33,7 +35,9 @@ def test_each_draft_gets_its_own_code(sessions: sessionmaker[Session]) -> None:
     assert len(codes) == 20
 
 
-def test_a_code_with_a_slip_or_unknown_finds_nothing(sessions: sessionmaker[Session]) -> None:
+def test_a_code_with_a_slip_or_unknown_finds_nothing(
+    sessions: sessionmaker[Session],
+) -> None:
     with sessions() as session:
         saved = save_draft(session, "zameldowanie", "1", XML)
         slip = saved.code[:-1] + ("2" if saved.code[-1] != "2" else "3")

@@ -59,7 +59,9 @@ class Case:
 def cases() -> list[Any]:
     """Our three forms, PCC-3 and every valid FA(3) sample, as parameters."""
     ours = [
-        pytest.param(Case(FORMS / f / "1" / "schema.xsd", FORMS / f / "1" / "sample.xml"), id=f)
+        pytest.param(
+            Case(FORMS / f / "1" / "schema.xsd", FORMS / f / "1" / "sample.xml"), id=f
+        )
         for f in OURS
     ]
     pcc3 = CORPUS / "edeklaracje-pcc3/samples/pcc3_valid_anonymised.xml"
@@ -80,7 +82,10 @@ def render_fields(model: Any) -> str:
     """The generated form's HTML, as the portal's field macros render it."""
     app = Flask(__name__, template_folder=str(ROOT / "app" / "portal" / "templates"))
     Babel(app)
-    page = '{% import "portal/_fields.html" as f %}<form method="post">{{ f.node(model) }}</form>'
+    page = (
+        '{% import "portal/_fields.html" as f %}'
+        '<form method="post">{{ f.node(model) }}</form>'
+    )
     with app.test_request_context():
         return render_template_string(page, model=model)
 

@@ -7,7 +7,9 @@ import pytest
 from app.formfill import FormLimitError, Limits, apply_action, layout
 from tests.formfill.schemas import FORMS, Case
 
-ZAMELDOWANIE = Case(FORMS / "zameldowanie/1/schema.xsd", FORMS / "zameldowanie/1/sample.xml")
+ZAMELDOWANIE = Case(
+    FORMS / "zameldowanie/1/schema.xsd", FORMS / "zameldowanie/1/sample.xml"
+)
 
 
 def test_add_counts_one_more_instance() -> None:

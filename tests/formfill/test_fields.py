@@ -6,11 +6,21 @@ from typing import Any
 
 import pytest
 
-from app.formfill import Block, Choice, Field, Repeat, fill_document, iter_nodes, layout
-from app.formfill import values_from_document
+from app.formfill import (
+    Block,
+    Choice,
+    Field,
+    Repeat,
+    fill_document,
+    iter_nodes,
+    layout,
+    values_from_document,
+)
 from tests.formfill.schemas import FORMS, Case, canonical
 
-ZAMELDOWANIE = Case(FORMS / "zameldowanie/1/schema.xsd", FORMS / "zameldowanie/1/sample.xml")
+ZAMELDOWANIE = Case(
+    FORMS / "zameldowanie/1/schema.xsd", FORMS / "zameldowanie/1/sample.xml"
+)
 
 
 def sample_values() -> dict[str, str]:
@@ -37,11 +47,18 @@ def test_facets_become_browser_hints() -> None:
     born = field(model, "Osoba.0/DataUrodzenia.0")
     stay = field(model, "RodzajPobytu.0")
 
-    assert (pesel.required, pesel.hints.kind, pesel.hints.pattern) == (True, "text", r"\d{11}")
+    assert (pesel.required, pesel.hints.kind, pesel.hints.pattern) == (
+        True,
+        "text",
+        r"\d{11}",
+    )
     assert (name.hints.maxlength, name.hints.minlength) == (60, 1)
     assert born.hints.kind == "date"
     assert stay.hints.kind == "radio"
-    assert stay.hints.options == (("staly", "Pobyt stały"), ("czasowy", "Pobyt czasowy"))
+    assert stay.hints.options == (
+        ("staly", "Pobyt stały"),
+        ("czasowy", "Pobyt czasowy"),
+    )
     assert stay.label == "Rodzaj zgłaszanego pobytu: stały albo czasowy"
 
 
@@ -55,12 +72,20 @@ def test_optional_element_is_not_required_and_left_out_when_empty() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("Osoba.0/PESEL.0", "1234", "The value does not have the required form; see the hint."),
+        (
+            "Osoba.0/PESEL.0",
+            "1234",
+            "The value does not have the required form; see the hint.",
+        ),
         ("Osoba.0/Imie.0", "x" * 61, "Type at most 60 characters."),
         ("Osoba.0/DataUrodzenia.0", "14.05.1944", "Enter a date as YYYY-MM-DD."),
         ("RodzajPobytu.0", "na-zawsze", "Choose one of the offered values."),
         ("Osoba.0/Nazwisko.0", "", "Fill in this field."),
-        ("PotwierdzenieWlasciciela.0/PotwierdzamPobyt.0", "false", "This value is fixed by the form: true."),
+        (
+            "PotwierdzenieWlasciciela.0/PotwierdzamPobyt.0",
+            "false",
+            "This value is fixed by the form: true.",
+        ),
     ],
 )
 def test_server_refuses_what_the_schema_refuses_next_to_the_field(
@@ -80,7 +105,9 @@ def test_server_refuses_what_the_schema_refuses_next_to_the_field(
 def test_numbers_get_bounds_and_steps_from_facets() -> None:
     from tests.formfill.schemas import CORPUS, PCC3
 
-    pcc3 = Case(CORPUS / PCC3, CORPUS / "edeklaracje-pcc3/samples/pcc3_valid_anonymised.xml")
+    pcc3 = Case(
+        CORPUS / PCC3, CORPUS / "edeklaracje-pcc3/samples/pcc3_valid_anonymised.xml"
+    )
     values = values_from_document(pcc3.root(), pcc3.sample())
     model = layout(pcc3.root(), values)
 
@@ -89,7 +116,11 @@ def test_numbers_get_bounds_and_steps_from_facets() -> None:
     date = field(model, "Naglowek.0/Data.0")
     office = field(model, "Naglowek.0/KodUrzedu.0")
 
-    assert (whole.hints.kind, whole.hints.minimum, whole.hints.step) == ("number", "0", "1")
+    assert (whole.hints.kind, whole.hints.minimum, whole.hints.step) == (
+        "number",
+        "0",
+        "1",
+    )
     assert (amount.hints.kind, amount.hints.step) == ("number", "0.01")
     assert (date.hints.kind, date.hints.minimum) == ("date", "2024-01-01")
     assert office.hints.kind == "select" and len(office.hints.options) > 300
@@ -100,7 +131,11 @@ def test_choice_offers_each_branch_and_lays_out_the_chosen_one() -> None:
     values["_c:AdresPoprzedni.0"] = "1"
 
     model = layout(ZAMELDOWANIE.root(), values)
-    choice = next(n for n in iter_nodes(model) if isinstance(n, Choice) and n.key == "AdresPoprzedni.0")
+    choice = next(
+        n
+        for n in iter_nodes(model)
+        if isinstance(n, Choice) and n.key == "AdresPoprzedni.0"
+    )
 
     assert [label for _n, label in choice.options] == [
         "Poprzedni adres w Polsce",
@@ -115,7 +150,7 @@ def test_choice_offers_each_branch_and_lays_out_the_chosen_one() -> None:
 
 
 def test_choosing_the_other_branch_composes_the_other_element() -> None:
-    model, composed = compose_with(
+    _model, composed = compose_with(
         **{
             "_c:AdresPoprzedni.0": "1",
             "AdresPoprzedni.0__AdresZaGranica.0__Kraj.0": "DE",
@@ -130,7 +165,11 @@ def test_choosing_the_other_branch_composes_the_other_element() -> None:
 def test_repeated_element_is_a_repeat_within_its_bounds() -> None:
     model = layout(ZAMELDOWANIE.root(), {"_n:Osoba.0/Obywatelstwo": "3"})
 
-    repeat = next(n for n in iter_nodes(model) if isinstance(n, Repeat) and n.key == "Osoba.0/Obywatelstwo")
+    repeat = next(
+        n
+        for n in iter_nodes(model)
+        if isinstance(n, Repeat) and n.key == "Osoba.0/Obywatelstwo"
+    )
     assert (repeat.count, repeat.minimum, repeat.maximum) == (3, 1, 3)
     assert not repeat.can_add and repeat.can_remove
 

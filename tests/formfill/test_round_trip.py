@@ -12,8 +12,14 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.catalog import validate_element
-from app.formfill import Field, fill_document, iter_nodes, layout, values_from_document
-from app.portal.filling import _posted_values
+from app.formfill import (
+    Field,
+    fill_document,
+    iter_nodes,
+    layout,
+    values_from_document,
+    values_from_post,
+)
 from tests.formfill.schemas import Case, browser_values, canonical, cases, render_fields
 
 
@@ -23,7 +29,7 @@ def test_sample_read_into_the_form_composes_back_to_the_same_document(
 ) -> None:
     values = values_from_document(case.root(), case.sample())
 
-    model, composed = fill_document(case.schema(), case.root(), values)
+    _model, composed = fill_document(case.schema(), case.root(), values)
 
     assert composed.errors == []
     assert composed.xml is not None
@@ -37,7 +43,7 @@ def test_what_the_rendered_page_posts_composes_back_to_the_sample(
     values = values_from_document(case.root(), case.sample())
     page = render_fields(layout(case.root(), values))
 
-    posted = _posted_values(MultiDict(browser_values(page)))
+    posted = values_from_post(MultiDict(browser_values(page)))
     _, composed = fill_document(case.schema(), case.root(), posted)
 
     assert composed.xml is not None, composed.errors
@@ -62,9 +68,13 @@ def test_blank_form_is_refused_with_an_error_on_each_required_field(
     model, composed = fill_document(case.schema(), case.root(), {})
 
     required = [
-        f for f in iter_nodes(model) if isinstance(f, Field) and f.required and not f.value
+        f
+        for f in iter_nodes(model)
+        if isinstance(f, Field) and f.required and not f.value
     ]
     assert composed.xml is None
     assert required, "a blank form should have required fields to fill"
-    assert {target for target, _l, _m in composed.errors} >= {f.html_id for f in required}
+    assert {target for target, _l, _m in composed.errors} >= {
+        f.html_id for f in required
+    }
     assert all(f.error == "Fill in this field." for f in required)
