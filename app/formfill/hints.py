@@ -8,6 +8,7 @@ facet failed in plain words.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,8 +58,9 @@ class Hints:
     step: str | None = None
 
 
+@functools.lru_cache(maxsize=65536)
 def hints_for(stype: Any) -> Hints:
-    """Describe how to type a value of the simple type ``stype``."""
+    """Describe how to type a value of the simple type ``stype`` (cached)."""
     primitive = _primitive_name(stype)
     options = enumeration_options(stype)
     if options:

@@ -7,6 +7,7 @@ FA(3)) stay a page of the size the person asked for. The walk is bounded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -224,6 +225,7 @@ def _single_line(hints: Hints) -> Hints:
     return replace(hints, kind="text") if hints.kind == "textarea" else hints
 
 
+@functools.lru_cache(maxsize=65536)
 def _particle_label(particle: Any, limit: int = 3) -> str:
     """A label for a particle: an element's, or a group's first elements'."""
     if not is_group(particle):

@@ -8,6 +8,7 @@ instances a repeat has and ``_c:<key>`` the branch a choice takes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -127,8 +128,13 @@ def humanise(name: str) -> str:
     return " ".join([words[0]] + [w.lower() if len(w) > 1 else w for w in words[1:]])
 
 
+@functools.lru_cache(maxsize=65536)
 def describe(component: Any) -> tuple[str, str | None]:
-    """Label and help text of an element or attribute from its documentation."""
+    """Label and help text of an element or attribute from its documentation.
+
+    Cached per component: reading an annotation runs an XPath query, and
+    compiled schemas live as long as the catalog.
+    """
     local = str(component.local_name)
     annotation = getattr(component, "annotation", None)
     text = " ".join(str(annotation).split()) if annotation is not None else ""

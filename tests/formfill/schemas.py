@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,16 @@ def canonical(xml: bytes | Any) -> str:
     return str(etree.canonicalize(text, strip_text=True, rewrite_prefixes=True))
 
 
-def render_fields(model: Any) -> str:
-    """The generated form's HTML, as the portal's field macros render it."""
+@functools.cache
+def _render_app() -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "app" / "portal" / "templates"))
     Babel(app)
+    return app
+
+
+def render_fields(model: Any) -> str:
+    """The generated form's HTML, as the portal's field macros render it."""
+    app = _render_app()
     page = (
         '{% import "portal/_fields.html" as f %}'
         '<form method="post">{{ f.node(model) }}</form>'
