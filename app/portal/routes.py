@@ -49,15 +49,38 @@ def page_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def catalog() -> str:
-    """Show the catalog of forms, optionally filtered by a search phrase."""
+    """Show the catalog of forms, filtered by a search phrase and a department."""
     phrase = request.args.get("q", "").strip().lower()
+    department = request.args.get("department", "").strip()
+    every = services().catalog.forms()
     forms = [
         form
-        for form in services().catalog.forms()
-        if not phrase
-        or phrase in f"{form.title_pl} {form.title_en} {form.department}".lower()
+        for form in every
+        if (not department or form.department == department)
+        and (not phrase or phrase in _searchable(form))
     ]
-    return render_template("portal/catalog.html", forms=forms, phrase=phrase)
+    departments = sorted(
+        {(f.department, f.department_name_pl, f.department_name_en) for f in every}
+    )
+    return render_template(
+        "portal/catalog.html",
+        forms=forms,
+        phrase=phrase,
+        department=department,
+        departments=departments,
+    )
+
+
+def _searchable(form: Any) -> str:
+    """The words a search phrase is looked up in: titles and department."""
+    words = (
+        form.title_pl,
+        form.title_en,
+        form.department,
+        form.department_name_pl,
+        form.department_name_en,
+    )
+    return " ".join(words).lower()
 
 
 @bp.get("/forms/<form_id>")
