@@ -100,8 +100,8 @@ def judge_path(
     if poe is None or poe >= moment or now.subindication not in _CURABLE:
         return now
 
-    if now.revoked_at is not None and now.revoked_at <= poe:
-        return now
+    if now.revoked_at is not None:
+        return _revoked_after(signer, others, policy, poe, now)
 
     then = _validate(signer, others, policy, poe, revocation)
     if not then.passed:
@@ -116,12 +116,42 @@ def judge_path(
     )
 
 
+def _revoked_after(
+    signer: CertFacts,
+    others: list[CertFacts],
+    policy: ValidationPolicy,
+    poe: datetime,
+    now: PathOutcome,
+) -> PathOutcome:
+    """A revocation after the POE leaves the signature valid (5.5.4).
+
+    The revocation data has already said when the certificate was revoked,
+    so it was not revoked before; the path is checked at the POE for the rest
+    (validity periods, chain) without revocation data, which for OCSP would
+    read "revoked" as "no answer" at an earlier time."""
+    assert now.revoked_at is not None
+    if now.revoked_at <= poe:
+        return now
+
+    then = _validate(signer, others, policy, poe, None)
+    if not then.passed:
+        return now
+
+    detail = (
+        f"path valid at the time-stamp's time, the proof of existence; "
+        f"revoked only later: {now.detail}"
+    )
+    return PathOutcome(
+        None, detail, then.chain, revocation=detail, revocation_checked=True
+    )
+
+
 def _validate(
     signer: CertFacts,
     others: list[CertFacts],
     policy: ValidationPolicy,
     at: datetime,
-    revocation: RevocationCheck,
+    revocation: RevocationCheck | None,
 ) -> PathOutcome:
     return validate_path(
         signer, others, policy.trust, at, policy.cache, policy.certs, revocation

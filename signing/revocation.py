@@ -33,6 +33,11 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.fetchers.api import FetchLimits
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,22 +119,37 @@ class RevocationCheck:
         return (self.policy.soft_fail, self.data.key)
 
 
+STRICT = CertRevTrustPolicy(
+    RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
+    ),
+    retroactive_revinfo=True,
+)
+"""The signer's certificate must have usable CRL or OCSP data; a CA
+certificate must when it names where its status is published."""
+
+
 def context_options(check: RevocationCheck | None, strict: bool) -> dict[str, Any]:
     """Return ValidationContext keyword arguments for ``check``.
 
-    ``strict`` asks for revocation data on every certificate of the path
-    (``require``); otherwise missing data is tolerated (``soft-fail``).
+    ``strict`` asks for revocation data (:data:`STRICT`); otherwise missing
+    data is tolerated (``soft-fail``), while data saying "revoked" counts.
     """
     if check is None or not check.data:
         return {"allow_fetching": False, "revocation_mode": "soft-fail"}
 
-    return {
+    options: dict[str, Any] = {
         "allow_fetching": False,
         "crls": list(check.data.crls),
         "ocsps": list(check.data.ocsps),
-        "revocation_mode": "require" if strict else "soft-fail",
-        "retroactive_revinfo": True,
     }
+    if strict:
+        options["revinfo_policy"] = STRICT
+    else:
+        options.update(revocation_mode="soft-fail", retroactive_revinfo=True)
+
+    return options
 
 
 def fetch_revocation(
