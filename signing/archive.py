@@ -124,7 +124,9 @@ def _read(element: etree._Element) -> ArchiveStamp:
 
     method = methods[0].get("Algorithm", "") if methods else alg.C14N_10
     if method not in alg.C14N_METHODS:
-        raise ArchiveTimestampError("the ArchiveTimeStamp's canonicalisation is unknown")
+        raise ArchiveTimestampError(
+            "the ArchiveTimeStamp's canonicalisation is unknown"
+        )
 
     try:
         text = "".join((tokens[0].text or "").split())

@@ -47,7 +47,9 @@ def unsigned_properties(sig: etree._Element) -> etree._Element | None:
 
 def _owner(element: etree._Element) -> etree._Element | None:
     """Return the ds:Signature an element belongs to (the nearest one)."""
-    for ancestor in element.iterancestors("{http://www.w3.org/2000/09/xmldsig#}Signature"):
+    for ancestor in element.iterancestors(
+        "{http://www.w3.org/2000/09/xmldsig#}Signature"
+    ):
         return ancestor
 
     return None

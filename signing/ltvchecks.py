@@ -54,9 +54,7 @@ def check_archive(
 
     at, earliest = moment, None
     for stamp in reversed(stamps):
-        found = check_archive_timestamp(
-            sig, stamp, reference_octets, policy.trust, at
-        )
+        found = check_archive_timestamp(sig, stamp, reference_octets, policy.trust, at)
         if found.passed and found.gen_time is not None:
             at = earliest = found.gen_time
             detail = f"archive time-stamped at {at.isoformat()} by {found.tsa_name}"
@@ -79,9 +77,7 @@ def revocation_for(
     data = embedded_revocation(sig).merged(rules.supplied)
     if rules.fetch:
         roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        fetched = fetch_revocation(
-            signer.der, [c.der for c in others], roots, rules
-        )
+        fetched = fetch_revocation(signer.der, [c.der for c in others], roots, rules)
         data = data.merged(fetched)
 
     return RevocationCheck(rules, data)

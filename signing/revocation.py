@@ -136,7 +136,7 @@ def context_options(check: RevocationCheck | None, strict: bool) -> dict[str, An
     ``strict`` asks for revocation data (:data:`STRICT`); otherwise missing
     data is tolerated (``soft-fail``), while data saying "revoked" counts.
     """
-    if check is None or not check.data:
+    if check is None or (not check.data and not strict):
         return {"allow_fetching": False, "revocation_mode": "soft-fail"}
 
     options: dict[str, Any] = {

@@ -26,12 +26,12 @@ from lxml import etree
 from signing import algorithms as alg
 from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
-from signing.policy import ValidationPolicy
-from signing.result import Check, Indication, SignedObject, Signer, SubIndication
-from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
 from signing.ltv import has_long_term_values
 from signing.ltvchecks import check_archive, judge_path, revocation_for
+from signing.policy import ValidationPolicy
+from signing.result import Check, Indication, SignedObject, Signer, SubIndication
 from signing.revocation import RevocationCheck
+from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
 from signing.xmldsig import (
     DS,
     Document,

@@ -59,8 +59,8 @@ def add_lt_values(
     values = etree.SubElement(props, f"{{{XADES}}}CertificateValues")
     for cert in certificates:
         der = cert.public_bytes(serialization.Encoding.DER)
-        etree.SubElement(values, f"{{{XADES}}}EncapsulatedX509Certificate").text = (
-            _b64(der)
+        etree.SubElement(values, f"{{{XADES}}}EncapsulatedX509Certificate").text = _b64(
+            der
         )
 
     revocation = etree.SubElement(props, f"{{{XADES}}}RevocationValues")

@@ -163,7 +163,9 @@ def test_expired_crl_fresh_at_the_time_stamp_passes(rpki):
 
 def test_b_lta_archive_time_stamp_verifies_and_names_the_form(rpki):
     signed = b_lt(rpki, "44051401474", NOW - timedelta(hours=1))
-    archived = add_archive_timestamp(signed, rpki.timestamper(NOW - timedelta(minutes=1)))
+    archived = add_archive_timestamp(
+        signed, rpki.timestamper(NOW - timedelta(minutes=1))
+    )
     result = validate_xml(archived, policy_of(rpki))
 
     assert (result.indication, result.subindication) == (Ind.TOTAL_PASSED, None)
@@ -174,7 +176,9 @@ def test_b_lta_archive_time_stamp_verifies_and_names_the_form(rpki):
 
 def test_b_lta_changed_after_archiving_is_not_used(rpki):
     signed = b_lt(rpki, "44051401475", NOW - timedelta(hours=1))
-    archived = add_archive_timestamp(signed, rpki.timestamper(NOW - timedelta(minutes=1)))
+    archived = add_archive_timestamp(
+        signed, rpki.timestamper(NOW - timedelta(minutes=1))
+    )
     # Drop the intermediate from CertificateValues, which the stamp covers.
     inter_b64 = _b64(rpki.inter.certificate)
     changed = archived.replace(

@@ -50,8 +50,9 @@ def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
     )
 
 
-def signed_by(rpki: RevocationPKI, pesel: str, stamped_at: datetime | None = None,
-              **kinds: bool) -> tuple[bytes, int]:
+def signed_by(
+    rpki: RevocationPKI, pesel: str, stamped_at: datetime | None = None, **kinds: bool
+) -> tuple[bytes, int]:
     citizen = rpki.citizen(pesel, **kinds)
     signer = XadesSigner.from_issued(citizen)
     signed = signer.sign_enveloped(FORM)
