@@ -105,7 +105,8 @@ def judge_path(
 
     return PathOutcome(
         None,
-        f"path valid at the time-stamp's time, the proof of existence; now: {now.detail}",
+        "path valid at the time-stamp's time, the proof of existence; "
+        f"now: {now.detail}",
         then.chain,
         revocation=then.revocation,
         revocation_checked=then.revocation_checked,

@@ -69,7 +69,7 @@ class RevocationData:
     def key(self) -> str:
         """A digest of the data, for cache keys."""
         digest = hashlib.sha256()
-        for blob in sorted(self.crls) + [b"|"] + sorted(self.ocsps):
+        for blob in [*sorted(self.crls), b"|", *sorted(self.ocsps)]:
             digest.update(hashlib.sha256(blob).digest())
 
         return digest.hexdigest()

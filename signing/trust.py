@@ -7,8 +7,9 @@ data (embedded, supplied or fetched beforehand, see :mod:`signing.revocation`)
 is given to the context; without any, the context runs in ``soft-fail`` mode
 and revocation status is simply not known.  Results are cached per policy
 in a :class:`PathCache`, keyed by the chain's fingerprints, the trust store,
-the revocation data and the validation time truncated to the minute.  Certificates arrive as
-:class:`signing.certs.CertFacts`, so fingerprints and DER are never redone.
+the revocation data and the validation time truncated to the minute.
+Certificates arrive as :class:`signing.certs.CertFacts`, so fingerprints and
+DER are never redone.
 """
 
 from __future__ import annotations
