@@ -27,9 +27,12 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.fetchers.api import FetchLimits
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
@@ -189,6 +192,36 @@ def fetch_revocation(
         sources=("fetched",),
         problems=problems,
     )
+
+
+CRL_SUFFIXES = (".crl", ".der", ".pem")
+
+
+def load_revocation_files(folder: Path) -> RevocationData:
+    """Load the CRLs (DER or PEM) of a folder; files that are not CRLs are
+    skipped with a warning naming the file."""
+    crls: list[bytes] = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_file() and path.suffix.lower() in CRL_SUFFIXES:
+            der = _crl_der(path.read_bytes())
+            if der is None:
+                log.warning("not a CRL, skipped: %s", path.name)
+            else:
+                crls.append(der)
+
+    return RevocationData(crls=tuple(crls), sources=("operator",))
+
+
+def _crl_der(data: bytes) -> bytes | None:
+    try:
+        if b"-----BEGIN" in data:
+            crl = x509.load_pem_x509_crl(data)
+        else:
+            crl = x509.load_der_x509_crl(data)
+    except ValueError:
+        return None
+
+    return crl.public_bytes(serialization.Encoding.DER)
 
 
 def _fetch_problem(exc: Exception) -> str:
