@@ -4,7 +4,8 @@ An ``ArchiveTimeStamp`` in the UnsignedSignatureProperties time-stamps the
 whole signature with what was added to it so far. Its message imprint is the
 hash of the concatenation of, in this order (EN 319 132-1, 5.5.2.2):
 
-1. every ds:Reference's data after its transforms, as it was digested;
+1. every ds:Reference's data after its transforms: octets as they were
+   digested, a final node-set canonicalised with the time-stamp's method;
 2. ds:SignedInfo, ds:SignatureValue and ds:KeyInfo (if present), each
    canonicalised with the time-stamp's ds:CanonicalizationMethod (Canonical
    XML 1.0 when it names none);
@@ -30,10 +31,11 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from signing import algorithms as alg
-from signing.c14n import canonical_element
+from signing.c14n import canonical_element, canonicalise
 from signing.ltv import ARCHIVE_TIMESTAMPS, unsigned_properties
 from signing.trust import TrustStore
 from signing.xades import XADES_141
+from signing.xmldsig import ReferenceOutcome
 
 if TYPE_CHECKING:
     from signing.tsp import TimestampResult
@@ -65,11 +67,11 @@ def archive_timestamps(sig: etree._Element) -> list[ArchiveStamp]:
 
 
 def covered_octets(
-    sig: etree._Element, stamp: ArchiveStamp, reference_octets: Sequence[bytes]
+    sig: etree._Element, stamp: ArchiveStamp, refs: Sequence[ReferenceOutcome]
 ) -> bytes:
     """Return the octets ``stamp`` time-stamps (see the module's steps)."""
     method = stamp.c14n_method
-    parts = list(reference_octets)
+    parts = [_reference_octets(r, method) for r in refs]
     for name in ("SignedInfo", "SignatureValue", "KeyInfo"):
         for element in sig.iterchildren(f"{{{DS}}}{name}"):
             parts.append(canonical_element(element, method, None))
@@ -83,6 +85,13 @@ def covered_octets(
         parts.append(canonical_element(obj, method, None))
 
     return b"".join(parts)
+
+
+def _reference_octets(ref: ReferenceOutcome, method: str) -> bytes:
+    if ref.nodes is not None:
+        return canonicalise(ref.nodes, method, None)
+
+    return ref.octets or b""
 
 
 def _objects(sig: etree._Element, stamp: ArchiveStamp) -> list[etree._Element]:
@@ -105,14 +114,14 @@ def _objects(sig: etree._Element, stamp: ArchiveStamp) -> list[etree._Element]:
 def check_archive_timestamp(
     sig: etree._Element,
     stamp: ArchiveStamp,
-    reference_octets: Sequence[bytes],
+    refs: Sequence[ReferenceOutcome],
     trust: TrustStore,
     at: datetime,
 ) -> TimestampResult:
     """Check one archive time-stamp's imprint, signature and TSA at ``at``."""
     from signing.tsp import verify_timestamp
 
-    covered = covered_octets(sig, stamp, reference_octets)
+    covered = covered_octets(sig, stamp, refs)
     return verify_timestamp(stamp.token, covered, trust, at=at)
 
 

@@ -99,9 +99,17 @@ def _is_crl(der: bytes) -> bool:
 
 
 def _is_ocsp(der: bytes) -> bool:
-    try:
-        asn1_ocsp.OCSPResponse.load(der).native  # noqa: B018 - parse fully
-    except (ValueError, TypeError, KeyError):
-        return False
+    """Tell whether ``der`` is an OCSP response whose answers can be read.
 
-    return True
+    Not parsed fully: real responders (the Belgian eID's) encode the nonce
+    extension as a bare octet string, which asn1crypto's full parse refuses
+    although nothing in the answer depends on it."""
+    try:
+        response = asn1_ocsp.OCSPResponse.load(der)
+        basic = response["response_bytes"]["response"].parsed
+        answers = basic["tbs_response_data"]["responses"]
+        return response["response_status"].native == "successful" and bool(
+            [a["cert_status"].name for a in answers]
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False

@@ -28,6 +28,7 @@ from signing.policy import ValidationPolicy
 from signing.result import Check, SubIndication
 from signing.revocation import RevocationCheck, fetch_revocation
 from signing.trust import PathOutcome, validate_path
+from signing.xmldsig import ReferenceOutcome
 
 _CURABLE = frozenset(
     {
@@ -40,7 +41,7 @@ _CURABLE = frozenset(
 
 def check_archive(
     sig: etree._Element,
-    reference_octets: Sequence[bytes],
+    refs: Sequence[ReferenceOutcome],
     policy: ValidationPolicy,
     moment: datetime,
     checks: list[Check],
@@ -54,7 +55,7 @@ def check_archive(
 
     at, earliest = moment, None
     for stamp in reversed(stamps):
-        found = check_archive_timestamp(sig, stamp, reference_octets, policy.trust, at)
+        found = check_archive_timestamp(sig, stamp, refs, policy.trust, at)
         if found.passed and found.gen_time is not None:
             at = earliest = found.gen_time
             detail = f"archive time-stamped at {at.isoformat()} by {found.tsa_name}"

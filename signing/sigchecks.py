@@ -152,9 +152,8 @@ def check_signature(
         others = list(parts.certificates) + intermediates
         if qualifying is not None:
             others += qualifying.extra_certificates
-            octets = [r.octets or b"" for r in refs]
             archived: list[Check] = []
-            archived_at = check_archive(sig, octets, policy, moment, archived)
+            archived_at = check_archive(sig, refs, policy, moment, archived)
             stamped_at = _check_timestamp(sig, policy, moment, report, archived_at)
             report.checks.extend(archived)
 

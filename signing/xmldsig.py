@@ -114,6 +114,8 @@ class ReferenceOutcome:
     covered: SignedObject | None = None
     octets: bytes | None = field(default=None, repr=False, compare=False)
     """The data after the transforms, as digested (archive time-stamps)."""
+    nodes: NodeSet | None = field(default=None, repr=False, compare=False)
+    """The final node-set, when the transforms ended with one."""
 
     @property
     def intact(self) -> bool:
@@ -237,7 +239,15 @@ def _check_reference(
     covered = _covered(uri or "", data, result.nodes, result.octets, doc)
     status, detail = _compare_digest(ref, digest_name, result.octets)
     return ReferenceOutcome(
-        uri, ref_type, status, detail, digest_name, targets, covered, result.octets
+        uri,
+        ref_type,
+        status,
+        detail,
+        digest_name,
+        targets,
+        covered,
+        result.octets,
+        result.nodes if result.final_nodes else None,
     )
 
 
