@@ -162,6 +162,10 @@ def check_signature(
         _check_certificate(signer, others, policy, moment, report, poe, revocation)
         _check_algorithms(parts, signer, policy, report, poe)
 
+    _check_reference_algorithms(
+        refs, policy, report, _earliest(stamped_at, archived_at)
+    )
+
     return Outcome(
         signature_id=base.signature_id,
         form=_form(qualifying, stamped_at is not None, sig, archived_at),
@@ -225,8 +229,18 @@ def _report_references(
             stage, sub = _REFERENCE_FAILURES[ref.status]
             report.failed("reference-digest", detail, stage, sub)
 
+
+def _check_reference_algorithms(
+    refs: list[ReferenceOutcome],
+    policy: ValidationPolicy,
+    report: Report,
+    poe: datetime | None,
+) -> None:
+    """Apply the digest policy to every reference, for a signature that
+    existed at ``poe`` (SAV)."""
+    for number, ref in enumerate(refs, start=1):
         name = ref.digest_name
-        if name is not None and policy.algorithms.digest_refused(name):
+        if name is not None and policy.algorithms.digest_refused(name, poe):
             report.failed(
                 "digest-algorithm",
                 f"reference {number} uses {name}, refused by policy",
