@@ -142,9 +142,10 @@ async def _validate_one(item: _Found, job: _Job) -> SignatureResult:
         if str(item.sig_object_type) == "/DocTimeStamp":
             return await check_doc_timestamp(item, data, reader, job.context, policy)
 
-        check = revocation_of(item, *job.dss, policy)
+        check = await revocation_of(item, *job.dss, policy)
         if check is None:
-            return await check_pdf_signature(item, data, reader, job.context, policy)
+            plain = await check_pdf_signature(item, data, reader, job.context, policy)
+            return _noted(plain, False, "not checked: no revocation data was given")
 
         return await _with_revocation(item, job, check)
     except (*_READ_ERRORS, RecursionError) as exc:

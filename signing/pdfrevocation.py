@@ -35,8 +35,8 @@ from signing.policy import ValidationPolicy
 from signing.revocation import (
     RevocationCheck,
     RevocationData,
+    afetch_revocation,
     context_options,
-    fetch_revocation,
 )
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def cms_revocation(sig: EmbeddedPdfSignature) -> RevocationData:
     return data if data else RevocationData()
 
 
-def revocation_of(
+async def revocation_of(
     sig: EmbeddedPdfSignature,
     dss: RevocationData,
     dss_certs: list[bytes],
@@ -93,7 +93,7 @@ def revocation_of(
         signer = sig.signer_cert.dump()
         others = [c.dump() for c in _certs(sig.signed_data)] + dss_certs
         roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        data = data.merged(fetch_revocation(signer, others, roots, rules))
+        data = data.merged(await afetch_revocation(signer, others, roots, rules))
 
     if not data and not rules.checks_anything and rules.soft_fail:
         return None

@@ -163,9 +163,19 @@ def fetch_revocation(
 ) -> RevocationData:
     """Fetch OCSP/CRL for the signer's path now, through pyhanko-certvalidator.
 
-    Returns what was fetched (with what was already known); a responder
-    that cannot be reached is named in ``problems``, never raised.
+    Returns what was fetched; a responder that cannot be reached is named
+    in ``problems``, never raised.
     """
+    return asyncio.run(afetch_revocation(signer_der, others_der, roots_der, policy))
+
+
+async def afetch_revocation(
+    signer_der: bytes,
+    others_der: Iterable[bytes],
+    roots_der: Iterable[bytes],
+    policy: RevocationPolicy,
+) -> RevocationData:
+    """:func:`fetch_revocation` for callers inside an event loop."""
     backend = RequestsFetcherBackend(
         per_request_timeout=policy.timeout,
         limits=FetchLimits(max_requests=policy.max_requests),
@@ -181,7 +191,7 @@ def fetch_revocation(
         asn1_x509.Certificate.load(signer_der), validation_context=context
     )
     try:
-        asyncio.run(validator.async_validate_path())
+        await validator.async_validate_path()
     except Exception as exc:  # judged later, with the data gathered here
         log.debug("fetching pass ended with %s", type(exc).__name__)
 
