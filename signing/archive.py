@@ -63,7 +63,7 @@ def archive_timestamps(sig: etree._Element) -> list[ArchiveStamp]:
     if props is None:
         return []
 
-    return [_read(e) for e in props.iterchildren(*ARCHIVE_TIMESTAMPS)]
+    return [read_stamp(e) for e in props.iterchildren(*ARCHIVE_TIMESTAMPS)]
 
 
 def covered_octets(
@@ -71,7 +71,7 @@ def covered_octets(
 ) -> bytes:
     """Return the octets ``stamp`` time-stamps (see the module's steps)."""
     method = stamp.c14n_method
-    parts = [_reference_octets(r, method) for r in refs]
+    parts = [reference_octets(r, method) for r in refs]
     for name in ("SignedInfo", "SignatureValue", "KeyInfo"):
         for element in sig.iterchildren(f"{{{DS}}}{name}"):
             parts.append(canonical_element(element, method, None))
@@ -87,7 +87,8 @@ def covered_octets(
     return b"".join(parts)
 
 
-def _reference_octets(ref: ReferenceOutcome, method: str) -> bytes:
+def reference_octets(ref: ReferenceOutcome, method: str) -> bytes:
+    """A reference's data for a time-stamp canonicalising with ``method``."""
     if ref.nodes is not None:
         return canonicalise(ref.nodes, method, None)
 
@@ -125,23 +126,22 @@ def check_archive_timestamp(
     return verify_timestamp(stamp.token, covered, trust, at=at)
 
 
-def _read(element: etree._Element) -> ArchiveStamp:
+def read_stamp(element: etree._Element) -> ArchiveStamp:
+    """Read a XAdES time-stamp property: its canonicalisation and token."""
     methods = [c for c in element if _localname(c.tag) == "CanonicalizationMethod"]
     tokens = [c for c in element if _localname(c.tag) == "EncapsulatedTimeStamp"]
     if len(methods) > 1 or len(tokens) != 1:
-        raise ArchiveTimestampError("an ArchiveTimeStamp needs one token")
+        raise ArchiveTimestampError("a time-stamp property needs one token")
 
     method = methods[0].get("Algorithm", "") if methods else alg.C14N_10
     if method not in alg.C14N_METHODS:
-        raise ArchiveTimestampError(
-            "the ArchiveTimeStamp's canonicalisation is unknown"
-        )
+        raise ArchiveTimestampError("the time-stamp's canonicalisation is unknown")
 
     try:
         text = "".join((tokens[0].text or "").split())
         token = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ArchiveTimestampError("the archive time-stamp is not base64") from exc
+        raise ArchiveTimestampError("the time-stamp is not base64") from exc
 
     return ArchiveStamp(element, method, token)
 

@@ -26,12 +26,14 @@ from lxml import etree
 from signing import algorithms as alg
 from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
+from signing.contentstamp import check_content_timestamps
 from signing.ltv import has_long_term_values
 from signing.ltvchecks import check_archive, judge_path, revocation_for
 from signing.policy import ValidationPolicy
 from signing.result import Check, Indication, SignedObject, Signer, SubIndication
 from signing.revocation import RevocationCheck
 from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
+from signing.trust import PathOutcome
 from signing.xmldsig import (
     DS,
     Document,
@@ -145,21 +147,27 @@ def check_signature(
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
     signer = _identify_signer(parts, qualifying, refs, policy, report)
-    stamped_at = archived_at = None
+    stamped_at = archived_at = made_after = None
     if signer is not None:
         _check_signature_value(parts, signer, report)
         intermediates = [policy.certs.of(c) for c in policy.intermediates]
         others = list(parts.certificates) + intermediates
         if qualifying is not None:
             others += qualifying.extra_certificates
-            archived: list[Check] = []
-            archived_at = check_archive(sig, refs, policy, moment, archived)
+            stamps: list[Check] = []
+            archived_at = check_archive(sig, refs, policy, moment, stamps)
             stamped_at = _check_timestamp(sig, policy, moment, report, archived_at)
-            report.checks.extend(archived)
+            made_after = check_content_timestamps(
+                qualifying.signed_properties, refs, policy.trust, moment, stamps
+            )
+            report.checks.extend(stamps)
 
         poe = _earliest(stamped_at, archived_at)
         revocation = revocation_for(sig, signer, others, policy)
-        _check_certificate(signer, others, policy, moment, report, poe, revocation)
+        path = _check_certificate(
+            signer, others, policy, moment, report, poe, revocation
+        )
+        _check_made_after_revocation(path, made_after, report)
         _check_algorithms(parts, signer, policy, report, poe)
 
     _check_reference_algorithms(
@@ -502,7 +510,7 @@ def _check_certificate(
     report: Report,
     poe: datetime | None,
     revocation: RevocationCheck,
-) -> None:
+) -> PathOutcome:
     """Validate the path (XCV) and the signer's key usage."""
     path = judge_path(signer, others, policy, moment, poe, revocation)
     if path.subindication is None:
@@ -524,6 +532,25 @@ def _check_certificate(
             Stage.XCV,
             SubIndication.CHAIN_CONSTRAINTS_FAILURE,
         )
+
+    return path
+
+
+def _check_made_after_revocation(
+    path: PathOutcome, made_after: datetime | None, report: Report
+) -> None:
+    """A content time-stamp after the revocation proves the signature was
+    made when the certificate was revoked: TOTAL_FAILED / REVOKED."""
+    revoked_at = path.revoked_at
+    if revoked_at is None or made_after is None or made_after <= revoked_at:
+        return
+
+    report.failed(
+        "made-after-revocation",
+        "a content time-stamp proves the signature was made after the revocation",
+        Stage.XCV,
+        SubIndication.REVOKED,
+    )
 
 
 def _key_usage_allows_signing(cert: CertFacts) -> bool:

@@ -164,3 +164,62 @@ def test_timeout_setting_is_used_for_fetching(rpki):
     assert replace(policy.revocation, timeout=1.0).timeout == 1.0
     signed, _ = signed_by(rpki, "44051401466")
     assert validate_xml(signed, policy).indication is Ind.TOTAL_PASSED
+
+
+def content_stamped(rpki, pesel: str, at: datetime) -> tuple[bytes, int]:
+    """Signed by tests/signing/maker.py with an AllDataObjectsTimeStamp at ``at``
+    over the form's canonical octets (what its one data reference digests)."""
+    import hashlib
+
+    from lxml import etree
+
+    from tests.signing import maker
+
+    citizen = rpki.citizen(pesel)
+    octets = etree.tostring(etree.fromstring(FORM), method="c14n")
+    token = rpki.timestamper(at).timestamp(hashlib.sha256(octets).digest())
+    options = maker.Options(content_timestamp=token)
+    signer = maker.Issued(citizen.key, citizen.certificate)
+    return maker.sign_enveloped(
+        FORM, signer, options
+    ), citizen.certificate.serial_number
+
+
+def test_content_time_stamp_after_the_revocation_is_total_failed_revoked(rpki):
+    signed, serial = content_stamped(rpki, "44051401467", NOW - timedelta(days=1))
+    rpki.services.revoked[serial] = NOW - timedelta(days=2)
+    result = validate_xml(signed, policy_of(rpki, fetch=True))
+
+    [content] = check(result, "content-timestamp")
+    assert content.passed
+    assert (result.indication, result.subindication) == (Ind.TOTAL_FAILED, S.REVOKED)
+
+
+def test_content_time_stamp_before_the_revocation_stays_revoked_no_poe(rpki):
+    signed, serial = content_stamped(rpki, "44051401468", NOW - timedelta(days=3))
+    rpki.services.revoked[serial] = NOW - timedelta(days=2)
+    result = validate_xml(signed, policy_of(rpki, fetch=True))
+
+    assert (result.indication, result.subindication) == (
+        Ind.INDETERMINATE,
+        S.REVOKED_NO_POE,
+    )
+
+
+def test_content_time_stamp_over_other_data_is_not_used(rpki):
+    import hashlib
+
+    from tests.signing import maker
+
+    citizen = rpki.citizen("44051401457")
+    token = rpki.timestamper(NOW).timestamp(hashlib.sha256(b"other data").digest())
+    data = maker.sign_enveloped(
+        FORM,
+        maker.Issued(citizen.key, citizen.certificate),
+        maker.Options(content_timestamp=token),
+    )
+    result = validate_xml(data, policy_of(rpki))
+
+    [content] = check(result, "content-timestamp")
+    assert not content.passed and "other data" in content.detail
+    assert result.indication is Ind.TOTAL_PASSED
