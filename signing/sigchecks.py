@@ -10,7 +10,11 @@ A XAdES signature time-stamp (EN 319 132-1 clause 5.3) that validates makes
 the form XAdES-T, and its genTime is the proof of existence used when the
 signing certificate has expired since (EN 319 102-1 clause 5.5). One that
 does not validate is listed as a failed check and not used: the signature is
-then judged as if it had none.
+then judged as if it had none. Archive time-stamps (B-LTA), content
+time-stamps and revocation are in :mod:`signing.ltvchecks` and
+:mod:`signing.contentstamp`; the form reads XAdES-LT when CertificateValues
+and RevocationValues are present, XAdES-LTA with a verified archive
+time-stamp.
 """
 
 from __future__ import annotations
