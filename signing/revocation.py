@@ -175,21 +175,30 @@ async def afetch_revocation(
     roots_der: Iterable[bytes],
     policy: RevocationPolicy,
 ) -> RevocationData:
-    """:func:`fetch_revocation` for callers inside an event loop."""
+    """:func:`fetch_revocation` for callers inside an event loop.
+
+    Nothing is fetched unless the signer's path to a trust anchor validates
+    first without fetching: the URLs asked are then those of certificates a
+    trusted CA issued, never ones a sender made up. Issuer certificates are
+    never fetched (AIA caIssuers), only OCSP and CRLs."""
+    roots = [asn1_x509.Certificate.load(d) for d in roots_der]
+    others = [asn1_x509.Certificate.load(d) for d in others_der]
+    signer = asn1_x509.Certificate.load(signer_der)
+    if not await _path_validates(signer, others, roots):
+        return RevocationData(problems=(_UNTRUSTED,))
+
     backend = RequestsFetcherBackend(
         per_request_timeout=policy.timeout,
-        limits=FetchLimits(max_requests=policy.max_requests),
+        limits=FetchLimits(max_requests=policy.max_requests, max_cert_requests=0),
     )
     context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(d) for d in roots_der],
-        other_certs=[asn1_x509.Certificate.load(d) for d in others_der],
+        trust_roots=roots,
+        other_certs=others,
         allow_fetching=True,
         revocation_mode="soft-fail",
         fetcher_backend=backend,
     )
-    validator = CertificateValidator(
-        asn1_x509.Certificate.load(signer_der), validation_context=context
-    )
+    validator = CertificateValidator(signer, validation_context=context)
     try:
         await validator.async_validate_path()
     except Exception as exc:  # judged later, with the data gathered here
@@ -232,6 +241,33 @@ def _crl_der(data: bytes) -> bytes | None:
         return None
 
     return crl.public_bytes(serialization.Encoding.DER)
+
+
+_UNTRUSTED = "nothing was fetched: the path to a trust anchor does not validate"
+
+
+async def _path_validates(
+    signer: asn1_x509.Certificate,
+    others: list[asn1_x509.Certificate],
+    roots: list[asn1_x509.Certificate],
+) -> bool:
+    if not roots:
+        return False
+
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=others,
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+    )
+    try:
+        await CertificateValidator(
+            signer, validation_context=context
+        ).async_validate_path()
+    except Exception:  # any failure: do not fetch
+        return False
+
+    return True
 
 
 def _fetch_problem(exc: Exception) -> str:

@@ -223,3 +223,24 @@ def test_content_time_stamp_over_other_data_is_not_used(rpki):
     [content] = check(result, "content-timestamp")
     assert not content.passed and "other data" in content.detail
     assert result.indication is Ind.TOTAL_PASSED
+
+
+def test_nothing_is_fetched_for_a_certificate_no_trusted_ca_issued(rpki):
+    # A sender's own CA naming our responder: its URLs are never asked (no
+    # request to addresses a sender chose), the path simply has no anchor.
+    from signing.pki import make_citizen, make_intermediate, make_root
+
+    rogue_root = make_root("Rogue Root")
+    rogue = make_citizen(
+        make_intermediate(rogue_root, "Rogue CA"),
+        given_name="Ewa",
+        surname="Obca",
+        pesel="44051401456",
+        ocsp_url=f"{rpki.services.base}/ocsp",
+        crl_url=f"{rpki.services.base}/inter.crl",
+    )
+    signed = XadesSigner.from_issued(rogue).sign_enveloped(FORM)
+    result = validate_xml(signed, policy_of(rpki, fetch=True))
+
+    assert rpki.services.requests == []
+    assert result.subindication is S.NO_CERTIFICATE_CHAIN_FOUND
