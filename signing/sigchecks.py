@@ -20,14 +20,23 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
 from signing import algorithms as alg
 from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
+from signing.epes import IMPLIED, MATCHED, NOT_AVAILABLE, read_policy
 from signing.policy import ValidationPolicy
-from signing.result import Check, Indication, SignedObject, Signer, SubIndication
+from signing.result import (
+    Check,
+    Indication,
+    SignaturePolicy,
+    SignedObject,
+    Signer,
+    SubIndication,
+)
 from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
 from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import (
@@ -119,6 +128,9 @@ class Outcome:
     signing_time: datetime | None = None
     covered: tuple[SignedObject, ...] = ()
     counter_signature_of: str | None = None
+    timestamp_time: datetime | None = None
+    policy: SignaturePolicy | None = None
+    chain: tuple[x509.Certificate, ...] = ()
 
 
 def check_signature(
@@ -143,7 +155,9 @@ def check_signature(
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
     signer = _identify_signer(parts, qualifying, refs, policy, report)
+    named_policy = _check_policy(qualifying, policy, report)
     stamped_at = None
+    chain: tuple[x509.Certificate, ...] = ()
     if signer is not None:
         _check_signature_value(parts, signer, report)
         intermediates = [policy.certs.of(c) for c in policy.intermediates]
@@ -152,7 +166,7 @@ def check_signature(
             others += qualifying.extra_certificates
             stamped_at = _check_timestamp(sig, policy, moment, report)
 
-        _check_certificate(signer, others, policy, moment, report, stamped_at)
+        chain = _check_certificate(signer, others, policy, moment, report, stamped_at)
         _check_algorithms(parts, signer, policy, report)
 
     return Outcome(
@@ -162,7 +176,37 @@ def check_signature(
         signing_time=signing_time,
         covered=tuple(r.covered for r in refs if r.covered is not None),
         counter_signature_of=base.counter_signature_of,
+        timestamp_time=stamped_at,
+        policy=named_policy,
+        chain=chain,
     )
+
+
+def _check_policy(
+    qualifying: xades.Qualifying | None, policy: ValidationPolicy, report: Report
+) -> SignaturePolicy | None:
+    """Report the signature policy (EPES); a wrong policy digest is an error."""
+    if qualifying is None or not qualifying.has_policy:
+        return None
+
+    named = read_policy(qualifying.signed_properties, policy.signature_policies)
+    if named is None:
+        return None
+
+    detail = f"signature policy {named.identifier[:80]!r}: {named.status}"
+    if named.status in (MATCHED, IMPLIED):
+        report.passed("signature-policy", detail)
+    elif named.status == NOT_AVAILABLE:
+        report.not_used("signature-policy", detail + " (no copy held to check)")
+    else:
+        report.failed(
+            "signature-policy",
+            detail,
+            Stage.SAV,
+            SubIndication.POLICY_PROCESSING_ERROR,
+        )
+
+    return named
 
 
 _FORMAT = SubIndication.FORMAT_FAILURE
@@ -465,8 +509,9 @@ def _check_certificate(
     moment: datetime,
     report: Report,
     stamped_at: datetime | None = None,
-) -> None:
-    """Validate the path (XCV) and the signer's key usage."""
+) -> tuple[x509.Certificate, ...]:
+    """Validate the path (XCV) and the signer's key usage; return the chain
+    (signer first; only the signer's certificate when no path validated)."""
     path = validate_path(
         signer, others, policy.trust, moment, policy.cache, policy.certs
     )
@@ -487,6 +532,8 @@ def _check_certificate(
             Stage.XCV,
             SubIndication.CHAIN_CONSTRAINTS_FAILURE,
         )
+
+    return path.chain or (signer.cert,)
 
 
 def _with_proof_of_existence(
