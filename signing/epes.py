@@ -39,7 +39,9 @@ def read_policy(
     if signed_properties is None:
         return None
 
-    found = [e for e in signed_properties.iter() if _local(e) == "SignaturePolicyIdentifier"]
+    found = [
+        e for e in signed_properties.iter() if _local(e) == "SignaturePolicyIdentifier"
+    ]
     if not found:
         return None
 

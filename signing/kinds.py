@@ -167,7 +167,9 @@ def _person_signer(person: dict[str, str], platform: Signer) -> Signer:
     name = " ".join(p for p in (person.get("Imie"), person.get("Nazwisko")) if p)
     pesel = person.get("NumerPESEL")
     account = person.get("IdKontaUzytkownikaEpuap")
-    identifier = f"PNOPL-{pesel}" if pesel else (f"ePUAP-{account}" if account else None)
+    identifier = (
+        f"PNOPL-{pesel}" if pesel else (f"ePUAP-{account}" if account else None)
+    )
     return replace(
         platform,
         name=name or "(no name in the trusted profile)",

@@ -41,7 +41,8 @@ FAKE_PESEL = "44051401458"
 FAKE_PESEL_2 = "02070803628"
 
 FORM = b"""<?xml version="1.0" encoding="UTF-8"?>
-<wn:Wniosek xmlns:wn="urn:example:wniosek"><wn:Imie>Anna</wn:Imie><wn:Kwota>17.00</wn:Kwota></wn:Wniosek>"""
+<wn:Wniosek xmlns:wn="urn:example:wniosek"><wn:Imie>Anna</wn:Imie>\
+<wn:Kwota>17.00</wn:Kwota></wn:Wniosek>"""
 
 
 @dataclass(frozen=True)
@@ -168,19 +169,29 @@ class Shape:
     policy: tuple[str, bytes] | None = None
     """(identifier, policy document) for a SignaturePolicyIdentifier."""
     sig_id: str = "sig-1"
+    wrapper: str | None = None
+    """Place the signature in a new root of this tag (ASiC XAdESSignatures)."""
+    signed_by_counter: pki.Issued | None = None
 
 
 def sign_xades(signer: pki.Issued, shape: Shape) -> bytes:
     """Return the signed document (or the bare ds:Signature) as bytes."""
     root = None if shape.enveloped_in is None else etree.fromstring(shape.enveloped_in)
     doc_digest = None if root is None else _digest(etree.tostring(root, method="c14n"))
+    if shape.wrapper is not None:
+        namespace = shape.wrapper[1:].partition("}")[0]
+        root = etree.Element(shape.wrapper, nsmap={"asic": namespace})
     sig = etree.Element(f"{{{DS}}}Signature", nsmap={"ds": DS}, Id=shape.sig_id)
     if root is not None:
         root.append(sig)
 
     signed_info = etree.SubElement(sig, f"{{{DS}}}SignedInfo")
     etree.SubElement(signed_info, f"{{{DS}}}CanonicalizationMethod", Algorithm=C14N)
-    method = ECDSA_SHA256 if isinstance(signer.key, ec.EllipticCurvePrivateKey) else RSA_SHA256
+    method = (
+        ECDSA_SHA256
+        if isinstance(signer.key, ec.EllipticCurvePrivateKey)
+        else RSA_SHA256
+    )
     etree.SubElement(signed_info, f"{{{DS}}}SignatureMethod", Algorithm=method)
     value = etree.SubElement(sig, f"{{{DS}}}SignatureValue")
     _key_info(sig, (signer.certificate, *signer.chain))
@@ -197,7 +208,13 @@ def sign_xades(signer: pki.Issued, shape: Shape) -> bytes:
         _reference(signed_info, "#" + obj.get("Id", ""), _digest(_c14n(obj)), (C14N,))
 
     props = _qualifying(sig, signer, shape)
-    _reference(signed_info, "#props-" + shape.sig_id, _digest(_c14n(props)), (C14N,), SIGNED_PROPS)
+    _reference(
+        signed_info,
+        "#props-" + shape.sig_id,
+        _digest(_c14n(props)),
+        (C14N,),
+        SIGNED_PROPS,
+    )
     value.text = base64.b64encode(_sign(signer, _c14n(signed_info))).decode()
     top = root if root is not None else sig
     return etree.tostring(top.getroottree(), xml_declaration=True, encoding="UTF-8")
@@ -224,24 +241,34 @@ def _reference(parent, uri, digest, transforms, ref_type=None) -> None:  # type:
 
 
 def _key_info(sig, certs) -> None:  # type: ignore[no-untyped-def]
-    data = etree.SubElement(etree.SubElement(sig, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data")
+    data = etree.SubElement(
+        etree.SubElement(sig, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data"
+    )
     for cert in certs:
         der = cert.public_bytes(serialization.Encoding.DER)
-        etree.SubElement(data, f"{{{DS}}}X509Certificate").text = base64.b64encode(der).decode()
+        etree.SubElement(data, f"{{{DS}}}X509Certificate").text = base64.b64encode(
+            der
+        ).decode()
 
 
 def _qualifying(sig, signer: pki.Issued, shape: Shape):  # type: ignore[no-untyped-def]
     obj = etree.SubElement(sig, f"{{{DS}}}Object")
     qp = etree.SubElement(
-        obj, f"{{{XADES}}}QualifyingProperties", nsmap={"xades": XADES},
+        obj,
+        f"{{{XADES}}}QualifyingProperties",
+        nsmap={"xades": XADES},
         Target="#" + shape.sig_id,
     )
-    props = etree.SubElement(qp, f"{{{XADES}}}SignedProperties", Id="props-" + shape.sig_id)
-    ssp = etree.SubElement(props, f"{{{XADES}}}SignedSignatureProperties")
-    etree.SubElement(ssp, f"{{{XADES}}}SigningTime").text = (
-        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    props = etree.SubElement(
+        qp, f"{{{XADES}}}SignedProperties", Id="props-" + shape.sig_id
     )
-    cert = etree.SubElement(etree.SubElement(ssp, f"{{{XADES}}}SigningCertificate"), f"{{{XADES}}}Cert")
+    ssp = etree.SubElement(props, f"{{{XADES}}}SignedSignatureProperties")
+    etree.SubElement(ssp, f"{{{XADES}}}SigningTime").text = datetime.now(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    cert = etree.SubElement(
+        etree.SubElement(ssp, f"{{{XADES}}}SigningCertificate"), f"{{{XADES}}}Cert"
+    )
     digest = etree.SubElement(cert, f"{{{XADES}}}CertDigest")
     etree.SubElement(digest, f"{{{DS}}}DigestMethod", Algorithm=SHA256)
     der = signer.certificate.public_bytes(serialization.Encoding.DER)
@@ -250,7 +277,9 @@ def _qualifying(sig, signer: pki.Issued, shape: Shape):  # type: ignore[no-untyp
         identifier, document = shape.policy
         spi = etree.SubElement(ssp, f"{{{XADES}}}SignaturePolicyIdentifier")
         spid = etree.SubElement(spi, f"{{{XADES}}}SignaturePolicyId")
-        etree.SubElement(etree.SubElement(spid, f"{{{XADES}}}SigPolicyId"), f"{{{XADES}}}Identifier").text = identifier
+        etree.SubElement(
+            etree.SubElement(spid, f"{{{XADES}}}SigPolicyId"), f"{{{XADES}}}Identifier"
+        ).text = identifier
         hash_ = etree.SubElement(spid, f"{{{XADES}}}SigPolicyHash")
         etree.SubElement(hash_, f"{{{DS}}}DigestMethod", Algorithm=SHA256)
         etree.SubElement(hash_, f"{{{DS}}}DigestValue").text = _digest(document)

@@ -11,7 +11,9 @@ POLICY_DOC = b"Polityka podpisu testowa, wersja 1\n"
 
 
 def _signed(polish):
-    return sign_xades(polish.qualified, Shape(enveloped_in=FORM, policy=(POLICY_ID, POLICY_DOC)))
+    return sign_xades(
+        polish.qualified, Shape(enveloped_in=FORM, policy=(POLICY_ID, POLICY_DOC))
+    )
 
 
 def test_policy_digest_matches_held_document(polish):

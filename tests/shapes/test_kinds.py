@@ -41,7 +41,10 @@ def test_same_certificate_shape_from_other_ca_is_only_advanced(polish):
 def test_trusted_profile_names_the_person_inside_the_platform_seal(polish):
     data = sign_xades(
         polish.platform,
-        Shape(enveloped_in=FORM, objects=[podpis_zp("Ewa", "Zaufana", FAKE_PESEL_2, "zp-1")]),
+        Shape(
+            enveloped_in=FORM,
+            objects=[podpis_zp("Ewa", "Zaufana", FAKE_PESEL_2, "zp-1")],
+        ),
     )
     sig = validate_xml(data, polish.policy()).primary
     assert sig.indication is Indication.TOTAL_PASSED
@@ -56,7 +59,10 @@ def test_trusted_profile_names_the_person_inside_the_platform_seal(polish):
 def test_unsigned_trusted_profile_data_is_not_believed(polish):
     data = sign_xades(
         polish.platform,
-        Shape(enveloped_in=FORM, unreferenced=[podpis_zp("Ewa", "Wstawiona", FAKE_PESEL_2, "zp-1")]),
+        Shape(
+            enveloped_in=FORM,
+            unreferenced=[podpis_zp("Ewa", "Wstawiona", FAKE_PESEL_2, "zp-1")],
+        ),
     )
     sig = validate_xml(data, polish.policy()).primary
     assert sig.kind == "qualified"  # the platform's own (qualified) seal
@@ -66,7 +72,10 @@ def test_unsigned_trusted_profile_data_is_not_believed(polish):
 def test_trusted_profile_data_under_a_citizen_certificate_is_ignored(polish):
     data = sign_xades(
         polish.qualified,
-        Shape(enveloped_in=FORM, objects=[podpis_zp("Ewa", "Podszyta", FAKE_PESEL_2, "zp-1")]),
+        Shape(
+            enveloped_in=FORM,
+            objects=[podpis_zp("Ewa", "Podszyta", FAKE_PESEL_2, "zp-1")],
+        ),
     )
     sig = validate_xml(data, polish.policy()).primary
     assert sig.kind == "qualified"
