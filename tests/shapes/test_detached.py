@@ -75,3 +75,20 @@ def test_several_signatures_in_one_document_each_reported(polish):
     assert result.signatures[1].indication is Indication.TOTAL_PASSED
     assert result.signatures[1].kind == "personal"
     assert result.signatures[0].subindication is SubIndication.HASH_FAILURE
+
+
+def test_redundant_namespace_redeclaration_inside_signed_part_is_canonical():
+    # Certum-style producers re-declare xmlns:xades on elements inside the
+    # SignedProperties; inclusive C14N drops such declarations.
+    from lxml import etree
+
+    from signing.c14n import _c14n
+
+    xml = (
+        b'<r xmlns:d="urn:d"><q xmlns:x="urn:x"><x:p Id="p"><x:a xmlns:d="urn:d">'
+        b'<d:b xmlns:x="urn:x">1</d:b></x:a></x:p></q></r>'
+    )
+    target = etree.fromstring(xml)[0][0]
+    assert _c14n(target, False, False, None) == (
+        b'<x:p xmlns:d="urn:d" xmlns:x="urn:x" Id="p"><x:a><d:b>1</d:b></x:a></x:p>'
+    )
