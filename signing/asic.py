@@ -25,6 +25,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
@@ -51,6 +52,7 @@ ASIC_NS = "http://uri.etsi.org/02918/v1.2.1#"
 ASIC_S = "application/vnd.etsi.asic-s+zip"
 ASIC_E = "application/vnd.etsi.asic-e+zip"
 META = "META-INF/"
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,62}/[a-z0-9][a-z0-9.+-]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class ContainerResult:
     """Every data object: (path, SHA-256 hex)."""
     uncovered: tuple[str, ...]
     """Data objects that no signature covers."""
+    mimetype: str = ""
+    """The ``mimetype`` member's content, when it is a plain media type."""
 
 
 def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult:
@@ -93,6 +97,7 @@ def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult
             (n, hashlib.sha256(d).hexdigest()) for n, d in objects.items()
         ),
         uncovered=tuple(n for n in objects if n not in covered),
+        mimetype=mimetype if _MEDIA_TYPE.fullmatch(mimetype) else "",
     )
 
 
