@@ -259,3 +259,51 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     page = client.get(answer.headers["Location"] + "&lang=en")
     assert page.status_code == 200
     assert "RPW/" in page.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def profile_app(request: pytest.FixtureRequest, tmp_path_factory):
+    """An instance whose settings name the demo seal as a trusted-profile
+    platform certificate (KANCELARIA_TRUSTED_PROFILE_SEALS)."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from app import create_app
+    from signing.pki import ensure_demo_pki
+    from tests.app.conftest import app_database_env, make_settings
+
+    instance = tmp_path_factory.mktemp("profile")
+    demo = ensure_demo_pki(instance / "demo-pki", "Urząd Miasta Przykładowo")
+    seal_pem = instance / "platform-seal.pem"
+    seal_pem.write_bytes(demo.seal.certificate.public_bytes(Encoding.PEM))
+    with app_database_env(request) as environ:
+        env = {**environ, "KANCELARIA_TRUSTED_PROFILE_SEALS": str(seal_pem)}
+        application = create_app(make_settings(instance, env))
+        application.config["WTF_CSRF_ENABLED"] = False
+        try:
+            yield application
+        finally:
+            application.extensions["kancelaria"].engine.dispose()
+
+
+def test_trusted_profile_signature_registers_the_person_named_inside(profile_app):
+    from tests.shapes.maker import FAKE_PESEL_2, podpis_zp
+
+    services = profile_app.extensions["kancelaria"]
+    client = profile_app.test_client()
+    zp = podpis_zp("Ewa", "Zaufana", FAKE_PESEL_2, "zp-1")
+    signature = sign_xades(
+        services.demo.seal, Shape(files={"pismo.pdf": LETTER}, objects=[zp])
+    )
+
+    answer = _multipart(
+        client, [("signature", signature, "pismo.xades"), ("payload", LETTER, "p.pdf")]
+    )
+
+    assert answer.status_code == 201, answer.get_json()
+    with services.sessions() as session:
+        row = get_document_by_number(session, answer.get_json()["registry_number"])
+        assert row.signer_name == "Ewa Zaufana"
+        assert row.signer_identifier == f"PNOPL-{FAKE_PESEL_2}"
+        sig = json.loads(row.report_json)["signature"]["signatures"][0]
+    assert sig["kind"] == "trusted-profile"
+    assert sig["sealed_by"]["certificate_sha256"] == row.signer_cert_sha256
