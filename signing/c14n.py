@@ -239,9 +239,7 @@ def _c14n(
     # libxml2's inclusive C14N of a subtree keeps a descendant's redundant
     # re-declaration of a prefix declared above the subtree (a .NET/Certum
     # quirk); canonicalised as a document of its own, the subtree is exact.
-    return etree.tostring(
-        _standalone_copy(node), method="c14n", with_comments=comments
-    )
+    return etree.tostring(_standalone_copy(node), method="c14n", with_comments=comments)
 
 
 def _nested_declarations(octets: bytes) -> bool:

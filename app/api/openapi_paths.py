@@ -55,7 +55,7 @@ DETACHED_BODY = {
         "signature": {
             "type": "string",
             "contentMediaType": "application/octet-stream",
-            "description": "The detached signature: XAdES (.xades, .sig), CAdES (.p7s).",
+            "description": "The detached signature: XAdES (.xades, .sig) or CAdES.",
         },
         "payload": {
             "type": "string",
