@@ -33,6 +33,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 
 from signing.errors import NotPDFError, NotSignedError
+from signing.kinds import name_kind
 from signing.padescheck import check_doc_timestamp, check_pdf_signature
 from signing.pdfcontext import shared_context
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
@@ -134,7 +135,8 @@ async def _validate_one(
         if str(item.sig_object_type) == "/DocTimeStamp":
             return await check_doc_timestamp(item, data, reader, context, policy)
 
-        return await check_pdf_signature(item, data, reader, context, policy)
+        result = await check_pdf_signature(item, data, reader, context, policy)
+        return name_kind(result, policy.kinds)
     except (*_READ_ERRORS, RecursionError) as exc:
         log.info("PDF signature cannot be processed: %s", type(exc).__name__)
         return _broken(str(item.field_name), "the signature cannot be processed")
