@@ -171,7 +171,8 @@ class Shape:
     sig_id: str = "sig-1"
     wrapper: str | None = None
     """Place the signature in a new root of this tag (ASiC XAdESSignatures)."""
-    signed_by_counter: pki.Issued | None = None
+    xades_namespace: str = XADES
+    """The XAdES namespace written (1.1.1, 1.2.2, 1.3.2 or 1.4.1)."""
 
 
 def sign_xades(signer: pki.Issued, shape: Shape) -> bytes:
@@ -252,35 +253,36 @@ def _key_info(sig, certs) -> None:  # type: ignore[no-untyped-def]
 
 
 def _qualifying(sig, signer: pki.Issued, shape: Shape):  # type: ignore[no-untyped-def]
+    xades = shape.xades_namespace
     obj = etree.SubElement(sig, f"{{{DS}}}Object")
     qp = etree.SubElement(
         obj,
-        f"{{{XADES}}}QualifyingProperties",
-        nsmap={"xades": XADES},
+        f"{{{xades}}}QualifyingProperties",
+        nsmap={"xades": xades},
         Target="#" + shape.sig_id,
     )
     props = etree.SubElement(
-        qp, f"{{{XADES}}}SignedProperties", Id="props-" + shape.sig_id
+        qp, f"{{{xades}}}SignedProperties", Id="props-" + shape.sig_id
     )
-    ssp = etree.SubElement(props, f"{{{XADES}}}SignedSignatureProperties")
-    etree.SubElement(ssp, f"{{{XADES}}}SigningTime").text = datetime.now(UTC).strftime(
+    ssp = etree.SubElement(props, f"{{{xades}}}SignedSignatureProperties")
+    etree.SubElement(ssp, f"{{{xades}}}SigningTime").text = datetime.now(UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
     )
     cert = etree.SubElement(
-        etree.SubElement(ssp, f"{{{XADES}}}SigningCertificate"), f"{{{XADES}}}Cert"
+        etree.SubElement(ssp, f"{{{xades}}}SigningCertificate"), f"{{{xades}}}Cert"
     )
-    digest = etree.SubElement(cert, f"{{{XADES}}}CertDigest")
+    digest = etree.SubElement(cert, f"{{{xades}}}CertDigest")
     etree.SubElement(digest, f"{{{DS}}}DigestMethod", Algorithm=SHA256)
     der = signer.certificate.public_bytes(serialization.Encoding.DER)
     etree.SubElement(digest, f"{{{DS}}}DigestValue").text = _digest(der)
     if shape.policy is not None:
         identifier, document = shape.policy
-        spi = etree.SubElement(ssp, f"{{{XADES}}}SignaturePolicyIdentifier")
-        spid = etree.SubElement(spi, f"{{{XADES}}}SignaturePolicyId")
+        spi = etree.SubElement(ssp, f"{{{xades}}}SignaturePolicyIdentifier")
+        spid = etree.SubElement(spi, f"{{{xades}}}SignaturePolicyId")
         etree.SubElement(
-            etree.SubElement(spid, f"{{{XADES}}}SigPolicyId"), f"{{{XADES}}}Identifier"
+            etree.SubElement(spid, f"{{{xades}}}SigPolicyId"), f"{{{xades}}}Identifier"
         ).text = identifier
-        hash_ = etree.SubElement(spid, f"{{{XADES}}}SigPolicyHash")
+        hash_ = etree.SubElement(spid, f"{{{xades}}}SigPolicyHash")
         etree.SubElement(hash_, f"{{{DS}}}DigestMethod", Algorithm=SHA256)
         etree.SubElement(hash_, f"{{{DS}}}DigestValue").text = _digest(document)
     return props

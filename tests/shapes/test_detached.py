@@ -92,3 +92,20 @@ def test_redundant_namespace_redeclaration_inside_signed_part_is_canonical():
     assert _c14n(target, False, False, None) == (
         b'<x:p xmlns:d="urn:d" xmlns:x="urn:x" Id="p"><x:a><d:b>1</d:b></x:a></x:p>'
     )
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        "http://uri.etsi.org/01903/v1.1.1#",
+        "http://uri.etsi.org/01903/v1.2.2#",
+        "http://uri.etsi.org/01903/v1.3.2#",
+        "http://uri.etsi.org/01903/v1.4.1#",
+    ],
+)
+def test_every_xades_namespace_is_recognised(polish, namespace):
+    shape = Shape(enveloped_in=FORM, xades_namespace=namespace)
+    sig = validate_xml(sign_xades(polish.qualified, shape), polish.policy()).primary
+    assert sig.indication is Indication.TOTAL_PASSED
+    assert sig.form == "XAdES-BES"
+    assert sig.signing_time is not None
