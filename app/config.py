@@ -87,6 +87,12 @@ class Settings:
     revocation_timeout: float = DEFAULT_REVOCATION_TIMEOUT
     # Folder of CRL files (DER or PEM) the operator keeps current; read at start.
     revocation_crls: Path | None = None
+    # Certificates (file or folder) of the trusted-profile platform's seal:
+    # signatures it makes name the person inside them (podpis zaufany).
+    trusted_profile_seals: Path | None = None
+    # Certificates (file or folder) of the CAs issuing e-ID card certificates
+    # (podpis osobisty).
+    personal_issuers: Path | None = None
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -109,12 +115,16 @@ class Settings:
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
         crls = get("REVOCATION_CRLS")
+        seals = get("TRUSTED_PROFILE_SEALS")
+        personal = get("PERSONAL_ISSUERS")
 
         return cls(
             instance=instance,
             database_url=database_url,
             blob_dir=Path(get("BLOB_DIR") or instance / "blobs"),
             trust_anchors=Path(anchors) if anchors else None,
+            trusted_profile_seals=Path(seals) if seals else None,
+            personal_issuers=Path(personal) if personal else None,
             seal_p12=Path(seal) if seal else None,
             seal_password=password.encode() if password else None,
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",

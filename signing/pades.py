@@ -35,6 +35,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 
 from signing.errors import NotPDFError, NotSignedError
+from signing.kinds import name_kind
 from signing.padescheck import check_doc_timestamp, check_pdf_signature
 from signing.pdfcontext import shared_context
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
@@ -145,9 +146,10 @@ async def _validate_one(item: _Found, job: _Job) -> SignatureResult:
         check = await revocation_of(item, *job.dss, policy)
         if check is None:
             plain = await check_pdf_signature(item, data, reader, job.context, policy)
-            return _noted(plain, False, "not checked: no revocation data was given")
+            noted = _noted(plain, False, "not checked: no revocation data was given")
+            return name_kind(noted, policy.kinds)
 
-        return await _with_revocation(item, job, check)
+        return name_kind(await _with_revocation(item, job, check), policy.kinds)
     except (*_READ_ERRORS, RecursionError) as exc:
         log.info("PDF signature cannot be processed: %s", type(exc).__name__)
         return _broken(str(item.field_name), "the signature cannot be processed")

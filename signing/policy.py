@@ -14,12 +14,14 @@ are per policy object, never module-global.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cryptography import x509
 
 from signing.certs import CertCache
+from signing.kinds import KindRules
 from signing.revocation import RevocationPolicy
 from signing.trust import PathCache, TrustStore
 
@@ -116,6 +118,13 @@ class ValidationPolicy:
     max_references: int = 64
     """The most ds:Reference elements (all signatures together) in one document;
     each may digest the whole document, so more is refused before any work."""
+    kinds: KindRules = field(default_factory=KindRules)
+    """What recognises trusted-profile, personal and qualified signatures."""
+    signature_policies: Mapping[str, bytes] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    """Signature policy documents the operator holds, by policy identifier
+    (EPES: their digest is checked against SigPolicyHash)."""
     cache: PathCache = field(
         default_factory=PathCache, compare=False, repr=False, hash=False
     )

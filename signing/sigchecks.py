@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
@@ -31,10 +32,18 @@ from signing import algorithms as alg
 from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
 from signing.contentstamp import check_content_timestamps
+from signing.epes import IMPLIED, MATCHED, NOT_AVAILABLE, read_policy
 from signing.ltv import has_long_term_values
 from signing.ltvchecks import check_archive, judge_path, revocation_for
 from signing.policy import ValidationPolicy
-from signing.result import Check, Indication, SignedObject, Signer, SubIndication
+from signing.result import (
+    Check,
+    Indication,
+    SignaturePolicy,
+    SignedObject,
+    Signer,
+    SubIndication,
+)
 from signing.revocation import RevocationCheck
 from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
 from signing.trust import PathOutcome
@@ -127,6 +136,9 @@ class Outcome:
     signing_time: datetime | None = None
     covered: tuple[SignedObject, ...] = ()
     counter_signature_of: str | None = None
+    timestamp_time: datetime | None = None
+    policy: SignaturePolicy | None = None
+    chain: tuple[x509.Certificate, ...] = ()
 
 
 def check_signature(
@@ -151,7 +163,9 @@ def check_signature(
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
     signer = _identify_signer(parts, qualifying, refs, policy, report)
+    named_policy = _check_policy(qualifying, policy, report)
     stamped_at = archived_at = made_after = None
+    chain: tuple[x509.Certificate, ...] = ()
     if signer is not None:
         _check_signature_value(parts, signer, report)
         intermediates = [policy.certs.of(c) for c in policy.intermediates]
@@ -171,6 +185,7 @@ def check_signature(
         path = _check_certificate(
             signer, others, policy, moment, report, poe, revocation
         )
+        chain = path.chain or (signer.cert,)
         _check_made_after_revocation(path, made_after, report)
         _check_algorithms(parts, signer, policy, report, poe)
 
@@ -185,7 +200,37 @@ def check_signature(
         signing_time=signing_time,
         covered=tuple(r.covered for r in refs if r.covered is not None),
         counter_signature_of=base.counter_signature_of,
+        timestamp_time=stamped_at,
+        policy=named_policy,
+        chain=chain,
     )
+
+
+def _check_policy(
+    qualifying: xades.Qualifying | None, policy: ValidationPolicy, report: Report
+) -> SignaturePolicy | None:
+    """Report the signature policy (EPES); a wrong policy digest is an error."""
+    if qualifying is None or not qualifying.has_policy:
+        return None
+
+    named = read_policy(qualifying.signed_properties, policy.signature_policies)
+    if named is None:
+        return None
+
+    detail = f"signature policy {named.identifier[:80]!r}: {named.status}"
+    if named.status in (MATCHED, IMPLIED):
+        report.passed("signature-policy", detail)
+    elif named.status == NOT_AVAILABLE:
+        report.not_used("signature-policy", detail + " (no copy held to check)")
+    else:
+        report.failed(
+            "signature-policy",
+            detail,
+            Stage.SAV,
+            SubIndication.POLICY_PROCESSING_ERROR,
+        )
+
+    return named
 
 
 _FORMAT = SubIndication.FORMAT_FAILURE
