@@ -16,6 +16,7 @@ DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
+DEFAULT_REGISTRY_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Settings:
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
     # Department that receives signed PDF letters (they name no catalog form).
     pdf_department: str = DEFAULT_PDF_DEPARTMENT
+    # Most registrations one process writes in one transaction (group commit);
+    # 1: each its own transaction.
+    registry_batch: int = DEFAULT_REGISTRY_BATCH
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -119,4 +123,5 @@ class Settings:
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
+            registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
         )
