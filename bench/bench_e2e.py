@@ -164,11 +164,32 @@ def _measure(
         before = meter.read()
         elapsed, latencies = _run(server.base, bodies, args.clients)
         used = meter.read() - before
+        per_commit = _documents_per_transaction(env["KANCELARIA_DATABASE_URL"])
 
     shape = f"{setup.workers} {setup.worker_class} × {setup.threads}"
+    if per_commit is not None:
+        shape += f", {per_commit:.1f} documents per commit"
     return Measured(
         f"{label}, {setup.name} ({shape})", len(bodies), elapsed, latencies, used
     )
+
+
+def _documents_per_transaction(url: str) -> float | None:
+    """How many documents shared a registering transaction, on average.
+
+    On PostgreSQL a row's ``xmin`` is the transaction that wrote it.
+    """
+    if not url.startswith("postgresql"):
+        return None
+
+    query = (
+        "SELECT count(*)::float / greatest(count(DISTINCT xmin::text), 1) FROM document"
+    )
+    conninfo = make_url(url).set(drivername="postgresql")
+    with psycopg.connect(conninfo.render_as_string(hide_password=False)) as connection:
+        row = connection.execute(query).fetchone()
+
+    return None if row is None else float(row[0])
 
 
 def _admin() -> str:
