@@ -26,11 +26,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.db import begin_write
 from app.registry import journal
+from app.registry.batchsql import (
+    DOCUMENTS,
+    BatchStatements,
+    column_names,
+    statements_for,
+)
 from app.registry.fields import (
     DocumentFields,
     ReceiptBuilder,
@@ -38,35 +43,10 @@ from app.registry.fields import (
     check_times,
     new_access_code,
 )
-from app.registry.models import (
-    STATUS_REGISTERED,
-    Document,
-    JournalEntry,
-    Receipt,
-    new_public_id,
-)
-from app.registry.numbering import (
-    format_registry_number,
-    give_back_registry_numbers,
-    registry_year,
-    take_registry_numbers,
-)
+from app.registry.models import STATUS_REGISTERED, Document, Receipt, new_public_id
+from app.registry.numbering import format_registry_number, registry_year
 
 log = logging.getLogger(__name__)
-
-DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
-RECEIPTS: Table = Receipt.__table__  # type: ignore[assignment]
-JOURNAL: Table = JournalEntry.__table__  # type: ignore[assignment]
-
-_PG_IDS = text(
-    "SELECT nextval(pg_get_serial_sequence('document', 'id')), "
-    "nextval(pg_get_serial_sequence('receipt', 'id')) "
-    "FROM generate_series(1, :count)"
-)
-_SQLITE_IDS = text(
-    "SELECT (SELECT coalesce(max(id), 0) FROM document), "
-    "(SELECT coalesce(max(id), 0) FROM receipt)"
-)
 
 
 @dataclass
@@ -134,9 +114,10 @@ def _write(
     if not candidates:
         return []
 
-    numbers = _take_numbers(session, candidates)
-    chain = journal.Chain(*journal.last_entry(session))
-    ids = _reserve_ids(session, len(candidates))
+    statements = statements_for(session)
+    numbers = _take_numbers(statements, candidates)
+    position, last_hash, ids = statements.journal_end_and_ids(len(candidates))
+    chain = journal.Chain(position, last_hash)
 
     written = []
     for item, (document_id, receipt_id) in zip(candidates, ids, strict=True):
@@ -147,8 +128,14 @@ def _write(
     if not written:
         return []
 
-    _give_back_unused(session, numbers)
-    _insert_rows(session, written, chain)
+    for year, last in numbers.taken.items():
+        if numbers.used[year] != last:
+            statements.give_back(year, numbers.used[year])
+
+    documents = [document for _item, document, _receipt in written]
+    receipts = [receipt for _item, _document, receipt in written]
+    statements.insert(documents, chain.entries, receipts)
+    _keep_in_session(session, [*documents, *receipts])
     for item, document, _receipt in written:
         if item.on_registered is not None:
             item.on_registered(session, document)
@@ -166,25 +153,15 @@ def _times_valid(item: Pending) -> bool:
     return True
 
 
-def _take_numbers(session: Session, items: Sequence[Pending]) -> _Numbers:
+def _take_numbers(statements: BatchStatements, items: Sequence[Pending]) -> _Numbers:
     # Years in order, so that two batches spanning a new year lock alike.
     wanted = Counter(registry_year(item.fields["received_at"]) for item in items)
     taken, used = {}, {}
     for year in sorted(wanted):
-        taken[year] = take_registry_numbers(session, year, wanted[year])
+        taken[year] = statements.take_numbers(year, wanted[year])
         used[year] = taken[year] - wanted[year]
 
     return _Numbers(taken, used)
-
-
-def _reserve_ids(session: Session, count: int) -> list[tuple[int, int]]:
-    if begin_write(session).dialect.name == "postgresql":
-        rows = session.execute(_PG_IDS, {"count": count}).all()
-        return [(row[0], row[1]) for row in rows]
-
-    # SQLite: BEGIN IMMEDIATE keeps every other writer out until the commit.
-    last_document, last_receipt = session.execute(_SQLITE_IDS).one()
-    return [(last_document + n, last_receipt + n) for n in range(1, count + 1)]
 
 
 def _number_one(
@@ -234,7 +211,7 @@ def _document(
     chain: journal.Chain,
 ) -> Document:
     # Every column given: the row is complete in memory, nothing to load later.
-    values: dict[str, Any] = dict.fromkeys(_names(DOCUMENTS))
+    values: dict[str, Any] = dict.fromkeys(column_names(DOCUMENTS))
     values.update(fields)
     values.update(
         id=document_id,
@@ -250,36 +227,11 @@ def _document(
     return Document(**values)
 
 
-def _give_back_unused(session: Session, numbers: _Numbers) -> None:
-    for year, last in numbers.taken.items():
-        if numbers.used[year] != last:
-            give_back_registry_numbers(session, year, numbers.used[year])
-
-
-def _insert_rows(
-    session: Session,
-    written: list[tuple[Pending, Document, Receipt]],
-    chain: journal.Chain,
-) -> None:
-    documents = [document for _item, document, _receipt in written]
-    receipts = [receipt for _item, _document, receipt in written]
-    session.execute(insert(DOCUMENTS), [_row(DOCUMENTS, d) for d in documents])
-    session.execute(insert(JOURNAL), [_row(JOURNAL, e) for e in chain.entries])
-    session.execute(insert(RECEIPTS), [_row(RECEIPTS, r) for r in receipts])
-    journal.continue_after(session, chain.position, chain.last_hash)
-
+def _keep_in_session(session: Session, rows: Sequence[object]) -> None:
     # Written already: the session keeps them as loaded rows, as a flush would.
-    for row in (*documents, *receipts):
+    for row in rows:
         make_transient_to_detached(row)
         session.add(row)
-
-
-def _row(table: Table, instance: object) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in _names(table)}
-
-
-def _names(table: Table) -> list[str]:
-    return [column.key for column in table.columns]
 
 
 def _registered(document: Document) -> dict[str, object]:
