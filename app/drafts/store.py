@@ -15,6 +15,11 @@ from app.drafts.models import Draft
 
 log = logging.getLogger(__name__)
 
+
+class DraftTooLargeError(ValueError):
+    """The filled form is larger than a draft may be."""
+
+
 MAX_DRAFT_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 5
 
@@ -22,7 +27,9 @@ ATTEMPTS = 5
 def save_draft(session: Session, form_id: str, version: str, xml: bytes) -> Draft:
     """Store ``xml`` under a fresh code and commit; the draft saved."""
     if len(xml) > MAX_DRAFT_BYTES:
-        raise ValueError("draft larger than MAX_DRAFT_BYTES")
+        raise DraftTooLargeError(
+            f"draft of {len(xml)} bytes, at most {MAX_DRAFT_BYTES}"
+        )
 
     digest = hashlib.sha256(xml).hexdigest()
     for _attempt in range(ATTEMPTS):

@@ -28,6 +28,7 @@ from app.formfill.nodes import (
     describe,
     humanise,
     is_group,
+    is_wildcard,
     occurs,
     segments,
 )
@@ -75,6 +76,9 @@ def _particle(walk: _Walk, particle: Any, segment: str, prefix: str, depth: int)
         raise FormLimitError(_("The form is nested too deeply to be shown."))
 
     base = prefix + segment
+    if is_wildcard(particle):
+        return Group(base, [])  # optional xs:any: offered as nothing
+
     low, high = occurs(particle)
     simple = not is_group(particle) and particle.type.is_simple()
     if simple and high == 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.drafts import find_draft, format_code, save_draft
@@ -45,3 +46,19 @@ def test_a_code_with_a_slip_or_unknown_finds_nothing(
         assert find_draft(session, slip) is None
         assert find_draft(session, "") is None
         assert find_draft(session, "' OR 1=1 --") is None
+
+
+def test_a_draft_over_the_size_limit_is_refused_and_not_kept(
+    sessions: sessionmaker[Session],
+) -> None:
+    from sqlalchemy import func, select
+
+    from app.drafts import Draft, DraftTooLargeError
+    from app.drafts.store import MAX_DRAFT_BYTES
+
+    with sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Draft))
+        with pytest.raises(DraftTooLargeError):
+            save_draft(session, "pismo-ogolne", "1", b"<a/>" + b" " * MAX_DRAFT_BYTES)
+
+        assert session.scalar(select(func.count()).select_from(Draft)) == before
