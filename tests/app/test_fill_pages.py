@@ -235,3 +235,11 @@ def test_form_page_lists_attachments_fee_deadline_and_downloads(
         download = web.get(f"/forms/zameldowanie/1/{name}")
         download.close()
         assert download.status_code == 200
+
+
+def test_filling_page_switches_to_english(web: FlaskClient) -> None:
+    text = web.get("/forms/zameldowanie/fill?lang=en").get_data(as_text=True)
+
+    assert 'lang="en"' in text
+    assert "Check and prepare the document" in text
+    assert "Add: Obywatelstwo" in text
