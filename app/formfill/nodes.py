@@ -109,6 +109,11 @@ class Repeat:
     node: str = "repeat"
 
     @property
+    def html_id(self) -> str:
+        """A stable, valid HTML id for the repeat's container."""
+        return "r" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
+
+    @property
     def count(self) -> int:
         """How many instances are on the page."""
         return len(self.items)
