@@ -6,7 +6,7 @@ import hashlib
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,3 +62,12 @@ def find_draft(session: Session, code: str) -> Draft | None:
         return None
 
     return session.scalars(select(Draft).where(Draft.code == normal)).first()
+
+
+def purge_drafts(session: Session, before: datetime) -> int:
+    """Delete the drafts created before ``before`` and commit; how many went."""
+    result = session.execute(delete(Draft).where(Draft.created_at < before))
+    session.commit()
+    count = int(getattr(result, "rowcount", 0) or 0)
+    log.info("drafts purged", extra={"count": count})
+    return count

@@ -62,3 +62,21 @@ def test_a_draft_over_the_size_limit_is_refused_and_not_kept(
             save_draft(session, "pismo-ogolne", "1", b"<a/>" + b" " * MAX_DRAFT_BYTES)
 
         assert session.scalar(select(func.count()).select_from(Draft)) == before
+
+
+def test_purge_removes_only_drafts_older_than_the_cut(
+    sessions: sessionmaker[Session],
+) -> None:
+    from app.drafts import purge_drafts
+
+    with sessions() as session:
+        old = save_draft(session, "zameldowanie", "1", XML)
+        old.created_at = datetime.now(UTC) - timedelta(days=40)
+        session.commit()
+        kept = save_draft(session, "zameldowanie", "1", XML)
+
+        removed = purge_drafts(session, datetime.now(UTC) - timedelta(days=30))
+
+        assert removed >= 1
+        assert find_draft(session, old.code) is None
+        assert find_draft(session, kept.code) is not None
