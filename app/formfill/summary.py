@@ -55,7 +55,7 @@ NO = "nie / no"
 def _shown(item: Field) -> str:
     """The value as a person reads it: an option's label rather than its code."""
     value = item.value.strip()
-    if item.hints.kind == "boolean" or (item.hints.kind == "checkbox" and item.fixed):
+    if item.hints.kind == "boolean":
         return YES if value in ("true", "1") else NO
 
     labels = dict(item.hints.options)

@@ -202,3 +202,26 @@ def test_printed_rows_show_labels_of_codes_and_yes_for_ticks() -> None:
     ours = layout(ZAMELDOWANIE.root(), sample_values())
     statement = [r for r in summary_rows(ours) if r.label.startswith("Oświadczenie")]
     assert [r.value for r in statement] == ["tak / yes"]
+
+
+def test_a_required_one_value_code_is_filled_in_and_a_tick_is_asked() -> None:
+    from tests.formfill.schemas import CORPUS, FA3
+
+    fa3 = Case(CORPUS / FA3, CORPUS / "ksef-fa3/samples/FA_3_Przyklad_1_podstawowa.xml")
+    model = layout(fa3.root(), {})
+
+    code = field(model, "Naglowek.0/KodFormularza.0")
+    statement = field(
+        blank_zameldowanie(), "PotwierdzenieWlasciciela.0/PotwierdzamPobyt.0"
+    )
+
+    assert (code.fixed, code.value) == ("FA", "FA")
+    assert (statement.fixed, statement.value, statement.hints.kind) == (
+        "true",
+        "",
+        "boolean",
+    ), "a statement is not ticked for the person"
+
+
+def blank_zameldowanie() -> Block:
+    return layout(ZAMELDOWANIE.root(), {})
