@@ -54,9 +54,7 @@ def _sign_in(page: Page, base: str, login: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def test_register_paper_open_a_case_and_assign_it(
-    page: Page, tmp_path: Path
-) -> None:
+def test_register_paper_open_a_case_and_assign_it(page: Page, tmp_path: Path) -> None:
     instance = tmp_path / "instance"
     passwords = _init(instance)
 
