@@ -28,6 +28,7 @@ def paper_error_message(exc: PaperError) -> str:
         "arrival": _("Say how the paper came in: in person or by post."),
         "subject": _("Give the subject (up to 500 characters) or choose the form."),
         "form": _("Choose a form from the list."),
+        "draft": _("No form was filled in with this code; check the code."),
     }
     return str(fields.get(exc.field or "", _("The paper's details are incomplete.")))
 
