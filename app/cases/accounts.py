@@ -12,6 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,8 +37,24 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
+class AccountErrorCode(StrEnum):
+    """Why an account or department change was refused."""
+
+    BAD_SYMBOL = "bad-symbol"
+    DEPARTMENT_EXISTS = "department-exists"
+    BAD_LOGIN = "bad-login"
+    NEEDS_DEPARTMENT = "needs-department"
+    LOGIN_TAKEN = "login-taken"
+    SHORT_PASSWORD = "short-password"  # noqa: S105 (a code, not a password)
+    UNKNOWN_ROLE = "unknown-role"
+
+
 class AccountError(ValueError):
     """An account or department change that is not allowed."""
+
+    def __init__(self, code: AccountErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -58,10 +75,15 @@ def add_department(
 ) -> Department:
     """Create a department; its symbol is the first part of its case numbers."""
     if not DEPARTMENT_SYMBOL.fullmatch(symbol):
-        raise AccountError("A department symbol is 1-8 capitals or digits.")
+        raise AccountError(
+            AccountErrorCode.BAD_SYMBOL,
+            "A department symbol is 1-8 capitals or digits.",
+        )
 
     if session.scalar(select(Department.id).where(Department.symbol == symbol)):
-        raise AccountError(f"Department {symbol} exists already.")
+        raise AccountError(
+            AccountErrorCode.DEPARTMENT_EXISTS, f"Department {symbol} exists already."
+        )
 
     department = Department(
         symbol=symbol, name_pl=name_pl, name_en=name_en, email=email, active=True
@@ -87,15 +109,23 @@ def add_clerk(
     by: Clerk | None = None,
 ) -> Clerk:
     """Create an account; every role but admin and archivist needs a department."""
+    if role not in set(Role):
+        raise AccountError(AccountErrorCode.UNKNOWN_ROLE, f"No role {role[:32]!r}.")
+
     role = Role(role)
     if not LOGIN_PATTERN.fullmatch(login):
-        raise AccountError("A login is 2-64 small letters, digits, '.', '_' or '-'.")
+        raise AccountError(
+            AccountErrorCode.BAD_LOGIN,
+            "A login is 2-64 small letters, digits, '.', '_' or '-'.",
+        )
 
     if department is None and role not in (Role.ADMIN, Role.ARCHIVIST):
-        raise AccountError(f"A {role} account needs a department.")
+        raise AccountError(
+            AccountErrorCode.NEEDS_DEPARTMENT, f"A {role} account needs a department."
+        )
 
     if find_clerk(session, login) is not None:
-        raise AccountError(f"Login {login} is taken.")
+        raise AccountError(AccountErrorCode.LOGIN_TAKEN, f"Login {login} is taken.")
 
     clerk = Clerk(
         login=login,
@@ -123,7 +153,10 @@ def find_clerk(session: Session, login: str) -> Clerk | None:
 def hash_password(password: str) -> str:
     """Hash a new password; refuse one shorter than 12 characters."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(
+            AccountErrorCode.SHORT_PASSWORD,
+            f"A password needs at least {MIN_PASSWORD} characters.",
+        )
 
     return _hasher.hash(password)
 

@@ -210,6 +210,10 @@ def _case_page(db: Session, case: Case, error: str | None = None) -> str:
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
     people = {c.id: c for c in list_clerks(db, department)}
+    actors = {e.clerk_id for e in events if e.clerk_id is not None} - set(people)
+    if actors:
+        outside = db.scalars(select(Clerk).where(Clerk.id.in_(actors)))
+        people |= {c.id: c for c in outside}
     page: dict[str, Any] = {
         "case": case,
         "error": error,
@@ -217,7 +221,11 @@ def _case_page(db: Session, case: Case, error: str | None = None) -> str:
         "free_documents": queries.inbox_documents(db, department),
         "events": events,
         "people": people,
-        "workers": [c for c in people.values() if c.role in WORKERS and c.active],
+        "workers": [
+            c
+            for c in people.values()
+            if c.role in WORKERS and c.active and c.department_id == department.id
+        ],
         "deadline": deadline_for(case),
         "days_left": days_left(case),
         "can": {a.value: may_on_case(clerk, a, case) for a in Action},
