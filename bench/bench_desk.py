@@ -32,10 +32,10 @@ from app.cases.accounts import (  # noqa: E402
     add_clerk,
     add_department,
     find_department,
-    sign_in,
 )
 from app.cases.jrwa import DEMO_LIST, load_jrwa_file  # noqa: E402
 from app.cases.models import Department  # noqa: E402
+from app.cases.signin import sign_in  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.intake import Submission, intake  # noqa: E402
 from app.intake.scan import Paper  # noqa: E402
@@ -79,8 +79,7 @@ def _office(services: Services) -> None:
 
 
 def _sign_in(services: Services) -> None:
-    with writing(services.sessions) as session:
-        assert sign_in(session, "clerk.so", PASSWORD).clerk is not None
+    assert sign_in(services.sessions, "clerk.so", PASSWORD).clerk is not None
 
 
 def _paper(services: Services, n: int) -> Document:
