@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cases import writing
@@ -68,7 +69,15 @@ def sign_in(
 def _settle(
     session: Session, seen: Clerk, password: str, right: bool, now: datetime
 ) -> SignInResult:
-    clerk = session.get_one(Clerk, seen.id)
+    # FOR UPDATE: on PostgreSQL two failures at once must not both count
+    # from the same value (SQLite's write transaction already serialises).
+    locked_row = (
+        select(Clerk)
+        .where(Clerk.id == seen.id)
+        .with_for_update(of=Clerk)
+        .execution_options(populate_existing=True)
+    )
+    clerk = session.scalars(locked_row).one()
     if is_locked(clerk, now):
         return SignInResult(None, "locked")
 

@@ -137,7 +137,7 @@ def _act(
     done: str,
 ) -> BaseResponse | tuple[str, int]:
     with writing(services().sessions) as db:
-        case = _case_or_404(db, number, action)
+        case = _case_or_404(db, number, action, for_update=True)
         clerk = db.get_one(Clerk, current_clerk().id)
         try:
             act(db, clerk, case)
@@ -150,8 +150,15 @@ def _act(
     return redirect(url_for("desk.case_page", number=number), 303)
 
 
-def _case_or_404(db: Session, number: str, action: Action) -> Case:
-    case = db.scalar(select(Case).where(Case.number == number))
+def _case_or_404(
+    db: Session, number: str, action: Action, for_update: bool = False
+) -> Case:
+    query = select(Case).where(Case.number == number)
+    if for_update:
+        # Two clerks acting on one case at once take turns (PostgreSQL).
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+
+    case = db.scalar(query)
     clerk = db.get_one(Clerk, current_clerk().id)
     if case is None or not may_on_case(clerk, Action.VIEW_CASE, case):
         abort(404)
