@@ -169,6 +169,12 @@ def home() -> BaseResponse:
     return redirect(url_for("desk.inbox"))
 
 
+@bp.errorhandler(403)
+def forbidden(_error: Exception) -> tuple[str, int]:
+    """Say plainly that the role does not allow this."""
+    return render_template("desk/forbidden.html"), 403
+
+
 def _end_session() -> None:
     logout_user()
     session.clear()
