@@ -26,6 +26,7 @@ from app.registry.pgblobstore import PostgresBlobStore
 from signing.kinds import KindRules
 from signing.pki import DemoPKI, Issued, ensure_demo_pki, load_p12
 from signing.policy import ValidationPolicy
+from signing.revocation import RevocationData, RevocationPolicy, load_revocation_files
 from signing.seal import XadesSigner
 from signing.trust import TrustStore
 
@@ -88,7 +89,9 @@ def build_services(settings: Settings) -> Services:
         sessions=make_session_factory(engine),
         blobs=_blob_store(settings, engine),
         catalog=Catalog.load(settings.forms_dir),
-        policy=ValidationPolicy(trust=anchors, kinds=_kind_rules(settings)),
+        policy=ValidationPolicy(
+            trust=anchors, revocation=_revocation(settings), kinds=_kind_rules(settings)
+        ),
         sealer=sealer,
         seal_certificate=seal_cert,
         receipt_policy=ValidationPolicy(trust=anchors.merged(seal_top)),
@@ -96,6 +99,17 @@ def build_services(settings: Settings) -> Services:
         secret_key=secret_key,
         pdf_receipts=_pdf_receipts(settings, demo),
         timestamper=_timestamper(settings, demo),
+    )
+
+
+def _revocation(settings: Settings) -> RevocationPolicy:
+    """The revocation policy of the settings (no fetching unless turned on)."""
+    folder = settings.revocation_crls
+    return RevocationPolicy(
+        fetch=settings.revocation_fetch,
+        soft_fail=settings.revocation_soft_fail,
+        timeout=settings.revocation_timeout,
+        supplied=load_revocation_files(folder) if folder else RevocationData(),
     )
 
 

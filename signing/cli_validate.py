@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from signing.certs import fingerprint
 from signing.cli_tl import pinned_certificates
@@ -29,6 +30,7 @@ from signing.etsi_report import render_report
 from signing.kinds import KindRules
 from signing.policy import ValidationPolicy
 from signing.result import Indication, SignatureResult, ValidationResult
+from signing.revocation import RevocationData, RevocationPolicy
 from signing.tl import TrustedListError, load_trusted_list
 from signing.trust import TrustStore
 
@@ -97,7 +99,57 @@ def add_parser(subparsers: Any) -> None:
         help="certificate of a CA issuing e-ID card certificates (podpis osobisty)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
+    _add_revocation_options(parser)
     parser.set_defaults(handler=run)
+
+
+def _add_revocation_options(parser: Any) -> None:
+    """Revocation: embedded data always; the rest only when asked for."""
+    parser.add_argument(
+        "--fetch-revocation",
+        action="store_true",
+        help="fetch OCSP/CRL from the URLs in the certificates (off by default)",
+    )
+    parser.add_argument(
+        "--require-revocation",
+        action="store_true",
+        help="without usable revocation data: INDETERMINATE/TRY_LATER "
+        "(default: soft-fail, listed as not checked)",
+    )
+    parser.add_argument(
+        "--crl",
+        type=Path,
+        action="append",
+        default=[],
+        help="a CRL file (DER or PEM) to use; repeatable",
+    )
+    parser.add_argument(
+        "--revocation-timeout",
+        type=float,
+        default=5.0,
+        help="seconds per OCSP/CRL request when fetching",
+    )
+
+
+def _revocation(args: argparse.Namespace) -> RevocationPolicy:
+    """Build the revocation policy from the options."""
+    crls = tuple(_crl(path) for path in args.crl)
+    return RevocationPolicy(
+        fetch=args.fetch_revocation,
+        soft_fail=not args.require_revocation,
+        timeout=args.revocation_timeout,
+        supplied=RevocationData(crls=crls, sources=("operator",)),
+    )
+
+
+def _crl(path: Path) -> bytes:
+    data = path.read_bytes()
+    crl = (
+        x509.load_pem_x509_crl(data)
+        if b"-----BEGIN" in data
+        else x509.load_der_x509_crl(data)
+    )
+    return crl.public_bytes(Encoding.DER)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -145,6 +197,7 @@ def _policy(args: argparse.Namespace) -> ValidationPolicy:
         trust,
         moment,
         intermediates=extra,
+        revocation=_revocation(args),
         kinds=_kind_rules(args),
         signature_policies=documents,
     )

@@ -18,6 +18,7 @@ from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.coverage import wholly_signed
 from app.intake.report import report_dict, report_json
+from app.intake.scan import Paper, take_scan
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry import register
@@ -55,6 +56,8 @@ class Submission:
     # Form ids the sender may submit; None allows every form. Checked as soon
     # as the form is known, before anything is stored or registered.
     allowed_forms: frozenset[str] | None = None
+    # Paper registered at the front desk: the body is its scan (app.intake.scan).
+    paper: Paper | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ def intake(
     digest = hashlib.sha256(data).hexdigest()
     log.info("received", extra={"sha256": digest, "channel": submission.channel})
 
-    if data.startswith(PDF_MAGIC):
+    if submission.paper is not None:
+        outcome = take_scan(services, data, digest, submission)
+    elif data.startswith(PDF_MAGIC):
         outcome = take_pdf(services, data, digest, submission)
     elif shapes.is_signed_package(data):
         outcome = shapes.take_package(services, data, digest, submission)

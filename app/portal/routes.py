@@ -8,7 +8,6 @@ from typing import Any
 
 import markdown
 from flask import (
-    Response,
     abort,
     g,
     redirect,
@@ -32,7 +31,6 @@ from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 
-LANGS = ("pl", "en")
 FILES = {
     "schema.xsd": "application/xml",
     "sample.xml": "application/xml",
@@ -40,22 +38,6 @@ FILES = {
     "instructions.pl.md": "text/markdown; charset=utf-8",
     "instructions.en.md": "text/markdown; charset=utf-8",
 }
-
-
-@bp.before_app_request
-def choose_language() -> None:
-    """Pick the page language: ?lang=, then the cookie, then Polish."""
-    wanted = request.args.get("lang") or request.cookies.get("lang") or "pl"
-    g.lang = wanted if wanted in LANGS else "pl"
-
-
-@bp.after_app_request
-def remember_language(response: Response) -> Response:
-    """Keep a language chosen with ?lang= for the next pages."""
-    if request.args.get("lang") in LANGS:
-        response.set_cookie("lang", g.lang, samesite="Lax", max_age=365 * 86400)
-
-    return response
 
 
 @bp.app_context_processor
@@ -70,15 +52,38 @@ def page_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def catalog() -> str:
-    """Show the catalog of forms, optionally filtered by a search phrase."""
+    """Show the catalog of forms, filtered by a search phrase and a department."""
     phrase = request.args.get("q", "").strip().lower()
+    department = request.args.get("department", "").strip()
+    every = services().catalog.forms()
     forms = [
         form
-        for form in services().catalog.forms()
-        if not phrase
-        or phrase in f"{form.title_pl} {form.title_en} {form.department}".lower()
+        for form in every
+        if (not department or form.department == department)
+        and (not phrase or phrase in _searchable(form))
     ]
-    return render_template("portal/catalog.html", forms=forms, phrase=phrase)
+    departments = sorted(
+        {(f.department, f.department_name_pl, f.department_name_en) for f in every}
+    )
+    return render_template(
+        "portal/catalog.html",
+        forms=forms,
+        phrase=phrase,
+        department=department,
+        departments=departments,
+    )
+
+
+def _searchable(form: Any) -> str:
+    """The words a search phrase is looked up in: titles and department."""
+    words = (
+        form.title_pl,
+        form.title_en,
+        form.department,
+        form.department_name_pl,
+        form.department_name_en,
+    )
+    return " ".join(words).lower()
 
 
 @bp.get("/forms/<form_id>")

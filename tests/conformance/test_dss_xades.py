@@ -219,3 +219,19 @@ def _key_info_certificate(data: bytes, sha256_hex: str) -> x509.Certificate:
             return cert
 
     raise AssertionError("signer certificate not in KeyInfo")
+
+
+def test_be_econ_lt_file_embeds_the_four_crls_and_one_ocsp_dss_counts():
+    # DSS's XAdESOCSPSourceBETest.java:50-55 counts 5 revocation values in
+    # this B-LT file: 4 CRLs and 1 OCSP response. The OCSP response's nonce
+    # is a bare octet string, which must not make us drop the response.
+    from signing.ltv import embedded_revocation
+    from signing.safexml import parse_xml
+    from signing.xmldsig import signatures_of
+
+    if not DSS.exists():
+        pytest.fail("../shared/corpus/dss is missing; the conformance corpus is needed")
+
+    tree = parse_xml((DSS / "xades/Signature-X-BE_ECON-3.xml").read_bytes())
+    data = embedded_revocation(signatures_of(tree)[0])
+    assert (len(data.crls), len(data.ocsps)) == (4, 1)
