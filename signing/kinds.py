@@ -24,6 +24,7 @@ never named qualified, trusted-profile or personal.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -42,6 +43,7 @@ PERSONAL = "personal"
 ADVANCED = "advanced"
 
 MAX_CACHED = 4096
+_MISSING = object()
 PPZP_NS = "http://crd.gov.pl/xml/schematy/ppzp/"
 """Namespace of the trusted-profile identity data (``PodpisZP``)."""
 
@@ -64,31 +66,36 @@ class KindRules:
     """SHA-256 (hex) of the CA certificates that issue e-ID card certificates."""
     trusted_lists: tuple[QualifyingList, ...] = ()
     """Trusted lists deciding qualification; none: the QCStatements decide."""
-    facts: dict[int, tuple[x509.Certificate, str, QcFacts | None]] = field(
+    facts: dict[tuple[int, str], tuple[x509.Certificate, object]] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
-    """By ``id`` of a certificate object (kept alive here, so the id is not
-    reused): its SHA-256 and QCStatements (``None``: unreadable); a bounded
+    """By (``id`` of a certificate object, fact): the certificate (kept alive
+    here, so the id is not reused) and its SHA-256 or QCStatements; a bounded
     cache of pure functions, owned by the policy's rules."""
 
     def fingerprint(self, cert: x509.Certificate) -> str:
         """The certificate's SHA-256 (hex), cached."""
-        return self._facts(cert)[1]
+        found = self._cached(cert, "sha256")
+        if found is _MISSING:
+            found = self._remember(cert, "sha256", _sha256(cert))
+        return str(found)
 
     def qc(self, cert: x509.Certificate) -> QcFacts | None:
         """The certificate's QCStatements, cached; ``None`` if unreadable."""
-        return self._facts(cert)[2]
+        found = self._cached(cert, "qc")
+        if found is _MISSING:
+            found = self._remember(cert, "qc", _qc_or_none(cert))
+        return found if isinstance(found, QcFacts) else None
 
-    def _facts(
-        self, cert: x509.Certificate
-    ) -> tuple[x509.Certificate, str, QcFacts | None]:
-        found = self.facts.get(id(cert))
-        if found is None or found[0] is not cert:
-            if len(self.facts) >= MAX_CACHED:
-                self.facts.clear()
-            found = (cert, _sha256(cert), _qc_or_none(cert))
-            self.facts[id(cert)] = found
-        return found
+    def _cached(self, cert: x509.Certificate, fact: str) -> object:
+        entry = self.facts.get((id(cert), fact))
+        return entry[1] if entry is not None and entry[0] is cert else _MISSING
+
+    def _remember(self, cert: x509.Certificate, fact: str, value: object) -> object:
+        if len(self.facts) >= MAX_CACHED:
+            self.facts.clear()
+        self.facts[(id(cert), fact)] = (cert, value)
+        return value
 
 
 @dataclass(frozen=True)
@@ -234,10 +241,14 @@ def _person_signer(person: dict[str, str], platform: Signer) -> Signer:
 
 
 def _qc_or_none(cert: x509.Certificate) -> QcFacts | None:
-    try:
-        return qc_facts(cert)
-    except ValueError:  # extensions cryptography cannot parse
-        return None
+    """Read QCStatements once per certificate; odd extensions (cryptography
+    warns of some, refuses others) mean we cannot say it is qualified."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return qc_facts(cert)
+        except ValueError:
+            return None
 
 
 def _sha256(cert: x509.Certificate) -> str:
