@@ -30,6 +30,10 @@ from signing.revocation import RevocationCheck, fetch_revocation
 from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import ReferenceOutcome
 
+MAX_ARCHIVE_STAMPS = 16
+"""The most archive time-stamps checked on one signature (each costs a CMS
+validation; real renewals add one every few years)."""
+
 _CURABLE = frozenset(
     {
         SubIndication.OUT_OF_BOUNDS_NO_POE,
@@ -51,6 +55,11 @@ def check_archive(
         stamps = archive_timestamps(sig)
     except ArchiveTimestampError as exc:
         checks.append(Check("archive-timestamp", False, f"not used: {exc}"))
+        return None
+
+    if len(stamps) > MAX_ARCHIVE_STAMPS:
+        detail = f"not used: more than {MAX_ARCHIVE_STAMPS} archive time-stamps"
+        checks.append(Check("archive-timestamp", False, detail))
         return None
 
     at, earliest = moment, None

@@ -229,3 +229,21 @@ def _b64(cert) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+
+
+def test_a_flood_of_archive_time_stamps_is_not_checked_one_by_one(rpki):
+    from signing.ltvchecks import MAX_ARCHIVE_STAMPS
+
+    signed = b_lt(rpki, "44051401477", NOW - timedelta(hours=1))
+    archived = add_archive_timestamp(signed, rpki.timestamper(NOW))
+    start = archived.index(b"<xades141:ArchiveTimeStamp")
+    end = archived.index(b"</xades141:ArchiveTimeStamp>") + len(
+        b"</xades141:ArchiveTimeStamp>"
+    )
+    stamp = archived[start:end]
+    flood = archived[:end] + stamp * MAX_ARCHIVE_STAMPS + archived[end:]
+    result = validate_xml(flood, policy_of(rpki))
+
+    [archive] = check(result, "archive-timestamp")
+    assert not archive.passed and "more than" in archive.detail
+    assert result.primary.form == "XAdES-LT"
