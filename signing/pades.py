@@ -37,7 +37,7 @@ from pyhanko_certvalidator import ValidationContext
 from signing.errors import NotPDFError, NotSignedError
 from signing.padescheck import check_doc_timestamp, check_pdf_signature
 from signing.pdfcontext import shared_context
-from signing.pdfpoe import revocation_time, signature_time
+from signing.pdfpoe import archive_time, revocation_time, signature_time
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
 from signing.pdfrevocation import context_for, dss_of, revocation_of
 from signing.policy import ValidationPolicy
@@ -68,7 +68,7 @@ def validate_pdf(data: bytes, policy: ValidationPolicy) -> ValidationResult:
     moment = policy.effective_time()
     context = shared_context(policy, moment)
     dss = dss_of(reader)
-    job = _Job(data, reader, context, policy, moment, dss)
+    job = _Job(data, reader, context, policy, moment, dss, found)
     results = _long_term_forms(asyncio.run(_validate_all(found, job, deadline)), dss)
     indication, subindication = summarise(results)
     log.debug("validated %d PDF signature(s): %s", len(results), indication.value)
@@ -119,6 +119,7 @@ class _Job:
     policy: ValidationPolicy
     moment: datetime
     dss: tuple[RevocationData, list[bytes]]
+    found: list[_Found]
 
 
 async def _validate_all(
@@ -196,6 +197,10 @@ async def _cured_by_timestamp(
     revocation (EN 319 102-1, 5.5.4); ``None`` when that does not hold."""
     # Both helpers run their own event loops: off this one, in a thread.
     stamped = await asyncio.to_thread(signature_time, item, job.policy, job.moment)
+    archived = await archive_time(item, job.found, job.context)
+    if archived is not None and (stamped is None or archived < stamped):
+        stamped = archived
+
     certs = job.dss[1]
     revoked = await asyncio.to_thread(
         revocation_time, item, certs, check, job.policy, job.moment
@@ -210,8 +215,8 @@ async def _cured_by_timestamp(
         return None
 
     detail = (
-        f"revoked at {revoked.isoformat()}, after the signature's time-stamp "
-        f"at {stamped.isoformat()}, its proof of existence"
+        f"revoked at {revoked.isoformat()}, after a time-stamp "
+        f"at {stamped.isoformat()}, the signature's proof of existence"
     )
     return _noted(again, True, detail)
 

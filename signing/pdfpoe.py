@@ -1,21 +1,27 @@
-"""A PDF signature's time-stamp as proof of existence against a revocation.
+"""A PDF signature's time-stamps as proof of existence against a revocation.
 
 pyHanko reports a signer revoked at the validation time as REVOKED_NO_POE
 even when the signature's own time-stamp (B-T) proves it existed before the
-revocation. EN 319 102-1 (clause 5.5.4) keeps such a signature valid. This
-module finds the signature time-stamp's genTime (checked with our own
-:func:`signing.tsp.verify_timestamp`, imprint over the CMS SignatureValue)
-and the revocation time (from the same revocation data, through
-:func:`signing.trust.validate_path`), so that :mod:`signing.pades` can judge
-the signature again at the time-stamp's time.
+revocation. EN 319 102-1 (clause 5.5.4) keeps such a signature valid, and
+so does a document time-stamp over a later revision (B-LTA). This module
+finds the signature time-stamp's genTime (checked with our own
+:func:`signing.tsp.verify_timestamp`, imprint over the CMS SignatureValue),
+the document time-stamps' (pyHanko), and the revocation time (from the same
+revocation data, through :func:`signing.trust.validate_path`), so that
+:mod:`signing.pades` can judge the signature again at the earliest of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from asn1crypto import cms
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.pdf_embedded import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_timestamp,
+)
+from pyhanko_certvalidator import ValidationContext
 
 from signing.certs import CertFacts
 from signing.policy import ValidationPolicy
@@ -65,6 +71,31 @@ def revocation_time(
         signer, candidates, policy.trust, moment, policy.cache, policy.certs, check
     )
     return outcome.revoked_at
+
+
+async def archive_time(
+    sig: EmbeddedPdfSignature,
+    others: Sequence[object],
+    context: ValidationContext,
+) -> datetime | None:
+    """Return the earliest time of a document time-stamp over a later
+    revision that verifies with a trusted TSA (B-LTA), if there is one."""
+    times = []
+    for other in others:
+        if not isinstance(other, EmbeddedPdfSignature) or other is sig:
+            continue
+
+        kind = str(other.sig_object_type)
+        if kind != "/DocTimeStamp" or other.signed_revision <= sig.signed_revision:
+            continue
+
+        status = await async_validate_pdf_timestamp(
+            other, validation_context=context, skip_diff=True
+        )
+        if status.intact and status.valid and status.trusted:
+            times.append(status.timestamp)
+
+    return min(times) if times else None
 
 
 def _cms_certs(sig: EmbeddedPdfSignature) -> list[bytes]:
