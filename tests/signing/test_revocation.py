@@ -244,3 +244,20 @@ def test_nothing_is_fetched_for_a_certificate_no_trusted_ca_issued(rpki):
 
     assert rpki.services.requests == []
     assert result.subindication is S.NO_CERTIFICATE_CHAIN_FOUND
+
+
+def test_a_revoked_intermediate_ca_is_revoked_no_poe():
+    with serve() as services:
+        rpki = make_revocation_pki(services, ca_crl=True)
+        signed, _ = signed_by(rpki, "44051401455")
+        good = validate_xml(signed, policy_of(rpki, fetch=True, soft_fail=False))
+        services.revoked_cas[rpki.inter.certificate.serial_number] = NOW - timedelta(
+            days=1
+        )
+        revoked = validate_xml(signed, policy_of(rpki, fetch=True, soft_fail=False))
+
+    assert good.indication is Ind.TOTAL_PASSED
+    assert "GET /root.crl" in services.requests
+    assert revoked.subindication is S.REVOKED_NO_POE
+    [path] = check(revoked, "certificate-path")
+    assert "a CA certificate" in path.detail
