@@ -3,6 +3,8 @@
 - :func:`check_archive` verifies the archive time-stamps (B-LTA), latest
   first at the validation time, each earlier one at the time of the one
   after it; the earliest that verifies is a proof of existence (POE).
+- :func:`tsa_revocation` gives the signature time-stamp's TSA the embedded
+  and supplied revocation data (never fetched).
 - :func:`revocation_for` gathers the revocation data for the signer's path:
   embedded, supplied by the operator, and fetched when the policy says so.
 - :func:`judge_path` validates the path at the validation time and, when
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 
@@ -26,7 +29,7 @@ from signing.certs import CertFacts
 from signing.ltv import embedded_revocation
 from signing.policy import ValidationPolicy
 from signing.result import Check, SubIndication
-from signing.revocation import RevocationCheck, fetch_revocation
+from signing.revocation import RevocationCheck, fetch_revocation, tsa_context_options
 from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import ReferenceOutcome
 
@@ -91,6 +94,21 @@ def revocation_for(
         data = data.merged(fetched)
 
     return RevocationCheck(rules, data)
+
+
+def tsa_revocation(
+    sig: etree._Element, policy: ValidationPolicy
+) -> dict[str, Any] | None:
+    """Context options with the revocation data for the TSA's path: what the
+    signature embeds (TimeStampValidationData, RevocationValues) and the
+    operator supplies; never fetched. ``None`` when there is none, and the
+    TSA's revocation is then not checked."""
+    data = embedded_revocation(sig).merged(policy.revocation.supplied)
+    if not data:
+        return None
+
+    check = RevocationCheck(policy.revocation, data)
+    return tsa_context_options(check)
 
 
 def judge_path(
