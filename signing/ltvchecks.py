@@ -128,6 +128,9 @@ def judge_path(
         return _revoked_after(signer, others, policy, poe, now)
 
     then = _validate(signer, others, policy, poe, revocation)
+    if then.revoked_at is not None:
+        return then  # revoked already at the POE: that is the finding
+
     if not then.passed:
         return now
 
