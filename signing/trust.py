@@ -203,6 +203,8 @@ def _validate_uncached(
     if strict.subindication is SubIndication.TRY_LATER and revocation.policy.soft_fail:
         loose = _run(*run, context_options(revocation, strict=False))
         detail = "revocation data is missing or stale for part of the path"
+        if revocation.data.problems:
+            detail += " (" + "; ".join(revocation.data.problems) + ")"
         return replace(loose, revocation=detail) if loose.passed else loose
 
     return strict
