@@ -197,7 +197,8 @@ def _validate_uncached(
 
     strict = _run(*run, context_options(revocation, strict=True))
     if strict.passed:
-        detail = "revocation status checked: not revoked"
+        sources = ", ".join(revocation.data.sources) or "given"
+        detail = f"revocation status checked ({sources} data): not revoked"
         return replace(strict, revocation=detail, revocation_checked=True)
 
     if strict.subindication is SubIndication.TRY_LATER and revocation.policy.soft_fail:
