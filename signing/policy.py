@@ -33,35 +33,6 @@ DIGEST_SUNSETS: tuple[tuple[str, datetime], ...] = (
 cryptographic suite that DSS's default policy applies (as the shared
 corpus's manifest records for Signature-X-EE-3); data an operator may change."""
 
-RSA_SUNSETS`), and revocation is checked with what the signature
-embeds, never fetching unless the operator turns it on (``revocation``).
-A policy also carries the cache of path-validation results, so that repeated
-validations of the same signer under the same policy are cheap, and the
-facts read from each certificate (DER, fingerprint, names, key); the caches
-are per policy object, never module-global.
-"""
-
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
-from cryptography import x509
-
-from signing.certs import CertCache
-from signing.revocation import RevocationPolicy
-from signing.trust import PathCache, TrustStore
-
-WEAK_DIGESTS = frozenset({"sha1", "sha224"})
-
-DIGEST_SUNSETS: tuple[tuple[str, datetime], ...] = (
-    ("sha1", datetime(2013, 1, 1, tzinfo=UTC)),
-)
-"""Refused digests still accepted for a signature whose proof of existence
-(a time-stamp) is before the date: our reading of ETSI TS 119 312 and the
-SOG-IS agreed mechanisms, which retired SHA-1 for signatures a decade ago;
-the exact day is this project's choice, as data an operator may change."""
-
 RSA_SUNSETS: tuple[tuple[int, datetime], ...] = (
     (1024, datetime(2011, 1, 1, tzinfo=UTC)),
     (1536, datetime(2016, 1, 1, tzinfo=UTC)),
