@@ -11,6 +11,7 @@ is down would; requests are counted so tests can prove nothing was fetched.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class Services:
     crl_days: int = 30
     crl_issued: datetime | None = None
     down: bool = False
+    stall: float = 0.0
+    """Seconds every answer waits first, as a responder that hangs."""
     requests: list[str] = field(default_factory=list)
     base: str = ""
 
@@ -138,6 +141,7 @@ def serve() -> Iterator[Services]:
 
         def do_GET(self) -> None:
             state.requests.append("GET " + self.path)
+            time.sleep(state.stall)
             if state.down or self.path not in ("/inter.crl", "/root.crl"):
                 self.send_error(503 if state.down else 404)
                 return
@@ -153,6 +157,7 @@ def serve() -> Iterator[Services]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.requests.append("POST " + self.path)
+            time.sleep(state.stall)
             if state.down or self.path != "/ocsp":
                 self.send_error(503 if state.down else 404)
                 return
