@@ -197,12 +197,15 @@ def _validate_uncached(
 
     strict = _run(*run, context_options(revocation, strict=True))
     if strict.passed:
-        detail = "revocation status checked: not revoked"
+        sources = ", ".join(revocation.data.sources) or "given"
+        detail = f"revocation status checked ({sources} data): not revoked"
         return replace(strict, revocation=detail, revocation_checked=True)
 
     if strict.subindication is SubIndication.TRY_LATER and revocation.policy.soft_fail:
         loose = _run(*run, context_options(revocation, strict=False))
         detail = "revocation data is missing or stale for part of the path"
+        if revocation.data.problems:
+            detail += " (" + "; ".join(revocation.data.problems) + ")"
         return replace(loose, revocation=detail) if loose.passed else loose
 
     return strict
