@@ -16,8 +16,8 @@ the last line is the HTTP ceiling of the same gunicorn.
 Setups (``--setup``, repeatable; default ``single`` then ``grouped``):
 ``grouped`` 2 gthread workers × 4 threads, group commit (the default);
 ``single`` the same with ``KANCELARIA_REGISTRY_BATCH=1`` (one transaction
-per submission); ``sync`` 3 sync workers; ``threads8`` 2 × 8 threads,
-grouped. ``--baseline main`` also runs the code of that git ref (exported
+per submission); ``sync`` 3 sync workers; ``threads8`` and ``threads16`` 2 × 8 and
+2 × 16 threads, grouped. ``--baseline main`` also runs the code of that git ref (exported
 with ``git archive`` into a temporary folder) as the first setup.
 
 PostgreSQL is found as the tests find it: ``KANCELARIA_TEST_POSTGRES`` (an
@@ -76,6 +76,7 @@ SETUPS = {
     "single": Setup("single", env=(("KANCELARIA_REGISTRY_BATCH", "1"),)),
     "sync": Setup("sync", worker_class="sync", workers=3, threads=1),
     "threads8": Setup("threads8", threads=8),
+    "threads16": Setup("threads16", threads=16),
 }
 
 
@@ -88,6 +89,7 @@ class Measured:
     elapsed: float
     latencies: list[float]
     cpu: CpuSample
+    client_cpu: float
 
     @property
     def rate(self) -> float:
@@ -161,16 +163,23 @@ def _measure(
         _warm_up(server.base, bodies[:8])
         admin = _admin() if database == "postgres" else None
         meter = CpuMeter(server.process.pid, admin, db)
-        before = meter.read()
+        before, client = meter.read(), time.process_time()
         elapsed, latencies = _run(server.base, bodies, args.clients)
         used = meter.read() - before
+        client = time.process_time() - client
+        meter.close()
         per_commit = _documents_per_transaction(env["KANCELARIA_DATABASE_URL"])
 
     shape = f"{setup.workers} {setup.worker_class} × {setup.threads}"
     if per_commit is not None:
         shape += f", {per_commit:.1f} documents per commit"
     return Measured(
-        f"{label}, {setup.name} ({shape})", len(bodies), elapsed, latencies, used
+        f"{label}, {setup.name} ({shape})",
+        len(bodies),
+        elapsed,
+        latencies,
+        used,
+        client,
     )
 
 
@@ -319,13 +328,15 @@ def _report(result: Measured) -> None:
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     server = result.cpu.server / result.count * 1000
     database = result.cpu.postgres / result.count * 1000
+    client = result.client_cpu / result.count * 1000
     print(
         f"{result.label}: {result.count} submissions in {result.elapsed:.2f} s "
         f"= {result.rate:.0f}/s; latency p50 "
-        f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms; "
-        f"CPU per submission {server:.1f} ms server + {database:.1f} ms database "
-        f"= {server + database:.1f} ms (ceiling on 2 cores "
-        f"{2000 / (server + database):.0f}/s)",
+        f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms\n"
+        f"    CPU per submission: {server:.1f} ms server + {database:.1f} ms "
+        f"database = {server + database:.1f} ms (2 cores at most "
+        f"{2000 / (server + database):.0f}/s); the load generator "
+        f"{client:.1f} ms more",
         flush=True,
     )
 
