@@ -10,19 +10,24 @@ the load. All setups run in one invocation, so that their ratios compare;
 the last line is the HTTP ceiling of the same gunicorn.
 
     .venv/bin/python bench/bench_e2e.py [--requests 600] [--clients 16]
-        [--setup grouped --setup single ...] [--baseline GIT-REF]
+        [--setup grouped --setup single ...] [--baseline GIT-REF] [--rate 50 ...]
         [--database sqlite|postgres|both] [--pg-blobs postgres|file]
 
 Setups (``--setup``, repeatable; default ``single`` then ``grouped``):
 ``grouped`` 2 gthread workers × 4 threads, group commit (the default);
 ``single`` the same with ``KANCELARIA_REGISTRY_BATCH=1`` (one transaction
-per submission); ``sync`` 3 sync workers; ``threads8`` 2 × 8 threads,
-grouped. ``--baseline main`` also runs the code of that git ref (exported
-with ``git archive`` into a temporary folder) as the first setup.
+per submission); ``sync`` 3 sync workers; ``threads8`` and ``threads16``
+2 × 8 and 2 × 16 threads, grouped. ``--baseline main`` also runs the code
+of that git ref (exported with ``git archive`` into a temporary folder) as
+the first setup.
 
 PostgreSQL is found as the tests find it: ``KANCELARIA_TEST_POSTGRES`` (an
 admin URL; ``source <(bash tools/ensure-postgres.sh)`` sets it), else
 ``postgresql://postgres@127.0.0.1:5432/postgres``.
+
+``--rate R`` adds, per setup, 4 seconds of open-loop load at R submissions
+a second (bench/paced.py), whose latency counts from each submission's due
+time: the p99 a citizen would see at that rate.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.config import Settings  # noqa: E402
 from bench.cpu_meter import CpuMeter, CpuSample  # noqa: E402
+from bench.paced import PacedResult, post_paced  # noqa: E402
 from signing.pki import ensure_demo_pki  # noqa: E402
 from signing.seal import XadesSigner  # noqa: E402
 from tests.app.served import gunicorn, gunicorn_server  # noqa: E402
@@ -76,6 +82,7 @@ SETUPS = {
     "single": Setup("single", env=(("KANCELARIA_REGISTRY_BATCH", "1"),)),
     "sync": Setup("sync", worker_class="sync", workers=3, threads=1),
     "threads8": Setup("threads8", threads=8),
+    "threads16": Setup("threads16", threads=16),
 }
 
 
@@ -88,6 +95,8 @@ class Measured:
     elapsed: float
     latencies: list[float]
     cpu: CpuSample
+    client_cpu: float
+    paced: list[PacedResult]
 
     @property
     def rate(self) -> float:
@@ -161,16 +170,28 @@ def _measure(
         _warm_up(server.base, bodies[:8])
         admin = _admin() if database == "postgres" else None
         meter = CpuMeter(server.process.pid, admin, db)
-        before = meter.read()
+        before, client = meter.read(), time.process_time()
         elapsed, latencies = _run(server.base, bodies, args.clients)
         used = meter.read() - before
+        client = time.process_time() - client
+        meter.close()
+        paced = [
+            post_paced(_port(server.base), bodies[: int(rate * 4)], rate)
+            for rate in args.rate or []
+        ]
         per_commit = _documents_per_transaction(env["KANCELARIA_DATABASE_URL"])
 
     shape = f"{setup.workers} {setup.worker_class} × {setup.threads}"
     if per_commit is not None:
         shape += f", {per_commit:.1f} documents per commit"
     return Measured(
-        f"{label}, {setup.name} ({shape})", len(bodies), elapsed, latencies, used
+        f"{label}, {setup.name} ({shape})",
+        len(bodies),
+        elapsed,
+        latencies,
+        used,
+        client,
+        paced,
     )
 
 
@@ -203,6 +224,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--setup", action="append", choices=sorted(SETUPS))
     parser.add_argument("--baseline", help="git ref to run first, for comparison")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="also send 4 s of submissions at this rate per second (repeatable)",
+    )
     parser.add_argument(
         "--database", choices=["sqlite", "postgres", "both"], default="postgres"
     )
@@ -269,8 +296,12 @@ def _warm_up(base: str, bodies: list[bytes]) -> None:
     _post_all(port, bodies, len(bodies))
 
 
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
+
+
 def _run(base: str, bodies: list[bytes], clients: int) -> tuple[float, list[float]]:
-    port = int(base.rsplit(":", 1)[1])
+    port = _port(base)
     started = time.perf_counter()
     latencies = _post_all(port, bodies, clients)
     return time.perf_counter() - started, latencies
@@ -319,15 +350,25 @@ def _report(result: Measured) -> None:
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     server = result.cpu.server / result.count * 1000
     database = result.cpu.postgres / result.count * 1000
+    client = result.client_cpu / result.count * 1000
     print(
         f"{result.label}: {result.count} submissions in {result.elapsed:.2f} s "
         f"= {result.rate:.0f}/s; latency p50 "
-        f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms; "
-        f"CPU per submission {server:.1f} ms server + {database:.1f} ms database "
-        f"= {server + database:.1f} ms (ceiling on 2 cores "
-        f"{2000 / (server + database):.0f}/s)",
+        f"{statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms\n"
+        f"    CPU per submission: {server:.1f} ms server + {database:.1f} ms "
+        f"database = {server + database:.1f} ms (2 cores at most "
+        f"{2000 / (server + database):.0f}/s); the load generator "
+        f"{client:.1f} ms more",
         flush=True,
     )
+    for paced in result.paced:
+        print(
+            f"    paced at {paced.rate:.0f}/s for 4 s: "
+            f"achieved {paced.achieved:.0f}/s, "
+            f"latency p50 {paced.percentile(0.5) * 1000:.1f} ms, "
+            f"p99 {paced.percentile(0.99) * 1000:.1f} ms",
+            flush=True,
+        )
 
 
 def _cpu_ms(result: Measured) -> float:

@@ -7,11 +7,13 @@ runs on the machine; wall-clock rates on a shared 2-core machine are not.
     before = meter.read()
     ...  # the load
     used = meter.read() - before   # a CpuSample: server, postgres seconds
+    meter.close()
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +34,12 @@ class CpuSample:
 
 
 class CpuMeter:
-    """Reads the CPU of a process tree and of one database's backends."""
+    """Reads the CPU of a process tree and of one database's backends.
+
+    Backends are looked for every half second while the meter runs, and the
+    CPU last seen of each is kept, so that a connection the pool opens and
+    closes during the load still counts.
+    """
 
     def __init__(
         self, root_pid: int, admin_conninfo: str | None, database: str | None
@@ -40,20 +47,37 @@ class CpuMeter:
         self.root_pid = root_pid
         self.admin = admin_conninfo
         self.database = database
-        # Backends keep their CPU while they live; the pool keeps them alive.
-        self._backends: set[int] = set()
+        self._seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
+        if admin_conninfo is not None:
+            self._poll_once()
+            self._poller = threading.Thread(target=self._poll, daemon=True)
+            self._poller.start()
 
     def read(self) -> CpuSample:
         """Sum the CPU seconds used so far."""
         server = sum(process_cpu(pid) for pid in tree(self.root_pid))
-        return CpuSample(server, self._postgres_cpu())
+        if self.admin is not None:
+            self._poll_once()
+        return CpuSample(server, sum(self._seen.values()))
 
-    def _postgres_cpu(self) -> float:
-        if self.admin is None:
-            return 0.0
+    def close(self) -> None:
+        """Stop looking for backends."""
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=5)
 
-        self._backends |= _backend_pids(self.admin, self.database)
-        return sum(process_cpu(pid) for pid in self._backends)
+    def _poll(self) -> None:
+        while not self._stop.wait(0.5):
+            self._poll_once()
+
+    def _poll_once(self) -> None:
+        assert self.admin is not None
+        for pid in _backend_pids(self.admin, self.database) | set(self._seen):
+            used = process_cpu(pid)
+            if used:  # a process gone keeps the CPU it was last seen with
+                self._seen[pid] = max(used, self._seen.get(pid, 0.0))
 
 
 def process_cpu(pid: int) -> float:

@@ -176,6 +176,7 @@ def _number_one(
     sequence = numbers.used[year] + 1
     document = _document(item.fields, document_id, year, sequence, chain)
     registered_at = datetime.now(UTC)
+    issued_at = datetime.now(UTC)  # taken before sealing, as the seal's time
 
     try:
         xml = item.receipt_builder(document)
@@ -184,7 +185,6 @@ def _number_one(
         return None
 
     numbers.used[year] = sequence
-    issued_at = datetime.now(UTC)
     receipt = Receipt(
         id=receipt_id,
         document_id=document_id,

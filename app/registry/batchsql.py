@@ -36,6 +36,12 @@ _SQLITE_IDS = text(
     "(SELECT coalesce(max(id), 0) FROM receipt)"
 )
 
+# The year's row exists but for the first registration of a year: a plain
+# UPDATE costs the server half of the upsert, which is the fallback.
+_PG_INCREMENT = (
+    "UPDATE registry_counter SET last_sequence = last_sequence + %s "
+    "WHERE year = %s RETURNING last_sequence"
+)
 _PG_TAKE = (
     "INSERT INTO registry_counter (year, last_sequence) VALUES (%s, %s) "
     "ON CONFLICT (year) DO UPDATE SET last_sequence = "
@@ -44,14 +50,21 @@ _PG_TAKE = (
 )
 _PG_GIVE_BACK = "UPDATE registry_counter SET last_sequence = %s WHERE year = %s"
 _PG_LOCK = "LOCK TABLE journal_entry IN EXCLUSIVE MODE"
-# The journal's end and the ids, in one round trip (after the lock).
+# The journal's end and the ids, in one round trip (after the lock). The
+# sequences are looked up once per connection: a catalog lookup per id costs
+# the server more than the rest of the statement.
+_PG_SEQUENCES = (
+    "SELECT pg_get_serial_sequence('document', 'id')::regclass::oid, "
+    "pg_get_serial_sequence('receipt', 'id')::regclass::oid"
+)
 _PG_END_AND_IDS = (
     "SELECT (SELECT position FROM journal_entry ORDER BY position DESC LIMIT 1), "
     "(SELECT entry_hash FROM journal_entry ORDER BY position DESC LIMIT 1), "
-    "nextval(pg_get_serial_sequence('document', 'id')), "
-    "nextval(pg_get_serial_sequence('receipt', 'id')) "
+    "nextval(%s::oid::regclass), nextval(%s::oid::regclass) "
     "FROM generate_series(1, %s)"
 )
+# Connection.info key (per pooled connection): the two sequences' oids.
+_SEQUENCES_KEY = "kancelaria.id_sequences"
 
 
 def _pg_insert(table: Table) -> tuple[list[str], str]:
@@ -142,7 +155,9 @@ class _Psycopg:
 
     def take_numbers(self, year: int, count: int) -> int:
         with self._translated(_PG_TAKE):
-            row = self.driver.execute(_PG_TAKE, (year, count)).fetchone()
+            row = self.driver.execute(_PG_INCREMENT, (count, year)).fetchone()
+            if row is None:
+                row = self.driver.execute(_PG_TAKE, (year, count)).fetchone()
         last: int = row[0]
         return last
 
@@ -152,8 +167,10 @@ class _Psycopg:
 
     def journal_end_and_ids(self, count: int) -> tuple[int, str, list[tuple[int, int]]]:
         with self._translated(_PG_END_AND_IDS):
+            documents, receipts = self._sequences()
             self.driver.execute(_PG_LOCK)
-            rows = self.driver.execute(_PG_END_AND_IDS, (count,)).fetchall()
+            arguments = (documents, receipts, count)
+            rows = self.driver.execute(_PG_END_AND_IDS, arguments).fetchall()
 
         position, last_hash = rows[0][0], rows[0][1]
         if position is None:
@@ -177,6 +194,13 @@ class _Psycopg:
                 cursor.executemany(statement, [_values(names, row) for row in rows])
 
         _continue_journal(self.session, entries)
+
+    def _sequences(self) -> tuple[int, int]:
+        info = self.connection.info
+        if _SEQUENCES_KEY not in info:
+            info[_SEQUENCES_KEY] = tuple(self.driver.execute(_PG_SEQUENCES).fetchone())
+        found: tuple[int, int] = info[_SEQUENCES_KEY]
+        return found
 
     @contextmanager
     def _translated(self, statement: str) -> Iterator[None]:
