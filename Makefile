@@ -48,7 +48,7 @@ pytest: $(STAMP) system-deps node-deps
 		source <(bash tools/ensure-redis.sh) && \
 		$(BIN)/pytest -n 2 --dist loadfile -q && \
 		KANCELARIA_TEST_APP_DB=postgres $(BIN)/pytest -n 2 --dist loadfile -q \
-			tests/app tests/api
+			tests/app tests/api tests/desk
 
 test: lint typecheck pytest
 

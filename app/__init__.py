@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.i18n import init_i18n
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["kancelaria"] = services
 
+    init_i18n(app, settings.instance)
     _register_blueprints(app)
     _register_commands(app)
     _start_outbox_thread(app)
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
+    from app.desk import bp as desk_bp
+    from app.desk.auth import init_login
     from app.portal import bp as portal_bp
     from app.portal import csrf
     from app.web_errors import register_error_handlers
@@ -52,16 +56,22 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(desk_bp, url_prefix="/desk")
+    init_login(app)
     register_error_handlers(app)
 
 
 def _register_commands(app: Flask) -> None:
     from app.cli import kancelaria_cli, registry_cli
+    from app.desk.commands import desk_cli
+    from app.drafts.commands import drafts_cli
     from app.notifications.commands import outbox_cli
 
     app.cli.add_command(kancelaria_cli)
     app.cli.add_command(registry_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(desk_cli)
+    app.cli.add_command(drafts_cli)
 
 
 def _start_outbox_thread(app: Flask) -> None:

@@ -37,6 +37,7 @@ def init_command() -> None:
             "  sign a sample: .venv/bin/flask --app wsgi kancelaria sign-demo "
             "forms/pismo-ogolne/1/sample.xml -o signed.xml"
         )
+        _seed_demo_office(services)
 
 
 @kancelaria_cli.command("sign-demo")
@@ -57,6 +58,24 @@ def sign_demo_command(source: Path, output: Path | None) -> None:
     target = output or source.with_suffix(".signed.xml")
     target.write_bytes(signer.sign_enveloped(source.read_bytes()))
     click.echo(f"Signed as the demo citizen: {target}")
+
+
+def _seed_demo_office(services: Services) -> None:
+    """Create the demo departments, JRWA list and desk accounts once."""
+    from app.cases import writing
+    from app.cases.demo import seed_demo
+
+    with writing(services.sessions) as session:
+        made = seed_demo(session, services.catalog.forms())
+
+    if not made:
+        click.echo("Desk accounts:   demo accounts exist (passwords shown when made)")
+        return
+
+    click.echo("Desk accounts (passwords shown this once; sign in at /desk/):")
+    for account in made:
+        where = f", {account.department}" if account.department else ""
+        click.echo(f"  {account.login} ({account.role}{where}): {account.password}")
 
 
 def _services() -> Services:

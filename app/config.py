@@ -16,6 +16,22 @@ DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
+DEFAULT_REVOCATION_TIMEOUT = 5.0
+_ON = {"1", "on", "yes", "true"}
+_OFF = {"0", "off", "no", "false"}
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    """Read an on/off setting; anything else is refused at start-up."""
+    if value is None:
+        return default
+
+    if value.lower() in _ON | _OFF:
+        return value.lower() in _ON
+
+    raise RuntimeError(f"{PREFIX}{name}={value!r}: choose 'on' or 'off'.")
+
+
 DEFAULT_REGISTRY_BATCH = 32
 
 
@@ -64,6 +80,22 @@ class Settings:
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
     # Department that receives signed PDF letters (they name no catalog form).
     pdf_department: str = DEFAULT_PDF_DEPARTMENT
+    # Fetch OCSP/CRL from the URLs in certificates while validating; off:
+    # only what signatures embed and the CRL folder below are used.
+    revocation_fetch: bool = False
+    # No usable revocation data: on, the signature passes with revocation
+    # listed as not checked; off, it is INDETERMINATE / TRY_LATER.
+    revocation_soft_fail: bool = True
+    # Seconds per OCSP/CRL request when fetching.
+    revocation_timeout: float = DEFAULT_REVOCATION_TIMEOUT
+    # Folder of CRL files (DER or PEM) the operator keeps current; read at start.
+    revocation_crls: Path | None = None
+    # Certificates (file or folder) of the trusted-profile platform's seal:
+    # signatures it makes name the person inside them (podpis zaufany).
+    trusted_profile_seals: Path | None = None
+    # Certificates (file or folder) of the CAs issuing e-ID card certificates
+    # (podpis osobisty).
+    personal_issuers: Path | None = None
     # Most registrations one process writes in one transaction (group commit);
     # 1: each its own transaction.
     registry_batch: int = DEFAULT_REGISTRY_BATCH
@@ -88,12 +120,17 @@ class Settings:
         seal = get("SEAL_P12")
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
+        crls = get("REVOCATION_CRLS")
+        seals = get("TRUSTED_PROFILE_SEALS")
+        personal = get("PERSONAL_ISSUERS")
 
         return cls(
             instance=instance,
             database_url=database_url,
             blob_dir=Path(get("BLOB_DIR") or instance / "blobs"),
             trust_anchors=Path(anchors) if anchors else None,
+            trusted_profile_seals=Path(seals) if seals else None,
+            personal_issuers=Path(personal) if personal else None,
             seal_p12=Path(seal) if seal else None,
             seal_password=password.encode() if password else None,
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
@@ -123,5 +160,15 @@ class Settings:
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
+            revocation_fetch=_switch(
+                "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
+            ),
+            revocation_soft_fail=_switch(
+                "REVOCATION_SOFT_FAIL", get("REVOCATION_SOFT_FAIL"), default=True
+            ),
+            revocation_timeout=float(
+                get("REVOCATION_TIMEOUT") or DEFAULT_REVOCATION_TIMEOUT
+            ),
+            revocation_crls=Path(crls) if crls else None,
             registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
         )

@@ -18,6 +18,8 @@ command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)
 command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# Browser tests: Debian's Chromium, driven by Playwright (which downloads nothing).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
 if ((${#need[@]})); then
   echo "install-system-deps: apt-get install ${need[*]}" >&2

@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import app.notifications.models  # noqa: F401  (its tables join Base.metadata)
+# Imported for their tables, which join Base.metadata.
+import app.cases.models
+import app.drafts.models
+import app.notifications.models  # noqa: F401
 from app.db import make_engine
 from app.registry.models import Base
 

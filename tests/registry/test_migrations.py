@@ -25,6 +25,15 @@ TABLES = {
     "outbox",
     "webhook_delivery",
     "case_counter",
+    "department",
+    "clerk",
+    "jrwa_class",
+    "case_file",
+    "case_document",
+    "case_event",
+    "case_message",
+    "document_view",
+    "draft",
 }
 
 

@@ -1,0 +1,61 @@
+"""Demo office: departments from the form catalog, the demo JRWA list, accounts.
+
+Made once, by ``kancelaria init`` on a demo instance. The accounts get
+random passwords, returned so that they can be shown once; only their
+hashes are kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.cases.accounts import add_clerk, add_department, find_clerk, find_department
+from app.cases.jrwa import DEMO_LIST, load_jrwa_file
+from app.catalog import FormVersion
+
+# login, display name, role, department symbol
+DEMO_ACCOUNTS = (
+    ("admin", "Administrator (demo)", "admin", None),
+    ("recepcja", "Biuro obsługi (demo)", "front_desk", "OR"),
+    ("kierownik.so", "Kierownik SO (demo)", "head", "SO"),
+    ("urzednik.so", "Urzędnik SO (demo)", "clerk", "SO"),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account just made, with its one-time shown password."""
+
+    login: str
+    role: str
+    department: str | None
+    password: str
+
+
+def seed_demo(session: Session, forms: Iterable[FormVersion]) -> list[DemoAccount]:
+    """Create what is missing of the demo office; return the new accounts."""
+    for form in forms:
+        if find_department(session, form.department) is None:
+            add_department(
+                session,
+                form.department,
+                form.department_name_pl,
+                form.department_name_en,
+            )
+
+    load_jrwa_file(session, DEMO_LIST)
+    made = []
+    for login, name, role, symbol in DEMO_ACCOUNTS:
+        if find_clerk(session, login) is not None:
+            continue
+
+        department = find_department(session, symbol) if symbol else None
+        password = secrets.token_urlsafe(12)
+        add_clerk(session, login, name, password, role, department)
+        made.append(DemoAccount(login, role, symbol, password))
+
+    return made

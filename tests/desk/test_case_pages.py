@@ -1,0 +1,249 @@
+"""Cases at the desk over HTTP: open, attach, assign, pause, decide, warnings."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.cases.models import Case, DocumentView
+from app.registry.models import Document, JournalEntry
+from app.services import Services
+from tests.desk.conftest import paper_document, register_paper, scan, sign_in
+
+
+@pytest.fixture
+def clerk(desk_app: Flask) -> FlaskClient:
+    client = desk_app.test_client()
+    sign_in(client, "clerk.so")
+    return client
+
+
+@pytest.fixture
+def head(desk_app: Flask) -> FlaskClient:
+    client = desk_app.test_client()
+    sign_in(client, "head.so")
+    return client
+
+
+def _open(client: FlaskClient, document: Document, **changes: str) -> tuple[int, str]:
+    data = {"document": document.public_id, "jrwa": "5360", "title": "Meldunek"}
+    answer = client.post("/desk/cases/new", data={**data, **changes})
+    return answer.status_code, answer.headers.get("Location", "")
+
+
+def _case(services: Services, number: str) -> Case:
+    with services.sessions() as session:
+        return session.scalars(select(Case).where(Case.number == number)).one()
+
+
+def test_a_case_opened_for_a_document_takes_it_out_of_the_inbox(
+    clerk: FlaskClient, desk_services: Services
+) -> None:
+    document = paper_document(desk_services)
+    assert document.registry_number in clerk.get("/desk/inbox").get_data(as_text=True)
+
+    status, location = _open(clerk, document)
+
+    assert status == 303
+    number = location.rsplit("/", 1)[1]
+    assert re.fullmatch(r"SO\.5360\.\d+\.\d{4}", number)
+    page = clerk.get(location).get_data(as_text=True)
+    assert document.registry_number in page and "otwarta" in page
+    inbox = clerk.get("/desk/inbox").get_data(as_text=True)
+    assert document.registry_number not in inbox.split("Sprawy w toku")[0]
+    with desk_services.sessions() as session:
+        assert session.get_one(Document, document.id).status == "in-case"
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [({"jrwa": "536"}, "klasę JRWA"), ({"title": "   "}, "Tytuł sprawy")],
+    ids=["grouping-class", "empty-title"],
+)
+def test_a_case_needs_a_case_class_and_a_title(
+    clerk: FlaskClient,
+    desk_services: Services,
+    changes: dict[str, str],
+    words: str,
+) -> None:
+    document = paper_document(desk_services)
+
+    status, _location = _open(clerk, document, **changes)
+
+    assert status == 400
+    with desk_services.sessions() as session:
+        assert session.get_one(Document, document.id).status == "registered"
+
+
+def test_the_form_suggests_its_jrwa_class(
+    clerk: FlaskClient, desk_services: Services, desk_app: Flask
+) -> None:
+    front = desk_app.test_client()
+    sign_in(front, "desk.so")
+    _status, location, _page = register_paper(
+        front,
+        scan("PNG", "#010203"),
+        "f.png",
+        form="zameldowanie/1",
+        subject="",
+        department="",
+    )
+    public_id = location.rsplit("/", 1)[1]
+    page = clerk.get(f"/desk/cases/new?document={public_id}").get_data(as_text=True)
+
+    assert '<option value="5360" selected>' in page
+
+
+def test_assign_pause_resume_and_decide(
+    head: FlaskClient, desk_app: Flask, desk_services: Services
+) -> None:
+    _status, location = _open(head, paper_document(desk_services))
+    number = location.rsplit("/", 1)[1]
+
+    answer = head.post(
+        f"{location}/assign", data={"assignee": "clerk2.so", "note": "Pilne."}
+    )
+    assert answer.status_code == 303
+    assignee = desk_app.test_client()
+    sign_in(assignee, "clerk2.so")
+    assert number in assignee.get("/desk/inbox").get_data(as_text=True)
+    assert "Pilne." in head.get(location).get_data(as_text=True)
+
+    assert (
+        head.post(f"{location}/status", data={"status": "awaiting-remedy"}).status_code
+        == 303
+    )
+    assert "czeka na uzupełnienie" in head.get(location).get_data(as_text=True)
+    assert head.post(f"{location}/status", data={"status": "resume"}).status_code == 303
+    assert _case(desk_services, number).status == "in-progress"
+
+    decided = assignee.post(f"{location}/decide", data={"decision": "Zameldowano."})
+    assert decided.status_code == 303
+    case = _case(desk_services, number)
+    assert case.status == "decided" and case.decision == "Zameldowano."
+    again = head.post(f"{location}/status", data={"status": "open"})
+    assert again.status_code == 400
+    assert "załatwiona i nie można" in again.get_data(as_text=True)
+
+
+def test_a_case_is_not_assigned_to_another_department(
+    head: FlaskClient, desk_services: Services
+) -> None:
+    _status, location = _open(head, paper_document(desk_services))
+
+    answer = head.post(f"{location}/assign", data={"assignee": "clerk.fn"})
+
+    assert answer.status_code == 400
+    assert "aktywnego pracownika jej wydziału" in answer.get_data(as_text=True)
+
+
+def test_attach_a_further_document(clerk: FlaskClient, desk_services: Services) -> None:
+    _status, location = _open(clerk, paper_document(desk_services))
+    further = paper_document(desk_services)
+
+    answer = clerk.post(f"{location}/attach", data={"document": further.public_id})
+
+    assert answer.status_code == 303
+    assert further.registry_number in clerk.get(location).get_data(as_text=True)
+    twice = clerk.post(f"{location}/attach", data={"document": further.public_id})
+    assert twice.status_code == 400
+
+
+def test_overdue_cases_are_warned_about(
+    clerk: FlaskClient, desk_services: Services
+) -> None:
+    _status, location = _open(clerk, paper_document(desk_services))
+    number = location.rsplit("/", 1)[1]
+    with desk_services.sessions() as session:
+        case = session.scalars(select(Case).where(Case.number == number)).one()
+        case.deadline = date.today() - timedelta(days=3)
+        session.commit()
+
+    inbox = clerk.get("/desk/inbox").get_data(as_text=True)
+    page = clerk.get(location).get_data(as_text=True)
+
+    assert 'id="overdue"' in inbox and "Sprawy po terminie" in inbox
+    assert "dni po terminie: 3" in page or "dni po terminie: 2" in page
+
+
+def test_every_view_of_a_document_is_recorded(
+    clerk: FlaskClient, desk_services: Services
+) -> None:
+    document = paper_document(desk_services)
+
+    assert clerk.get(f"/desk/documents/{document.public_id}").status_code == 200
+    original = clerk.get(f"/desk/documents/{document.public_id}/original")
+    original.close()
+
+    with desk_services.sessions() as session:
+        views = session.scalars(
+            select(DocumentView).where(DocumentView.document_id == document.id)
+        ).all()
+        entries = session.scalars(
+            select(JournalEntry).where(
+                JournalEntry.event == "document-viewed",
+                JournalEntry.document_id == document.id,
+            )
+        ).all()
+    assert len(views) == 2
+    assert [json.loads(e.payload_json)["by"] for e in entries] == ["clerk.so"] * 2
+
+
+def test_pages_are_polish_by_default_and_english_on_request(
+    clerk: FlaskClient,
+) -> None:
+    assert "Pisma wpływające" in clerk.get("/desk/inbox").get_data(as_text=True)
+    english = clerk.get("/desk/inbox?lang=en").get_data(as_text=True)
+    assert "Inbox" in english and "Pisma wpływające" not in english
+
+
+def test_the_administrator_adds_departments_and_accounts_in_polish(
+    desk_app: Flask,
+) -> None:
+    admin = desk_app.test_client()
+    sign_in(admin, "admin")
+
+    added = admin.post(
+        "/desk/manage/departments",
+        data={"symbol": "PZ", "name_pl": "Zamówienia", "name_en": "Procurement"},
+    )
+    twice = admin.post(
+        "/desk/manage/departments",
+        data={"symbol": "PZ", "name_pl": "Zamówienia", "name_en": "Procurement"},
+    )
+    short = admin.post(
+        "/desk/manage/users",
+        data={
+            "login": "nowy.pz",
+            "display_name": "Nowy",
+            "password": "krotkie",
+            "role": "clerk",
+            "department": "PZ",
+        },
+    )
+    account = admin.post(
+        "/desk/manage/users",
+        data={
+            "login": "nowy.pz",
+            "display_name": "Nowy",
+            "password": "dostatecznie długie hasło",
+            "role": "clerk",
+            "department": "PZ",
+        },
+    )
+
+    assert added.status_code == 303
+    assert twice.status_code == 400
+    assert "Taki wydział już istnieje" in twice.get_data(as_text=True)
+    assert short.status_code == 400
+    assert "co najmniej 12 znaków" in short.get_data(as_text=True)
+    assert account.status_code == 303
+    assert "nowy.pz" in admin.get("/desk/manage/users").get_data(as_text=True)
+    newcomer = desk_app.test_client()
+    sign_in(newcomer, "nowy.pz", "dostatecznie długie hasło")

@@ -1,0 +1,140 @@
+"""Sign-in at the desk: lockout, idle and absolute expiry, sign-out, CSRF."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.cases import writing
+from app.cases.accounts import add_clerk, find_clerk, find_department, set_password
+from app.desk.auth import ABSOLUTE_SECONDS, IDLE_SECONDS, SEEN, SINCE
+from app.services import Services
+from tests.desk.conftest import PASSWORD, sign_in
+
+
+@pytest.fixture
+def account(desk_services: Services) -> Iterator[str]:
+    """A fresh clerk of SO, so that lockouts touch no other test."""
+    login = f"temp{time.monotonic_ns() % 10**9}"
+    with writing(desk_services.sessions) as session:
+        add_clerk(
+            session, login, "Temp", PASSWORD, "clerk", find_department(session, "SO")
+        )
+    yield login
+
+
+def _post_sign_in(client: FlaskClient, login: str, password: str) -> tuple[int, str]:
+    answer = client.post("/desk/sign-in", data={"login": login, "password": password})
+    return answer.status_code, answer.get_data(as_text=True)
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(
+    http: FlaskClient, account: str
+) -> None:
+    wrong = _post_sign_in(http, account, "not the password")
+    unknown = _post_sign_in(http, "no.such.person", "not the password")
+
+    assert wrong[0] == unknown[0] == 401
+    assert "Błędny login lub hasło" in wrong[1]
+    assert "Błędny login lub hasło" in unknown[1]
+    assert http.get("/desk/inbox").status_code == 302
+
+
+def test_five_wrong_passwords_lock_the_account(http: FlaskClient, account: str) -> None:
+    for _ in range(5):
+        assert _post_sign_in(http, account, "not the password")[0] == 401
+
+    status, page = _post_sign_in(http, account, PASSWORD)
+
+    assert status == 401
+    assert "zablokowane" in page
+    assert http.get("/desk/inbox").status_code == 302
+
+
+def test_an_idle_session_expires(http: FlaskClient) -> None:
+    sign_in(http, "clerk.so")
+    assert http.get("/desk/inbox").status_code == 200
+
+    with http.session_transaction() as session:
+        session[SEEN] = time.time() - IDLE_SECONDS - 1
+
+    answer = http.get("/desk/inbox")
+    assert answer.status_code == 302 and "/desk/sign-in" in answer.headers["Location"]
+    assert http.get("/desk/inbox").status_code == 302, "the session lived on"
+
+
+def test_a_busy_session_still_ends_after_its_absolute_lifetime(
+    http: FlaskClient,
+) -> None:
+    sign_in(http, "clerk.so")
+
+    with http.session_transaction() as session:
+        session[SINCE] = time.time() - ABSOLUTE_SECONDS - 1
+
+    assert http.get("/desk/inbox").status_code == 302
+
+
+def test_sign_out_ends_the_session(http: FlaskClient) -> None:
+    sign_in(http, "clerk.so")
+
+    assert http.post("/desk/sign-out").status_code == 303
+    assert http.get("/desk/inbox").status_code == 302
+
+
+def test_a_password_change_ends_existing_sessions(
+    http: FlaskClient, desk_services: Services, account: str
+) -> None:
+    sign_in(http, account)
+    assert http.get("/desk/inbox").status_code == 200
+
+    with writing(desk_services.sessions) as session:
+        clerk = find_clerk(session, account)
+        assert clerk is not None
+        set_password(session, clerk, "another long passphrase")
+
+    assert http.get("/desk/inbox").status_code == 302
+
+
+def test_a_lock_by_the_administrator_ends_sessions(
+    http: FlaskClient, desk_app: Flask, account: str
+) -> None:
+    sign_in(http, account)
+    admin = desk_app.test_client()
+    sign_in(admin, "admin")
+
+    assert admin.post(f"/desk/manage/users/{account}/lock").status_code == 303
+    assert http.get("/desk/inbox").status_code == 302
+    assert _post_sign_in(http, account, PASSWORD)[0] == 401
+
+
+def test_forms_without_the_csrf_token_are_refused(
+    desk_app: Flask, desk_services: Services
+) -> None:
+    client = desk_app.test_client()
+    sign_in(client, "head.so")
+    desk_app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        sign_in_answer = desk_app.test_client().post(
+            "/desk/sign-in", data={"login": "clerk.so", "password": PASSWORD}
+        )
+        new_case = client.post(
+            "/desk/cases/new", data={"jrwa": "5360", "title": "Bez tokenu"}
+        )
+        page = client.get("/desk/cases/new").get_data(as_text=True)
+    finally:
+        desk_app.config["WTF_CSRF_ENABLED"] = False
+
+    assert sign_in_answer.status_code == 400
+    assert new_case.status_code == 400
+    assert 'name="csrf_token"' in page
+    with desk_services.sessions() as session:
+        from sqlalchemy import select
+
+        from app.cases.models import Case
+
+        titles = session.scalars(select(Case.title)).all()
+        assert "Bez tokenu" not in titles
