@@ -60,11 +60,21 @@ def load_signed_data(data: bytes) -> cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise NotCMSError("the CMS structure is not SignedData")
         signed: cms.SignedData = info["content"]
-        signed.native  # noqa: B018 - parse every field now, not during validation
+        _read_structure(signed)
     except _ERRORS as exc:
         raise NotCMSError("the bytes are not a CMS SignedData structure") from exc
 
     return signed
+
+
+def _read_structure(signed: cms.SignedData) -> None:
+    """Parse the parts validation reads first, so a broken one is refused now
+    (a full ``.native`` parse would re-encode the whole structure)."""
+    signed["encap_content_info"]["content_type"].native  # noqa: B018
+    for info in signed["signer_infos"]:
+        info["sid"].native  # noqa: B018
+        info["digest_algorithm"].native  # noqa: B018
+        info["signature_algorithm"].native  # noqa: B018
 
 
 def validate_cms(

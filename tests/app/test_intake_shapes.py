@@ -258,7 +258,11 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
     page = client.get(answer.headers["Location"] + "&lang=en")
     assert page.status_code == 200
-    assert "RPW/" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "RPW/" in text
+    assert "Kind of signature: qualified electronic signature" in text
+    polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
+    assert "Rodzaj podpisu: kwalifikowany podpis elektroniczny" in polish
 
 
 @pytest.fixture(scope="module")
