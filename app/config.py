@@ -16,6 +16,7 @@ DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
+DEFAULT_OFFICE_ID = "urzad"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Settings:
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
     # Department that receives signed PDF letters (they name no catalog form).
     pdf_department: str = DEFAULT_PDF_DEPARTMENT
+    # This office's id in transfer packages, and the TOML file naming the
+    # partner offices packages are exchanged with (app.transfers.partners).
+    office_id: str = DEFAULT_OFFICE_ID
+    partners_file: Path | None = None
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -84,6 +89,7 @@ class Settings:
         seal = get("SEAL_P12")
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
+        partners = get("PARTNERS_FILE")
 
         return cls(
             instance=instance,
@@ -119,4 +125,6 @@ class Settings:
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
+            office_id=get("OFFICE_ID") or DEFAULT_OFFICE_ID,
+            partners_file=Path(partners) if partners else None,
         )
