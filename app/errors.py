@@ -159,8 +159,7 @@ MESSAGES_PL: dict[ErrorCode, str] = {
         "Paczka przekazania nie jest zgodna ze schematem przekazań urzędu."
     ),
     ErrorCode.TRANSFER_UNKNOWN_OFFICE: (
-        "Paczka przekazania pochodzi z urzędu, z którym ten urząd nie wymienia "
-        "paczek."
+        "Paczka przekazania pochodzi z urzędu, z którym ten urząd nie wymienia paczek."
     ),
     ErrorCode.TRANSFER_SEAL_INVALID: (
         "Pieczęć paczki przekazania nie jest zgodna z zaufaną pieczęcią urzędu "

@@ -15,6 +15,13 @@ Codes = dict[int, tuple[str, ...]]
 
 BODY = ("empty-body", "incomplete-body", "not-xml", "malformed-xml", "forbidden-xml")
 CREDENTIALS = ("unauthorized", "credential-revoked")
+TRANSFER = (
+    "transfer-malformed",
+    "transfer-unknown-office",
+    "transfer-seal-invalid",
+    "transfer-wrong-recipient",
+    "transfer-digest-mismatch",
+)
 UNAVAILABLE: Codes = {503: ("unavailable",)}
 LIMITED: Codes = {429: ("rate-limited",)}
 BY_CODE: Codes = {404: ("not-found",)}
@@ -25,7 +32,11 @@ OPERATION_ERRORS: dict[str, Codes] = {
         400: ("bad-request", *BODY, "malformed-pdf", "bad-idempotency-key"),
         401: CREDENTIALS,
         403: ("forbidden-form",),
-        409: ("idempotency-key-reused", "idempotency-key-in-use"),
+        409: (
+            "idempotency-key-reused",
+            "idempotency-key-in-use",
+            "transfer-duplicate",
+        ),
         413: ("too-large",),
         415: ("unsupported-media-type",),
         422: (
@@ -33,6 +44,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "unsigned-content",
             "content-outside-signature",
             "unknown-form",
+            *TRANSFER,
         ),
         **LIMITED,
         **UNAVAILABLE,

@@ -36,6 +36,16 @@ PDF_BODY = {
     "description": "A PAdES-signed PDF letter, the exact bytes: no form is named.",
 }
 
+TRANSFER_BODY = {
+    "type": "string",
+    "contentMediaType": "application/vnd.kancelaria.transfer+xml",
+    "description": (
+        "A transfer package of schemas/transfer.xsd sealed by a partner "
+        "office, the exact bytes (also recognised by its root element when "
+        "sent as application/xml)."
+    ),
+}
+
 
 def paths() -> dict[str, dict[str, Operation]]:
     """Return the ``paths`` object of the document."""
@@ -114,7 +124,10 @@ def _create() -> Operation:
             "the signature identifies the sender and a stricter per-address "
             "rate limit applies. With an `Idempotency-Key`, a retry with the "
             "same key and body answers the first result again; the same key "
-            "with another body is refused."
+            "with another body is refused. A partner office sends a sealed "
+            "transfer package the same way (`application/vnd.kancelaria."
+            "transfer+xml`): its seal must verify against that office's "
+            "trusted seal, and the carried documents' SHA-256 must match."
         ),
         security=BEARER_OPTIONAL,
         parameters=[{"$ref": "#/components/parameters/Idempotency-Key"}],
@@ -124,6 +137,7 @@ def _create() -> Operation:
                 "application/xml": {"schema": XML_BODY},
                 "text/xml": {"schema": XML_BODY},
                 "application/pdf": {"schema": PDF_BODY},
+                "application/vnd.kancelaria.transfer+xml": {"schema": TRANSFER_BODY},
             },
         },
     )

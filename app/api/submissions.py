@@ -26,10 +26,13 @@ from app.errors import ErrorCode, RequestError, envelope
 from app.intake import Submission, intake
 from app.intake.pipeline import receive
 from app.services import current_services as services
+from app.transfers import TRANSFER_MEDIA_TYPE
 
 log = logging.getLogger(__name__)
 
-BODY_TYPES = frozenset({"application/xml", "text/xml", "application/pdf"})
+BODY_TYPES = frozenset(
+    {"application/xml", "text/xml", "application/pdf", TRANSFER_MEDIA_TYPE}
+)
 CREATED = 201
 # Seconds a caller is told to wait when its key is still being processed.
 IN_USE_RETRY_AFTER = "2"
@@ -49,6 +52,7 @@ def submit() -> Response:
         channel="api",
         client_id=client.id if client else None,
         allowed_forms=client.allowed_forms if client else None,
+        media_type=_media_type(),
     )
     if key is None:
         return _reply(CREATED, _registered(data, submission))
@@ -130,6 +134,14 @@ def _reply(
         answer_.headers["Location"] = body["status_url"]
 
     return answer_
+
+
+def _media_type() -> str:
+    # A package says so by its type; one sent as XML is told by its root.
+    if request.mimetype == TRANSFER_MEDIA_TYPE:
+        return TRANSFER_MEDIA_TYPE
+
+    return "application/xml"
 
 
 def _scope(client: ApiIdentity | None) -> str:
