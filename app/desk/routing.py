@@ -31,7 +31,12 @@ from app.desk.wording import case_error_message
 from app.desk.wording_routing import routing_error_message, transfer_refusal
 from app.registry.models import Document
 from app.services import current_services as services
-from app.transfers.outgoing import deliver_transfer, send_transfer, transfers_of
+from app.transfers.outgoing import (
+    deliver_transfer,
+    read_blob,
+    send_transfer,
+    transfers_of,
+)
 from app.transfers.partners import Partner, PartnersFileError, load_partners
 
 NOTE_FIELD_MAX = 2000
@@ -129,7 +134,7 @@ def transfer_download(package_id: str) -> Response:
         row = _transfer_for(db, package_id)
         digest = row.package_sha256
 
-    data = services().blobs.open(digest).read()
+    data = read_blob(services(), digest)
     return Response(
         data,
         mimetype="application/vnd.kancelaria.transfer+xml",

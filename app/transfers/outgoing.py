@@ -45,7 +45,7 @@ def send_transfer(
 ) -> Transfer:
     """Seal a package of ``documents`` (and ``case``) for ``partner``; record it."""
     settings = services.settings
-    carried = [(d, services.blobs.open(d.sha256).read()) for d in documents]
+    carried = [(d, read_blob(services, d.sha256)) for d in documents]
     package_id, sealed = build_package(
         services.sealer,
         Office(settings.office_id, settings.office_name),
@@ -99,7 +99,7 @@ def deliver_transfer(
     services: Services, session: Session, transfer: Transfer, partner: Partner
 ) -> Transfer:
     """Post a recorded package to the partner's URL; record what came of it."""
-    package = services.blobs.open(transfer.package_sha256).read()
+    package = read_blob(services, transfer.package_sha256)
     delivery = deliver_package(partner, package)
     transfer.delivery, transfer.answer = delivery.state, delivery.answer
     record_office_event(
@@ -125,6 +125,12 @@ def transfers_of(
         query = query.where(Transfer.case_id == case_id)
 
     return list(session.scalars(query))
+
+
+def read_blob(services: Services, sha256: str) -> bytes:
+    """Return the stored bytes of one blob, closing the file."""
+    with services.blobs.open(sha256) as stream:
+        return stream.read()
 
 
 def _facts(case: Case) -> CaseFacts:

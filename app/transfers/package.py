@@ -132,8 +132,8 @@ def build_package(
 
 def read_package(data: bytes, partners: dict[str, Partner], office_id: str) -> Package:
     """Verify a received package; raise TransferError saying why it is refused."""
-    claimed = _claimed_sender(data)
-    partner = partners.get(claimed or "")
+    received = _parse(data)
+    partner = partners.get(field(received, "SendingOffice/Id") or "")
     if partner is None:
         raise TransferError(UNKNOWN_OFFICE)
 
@@ -143,8 +143,10 @@ def read_package(data: bytes, partners: dict[str, Partner], office_id: str) -> P
     if sealed is None:
         raise TransferError(SEAL_INVALID)
 
+    # The seal covers the whole document but its own ds:Signature, so the
+    # schema (which requires that seal) judges the document as received.
     element = sealed.element
-    if validate_element(_schema(), element):
+    if validate_element(_schema(), received):
         raise TransferError(MALFORMED)
 
     if field(element, "SendingOffice/Id") != partner.office_id:
@@ -165,11 +167,11 @@ def read_package(data: bytes, partners: dict[str, Partner], office_id: str) -> P
     )
 
 
-def _claimed_sender(data: bytes) -> str | None:
-    """The sending office the package names, before its seal is checked.
+def _parse(data: bytes) -> etree._Element:
+    """The package as received, parsed safely.
 
-    It only chooses whose trust anchors judge the seal; the signed copy is
-    compared with it afterwards.
+    The sending office it names only chooses whose trust anchors judge the
+    seal; the signed copy's sender is compared with the partner afterwards.
     """
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
@@ -182,7 +184,7 @@ def _claimed_sender(data: bytes) -> str | None:
     if root.tag != ROOT:
         raise TransferError(MALFORMED)
 
-    return field(root, "SendingOffice/Id")
+    return root
 
 
 @lru_cache(maxsize=1)
