@@ -23,7 +23,12 @@ from app.cases.grants import Duty, allowed_in, allowed_on_case
 from app.cases.models import Case, Clerk, Department
 from app.cases.queries import case_documents, case_of_document
 from app.cases.records import Transfer
-from app.cases.routing import RoutingError, route_case, route_document
+from app.cases.routing import (
+    NOTE_TOO_LONG,
+    RoutingError,
+    route_case,
+    route_document,
+)
 from app.desk import bp
 from app.desk.auth import current_clerk
 from app.desk.grants_view import require_duty
@@ -87,8 +92,11 @@ def transfer_document(public_id: str) -> BaseResponse | tuple[str, int]:
     """Seal a transfer package of one document for a partner office."""
     with writing(services().sessions) as db:
         clerk, document = _document_for(db, public_id, Duty.TRANSFER)
-        partner = _partner()
-        row = send_transfer(services(), db, clerk, partner, [document], None, _note())
+        partner, note = _partner(), _note()
+        if note and len(note) > NOTE_FIELD_MAX:
+            return _refused(routing_error_message(NOTE_TOO_LONG))
+
+        row = send_transfer(services(), db, clerk, partner, [document], None, note)
         package_id = row.package_id
 
     return _deliver(package_id, partner)
@@ -104,8 +112,11 @@ def transfer_case(number: str) -> BaseResponse | tuple[str, int]:
         if not documents:
             return _refused(_("A case without documents cannot be sent."))
 
-        partner = _partner()
-        row = send_transfer(services(), db, clerk, partner, documents, case, _note())
+        partner, note = _partner(), _note()
+        if note and len(note) > NOTE_FIELD_MAX:
+            return _refused(routing_error_message(NOTE_TOO_LONG))
+
+        row = send_transfer(services(), db, clerk, partner, documents, case, note)
         package_id = row.package_id
 
     return _deliver(package_id, partner)
@@ -239,7 +250,8 @@ def _partners() -> dict[str, Partner]:
 
 
 def _note() -> str | None:
-    return request.form.get("note", "").strip()[:NOTE_FIELD_MAX] or None
+    # One character more than allowed, so that a longer note is refused.
+    return request.form.get("note", "").strip()[: NOTE_FIELD_MAX + 1] or None
 
 
 def _refused(message: str) -> tuple[str, int]:
