@@ -51,7 +51,7 @@ def horizontal_bars(
     height = PAD + row_height * len(rows)
     summary = ", ".join(f"{label}: {count}" for label, count in rows)
     parts: list[Markup] = [_open(chart_id, title, summary, height)]
-    left, span = 170, WIDTH - 170 - 60
+    left, span = 240, WIDTH - 240 - 60
 
     for i, (label, count) in enumerate(rows):
         y = PAD / 2 + i * row_height
