@@ -14,12 +14,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.config import Settings  # noqa: E402
-from app.registry.models import Document  # noqa: E402
-from app.services import build_services  # noqa: E402
-from app.transfers.package import Office, build_package, read_package  # noqa: E402
-from app.transfers.partners import Partner  # noqa: E402
-from signing.trust import TrustStore  # noqa: E402
+from app.config import Settings
+from app.registry.models import Document
+from app.services import build_services
+from app.transfers.package import Office, build_package, read_package
+from app.transfers.partners import Partner
+from signing.trust import TrustStore
 
 ROUNDS = 3
 
