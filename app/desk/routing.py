@@ -22,12 +22,13 @@ from app.cases.errors import CaseError
 from app.cases.grants import Duty, allowed_in, allowed_on_case
 from app.cases.models import Case, Clerk, Department
 from app.cases.queries import case_documents, case_of_document
-from app.cases.records import Transfer
+from app.cases.records import Routing, Transfer
 from app.cases.routing import (
     NOTE_TOO_LONG,
     RoutingError,
     route_case,
     route_document,
+    routings_of,
 )
 from app.desk import bp
 from app.desk.auth import current_clerk
@@ -158,16 +159,17 @@ def transfer_download(package_id: str) -> Response:
 
 def _deliver(package_id: str, partner: Partner) -> BaseResponse:
     if partner.url and request.form.get("deliver") == "on":
-        with writing(services().sessions) as db:
-            row = db.scalars(
-                select(Transfer).where(
+        with services().sessions() as db:
+            transfer_id = db.scalars(
+                select(Transfer.id).where(
                     Transfer.package_id == package_id, Transfer.direction == "out"
                 )
             ).one()
-            deliver_transfer(services(), db, row, partner)
-            state = row.delivery
 
-        if state == "delivered":
+        delivery = deliver_transfer(
+            services(), transfer_id, partner, current_clerk().id
+        )
+        if delivery.state == "delivered":
             flash(_("The package was delivered to %(office)s.", office=partner.name))
         else:
             flash(_("The package could not be delivered; download it instead."))
@@ -268,11 +270,13 @@ def routing_choices(case: Case | None, document: Document | None) -> dict[str, A
     clerk = current_clerk()
     with services().sessions() as db:
         departments = list_departments(db)
+        db_departments = {d.id: d.symbol for d in departments}
         if case is not None:
             own: int | None = case.department_id
             may_route = allowed_on_case(clerk, Duty.ROUTE, case)
             may_send = allowed_on_case(clerk, Duty.TRANSFER, case)
             sent = _sent(db, case_id=case.id)
+            passes = routings_of(db, case_id=case.id)
         else:
             assert document is not None
             unit = find_department(db, document.department or "")
@@ -281,6 +285,7 @@ def routing_choices(case: Case | None, document: Document | None) -> dict[str, A
             may_route = allowed_in(clerk, Duty.ROUTE, own) and not in_case
             may_send = allowed_in(clerk, Duty.TRANSFER, own)
             sent = _sent(db, document_id=document.id)
+            passes = routings_of(db, document_id=document.id)
 
     try:
         partners = list(load_partners(services().settings.partners_file).values())
@@ -293,6 +298,16 @@ def routing_choices(case: Case | None, document: Document | None) -> dict[str, A
         "may_route": may_route,
         "may_send": may_send and bool(partners),
         "sent": sent,
+        "passes": [_described(db_departments, p) for p in passes],
+    }
+
+
+def _described(symbols: dict[int, str], row: Routing) -> dict[str, Any]:
+    return {
+        "at": row.at,
+        "source": symbols.get(row.from_department_id or 0, "—"),
+        "to": symbols.get(row.to_department_id, "—"),
+        "note": row.note,
     }
 
 

@@ -89,7 +89,9 @@ def take_transfer(
         (package.seal,),
         datetime.now(UTC),
     )
-    document, receipt, stamped = _register(services, data, digest, package, validation)
+    document, receipt, stamped = _register(
+        services, data, digest, package, validation, submission.client_id
+    )
     log.info(
         "transfer registered",
         extra={"sha256": digest, "office": package.sender.office_id},
@@ -136,6 +138,7 @@ def _register(
     digest: str,
     package: p.Package,
     validation: ValidationResult,
+    client_id: int | None,
 ) -> tuple[Document, Receipt, bool]:
     stamped_at_issue = False
 
@@ -168,6 +171,7 @@ def _register(
                 indication=validation.indication.value,
                 report_json=_report(validation, package),
                 department=department,
+                client_id=client_id,
                 receipt_builder=receipt_builder,
                 on_registered=on_registered,
             )

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases import writing
 from app.cases.events import record_event, record_office_event
 from app.cases.models import Case, Clerk
 from app.cases.records import Transfer
 from app.registry.models import Document
-from app.transfers.delivery import deliver_package
+from app.transfers.delivery import Delivery, deliver_package
 from app.transfers.package import CaseFacts, Office, build_package
 from app.transfers.partners import Partner
 
@@ -96,22 +97,32 @@ def send_transfer(
 
 
 def deliver_transfer(
-    services: Services, session: Session, transfer: Transfer, partner: Partner
-) -> Transfer:
-    """Post a recorded package to the partner's URL; record what came of it."""
-    package = read_blob(services, transfer.package_sha256)
-    delivery = deliver_package(partner, package)
-    transfer.delivery, transfer.answer = delivery.state, delivery.answer
-    record_office_event(
-        session,
-        EVENT_DELIVERY,
-        None,
-        package=transfer.package_id,
-        office=partner.office_id,
-        state=delivery.state,
-        answer_sha256=hashlib.sha256(delivery.answer.encode()).hexdigest(),
-    )
-    return transfer
+    services: Services, transfer_id: int, partner: Partner, clerk_id: int | None
+) -> Delivery:
+    """Post a recorded package to the partner's URL; record what came of it.
+
+    No transaction is open while the partner answers: a slow partner (or this
+    very office, posting to itself) holds no lock of ours.
+    """
+    with services.sessions() as session:
+        digest = session.get_one(Transfer, transfer_id).package_sha256
+
+    delivery = deliver_package(partner, read_blob(services, digest))
+    with writing(services.sessions) as session:
+        transfer = session.get_one(Transfer, transfer_id)
+        transfer.delivery, transfer.answer = delivery.state, delivery.answer
+        record_office_event(
+            session,
+            EVENT_DELIVERY,
+            session.get(Clerk, clerk_id) if clerk_id else None,
+            document_id=transfer.document_id,
+            package=transfer.package_id,
+            office=partner.office_id,
+            state=delivery.state,
+            answer_sha256=hashlib.sha256(delivery.answer.encode()).hexdigest(),
+        )
+
+    return delivery
 
 
 def transfers_of(

@@ -56,6 +56,8 @@ def test_document_passed_to_another_department_lands_in_its_inbox(
     assert document.registry_number in receiving.get("/desk/inbox").get_data(
         as_text=True
     )
+    shown = receiving.get(f"/desk/documents/{document.public_id}")
+    assert "SO → FN: Sprawa podatkowa" in shown.get_data(as_text=True)
     sign_in(http, "clerk.so")
     assert document.registry_number not in http.get("/desk/inbox").get_data(
         as_text=True
