@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Threads per worker: concurrent registrations of a worker share one commit.
+THREADS ?= 8
 
 .PHONY: run init test lint typecheck pytest bench system-deps node-deps clean
 
@@ -24,7 +26,7 @@ run: init
 	KANCELARIA_OUTBOX_THREAD=on \
 	KANCELARIA_PUBLIC_URL=$${KANCELARIA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--worker-class gthread --threads 4 --access-logfile - \
+		--worker-class gthread --threads $(THREADS) --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
 		wsgi:app
 

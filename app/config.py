@@ -17,6 +17,23 @@ DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
 DEFAULT_OFFICE_ID = "urzad"
+DEFAULT_REVOCATION_TIMEOUT = 5.0
+_ON = {"1", "on", "yes", "true"}
+_OFF = {"0", "off", "no", "false"}
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    """Read an on/off setting; anything else is refused at start-up."""
+    if value is None:
+        return default
+
+    if value.lower() in _ON | _OFF:
+        return value.lower() in _ON
+
+    raise RuntimeError(f"{PREFIX}{name}={value!r}: choose 'on' or 'off'.")
+
+
+DEFAULT_REGISTRY_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,25 @@ class Settings:
     # partner offices packages are exchanged with (app.transfers.partners).
     office_id: str = DEFAULT_OFFICE_ID
     partners_file: Path | None = None
+    # Fetch OCSP/CRL from the URLs in certificates while validating; off:
+    # only what signatures embed and the CRL folder below are used.
+    revocation_fetch: bool = False
+    # No usable revocation data: on, the signature passes with revocation
+    # listed as not checked; off, it is INDETERMINATE / TRY_LATER.
+    revocation_soft_fail: bool = True
+    # Seconds per OCSP/CRL request when fetching.
+    revocation_timeout: float = DEFAULT_REVOCATION_TIMEOUT
+    # Folder of CRL files (DER or PEM) the operator keeps current; read at start.
+    revocation_crls: Path | None = None
+    # Certificates (file or folder) of the trusted-profile platform's seal:
+    # signatures it makes name the person inside them (podpis zaufany).
+    trusted_profile_seals: Path | None = None
+    # Certificates (file or folder) of the CAs issuing e-ID card certificates
+    # (podpis osobisty).
+    personal_issuers: Path | None = None
+    # Most registrations one process writes in one transaction (group commit);
+    # 1: each its own transaction.
+    registry_batch: int = DEFAULT_REGISTRY_BATCH
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -90,12 +126,17 @@ class Settings:
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
         partners = get("PARTNERS_FILE")
+        crls = get("REVOCATION_CRLS")
+        seals = get("TRUSTED_PROFILE_SEALS")
+        personal = get("PERSONAL_ISSUERS")
 
         return cls(
             instance=instance,
             database_url=database_url,
             blob_dir=Path(get("BLOB_DIR") or instance / "blobs"),
             trust_anchors=Path(anchors) if anchors else None,
+            trusted_profile_seals=Path(seals) if seals else None,
+            personal_issuers=Path(personal) if personal else None,
             seal_p12=Path(seal) if seal else None,
             seal_password=password.encode() if password else None,
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
@@ -127,4 +168,15 @@ class Settings:
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
             office_id=get("OFFICE_ID") or DEFAULT_OFFICE_ID,
             partners_file=Path(partners) if partners else None,
+            revocation_fetch=_switch(
+                "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
+            ),
+            revocation_soft_fail=_switch(
+                "REVOCATION_SOFT_FAIL", get("REVOCATION_SOFT_FAIL"), default=True
+            ),
+            revocation_timeout=float(
+                get("REVOCATION_TIMEOUT") or DEFAULT_REVOCATION_TIMEOUT
+            ),
+            revocation_crls=Path(crls) if crls else None,
+            registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
         )

@@ -39,6 +39,18 @@ class ErrorCode(enum.StrEnum):
     TRANSFER_WRONG_RECIPIENT = "transfer-wrong-recipient"
     TRANSFER_DIGEST_MISMATCH = "transfer-digest-mismatch"
     TRANSFER_DUPLICATE = "transfer-duplicate"
+    MISSING_PART = "missing-part"
+    DUPLICATE_PART = "duplicate-part"
+    UNEXPECTED_PART = "unexpected-part"
+    MISSING_PAYLOAD = "missing-payload"
+    PAYLOAD_NOT_COVERED = "payload-not-covered"
+    MALFORMED_CMS = "malformed-cms"
+    BAD_CONTAINER = "bad-container"
+    CONTAINER_TOO_LARGE = "container-too-large"
+    CONTAINER_BAD_NAME = "container-bad-name"
+    CONTAINER_DUPLICATE_NAME = "container-duplicate-name"
+    CONTAINER_TOO_MANY_MEMBERS = "container-too-many-members"
+    CONTAINER_ENCRYPTED = "container-encrypted"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -103,6 +115,26 @@ MESSAGES: dict[ErrorCode, str] = {
         "the package states."
     ),
     ErrorCode.TRANSFER_DUPLICATE: "This transfer package was already taken in.",
+    ErrorCode.MISSING_PART: (
+        "A multipart submission needs both parts: signature and payload."
+    ),
+    ErrorCode.DUPLICATE_PART: "Send one signature and one payload, each once.",
+    ErrorCode.UNEXPECTED_PART: (
+        "A multipart submission may carry only the parts signature and payload."
+    ),
+    ErrorCode.MISSING_PAYLOAD: (
+        "The signature is detached: send the file it signs with it (multipart)."
+    ),
+    ErrorCode.PAYLOAD_NOT_COVERED: "The signature does not sign the file sent with it.",
+    ErrorCode.MALFORMED_CMS: "The signature is not a readable CMS (.p7s) structure.",
+    ErrorCode.BAD_CONTAINER: "The container is not a readable ZIP (ASiC) archive.",
+    ErrorCode.CONTAINER_TOO_LARGE: "The container unpacks to more than we accept.",
+    ErrorCode.CONTAINER_BAD_NAME: (
+        "A file in the container has an unsafe name (absolute, '..' or odd)."
+    ),
+    ErrorCode.CONTAINER_DUPLICATE_NAME: "Two files in the container share a name.",
+    ErrorCode.CONTAINER_TOO_MANY_MEMBERS: "The container holds too many files.",
+    ErrorCode.CONTAINER_ENCRYPTED: "The container holds an encrypted file.",
 }
 
 
@@ -173,6 +205,26 @@ MESSAGES_PL: dict[ErrorCode, str] = {
         "podaje paczka."
     ),
     ErrorCode.TRANSFER_DUPLICATE: "Tę paczkę przekazania już przyjęto.",
+    ErrorCode.MISSING_PART: (
+        "Przesyłka wieloczęściowa wymaga obu części: podpisu i podpisanego pliku."
+    ),
+    ErrorCode.DUPLICATE_PART: "Prześlij jeden podpis i jeden plik, każdy raz.",
+    ErrorCode.UNEXPECTED_PART: (
+        "Przesyłka wieloczęściowa może zawierać tylko podpis i podpisany plik."
+    ),
+    ErrorCode.MISSING_PAYLOAD: (
+        "Podpis jest zewnętrzny: prześlij razem z nim podpisany plik."
+    ),
+    ErrorCode.PAYLOAD_NOT_COVERED: "Podpis nie obejmuje przesłanego z nim pliku.",
+    ErrorCode.MALFORMED_CMS: "Podpis nie jest poprawną strukturą CMS (.p7s).",
+    ErrorCode.BAD_CONTAINER: "Kontener nie jest poprawnym archiwum ZIP (ASiC).",
+    ErrorCode.CONTAINER_TOO_LARGE: "Kontener po rozpakowaniu jest zbyt duży.",
+    ErrorCode.CONTAINER_BAD_NAME: (
+        "Plik w kontenerze ma niebezpieczną nazwę (bezwzględną, z '..' lub inną)."
+    ),
+    ErrorCode.CONTAINER_DUPLICATE_NAME: "Dwa pliki w kontenerze mają tę samą nazwę.",
+    ErrorCode.CONTAINER_TOO_MANY_MEMBERS: "Kontener zawiera zbyt wiele plików.",
+    ErrorCode.CONTAINER_ENCRYPTED: "Kontener zawiera zaszyfrowany plik.",
 }
 
 

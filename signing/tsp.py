@@ -14,8 +14,10 @@ Both check what comes back: the status, the nonce and the message imprint.
 
 :func:`verify_timestamp` checks a token on its own: the imprint against the
 data it should cover, the CMS signature (with pyHanko's validation of
-time-stamp ``SignedData``) and the TSA's path to a trust anchor, with
-revocation not checked, as elsewhere in this library.
+time-stamp ``SignedData``) and the TSA's path to a trust anchor; the TSA
+certificate's revocation is not checked (signers' is, see
+:mod:`signing.revocation`). The validation context is kept per trust store,
+thread and minute, so a TSA's path is not rebuilt for every token.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -151,11 +155,15 @@ def verify_timestamp(
     trust: TrustStore,
     *,
     at: datetime | None = None,
+    revocation: dict[str, Any] | None = None,
 ) -> TimestampResult:
     """Check a token: its imprint over ``imprint_data``, signature and TSA path.
 
     The path is validated at ``at`` (default: now) with the certificates the
-    token carries as candidates; revocation is not checked.
+    token carries as candidates. ``revocation`` holds validation-context
+    options with revocation data for the TSA's path
+    (:func:`signing.revocation.context_options`); without, its revocation is
+    not checked.
     """
     try:
         token = cms.ContentInfo.load(token_der)
@@ -168,7 +176,7 @@ def verify_timestamp(
 
     imprint_problem = _imprint_problem(info, imprint_data)
     imprint_ok = imprint_problem is None
-    facts = _validate_cms(signed, trust, at)
+    facts = _validate_cms(signed, trust, at, revocation)
     problems = list(facts.problems)
     if imprint_problem is not None:
         problems.insert(0, imprint_problem)
@@ -234,14 +242,20 @@ class _CmsFacts:
 
 
 def _validate_cms(
-    signed: cms.SignedData, trust: TrustStore, at: datetime | None
+    signed: cms.SignedData,
+    trust: TrustStore,
+    at: datetime | None,
+    revocation: dict[str, Any] | None = None,
 ) -> _CmsFacts:
-    context = ValidationContext(
-        trust_roots=[_asn1(c) for c in trust.certificates],
-        moment=at or datetime.now(UTC),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    moment = at or datetime.now(UTC)
+    if revocation is None:
+        context = _context(trust, moment)
+    else:
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in trust.certificates],
+            moment=moment,
+            **revocation,
+        )
     try:
         # The imprint is checked apart (above), so that a wrong imprint and
         # a broken signature are told apart: pyHanko gets the token's own.
@@ -257,6 +271,39 @@ def _validate_cms(
         logger.debug("time-stamp not processable: %s", type(exc).__name__)
         problem = "The time-stamp's structure or certificate cannot be processed."
         return _CmsFacts(False, False, None, None, (problem,))
+
+
+_MAX_USES = 512
+_CONTEXTS: weakref.WeakKeyDictionary[TrustStore, threading.local] = (
+    weakref.WeakKeyDictionary()
+)
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _context(trust: TrustStore, moment: datetime) -> ValidationContext:
+    """This thread's context for ``trust`` at ``moment`` (to the minute).
+
+    Kept so that the TSA's path, the same for every token it signs, is
+    validated once a minute rather than for every token; rebuilt after
+    ``_MAX_USES`` tokens so that their certificates do not pile up."""
+    with _CONTEXTS_LOCK:
+        local = _CONTEXTS.setdefault(trust, threading.local())
+
+    minute = moment.replace(second=0, microsecond=0)
+    slot = getattr(local, "slot", None)
+    if slot is None or slot[0] != minute or slot[2] >= _MAX_USES:
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in trust.certificates],
+            moment=minute,
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        slot = [minute, context, 0]
+        local.slot = slot
+
+    slot[2] += 1
+    found: ValidationContext = slot[1]
+    return found
 
 
 def _own_imprint(signed: cms.SignedData) -> Callable[[str], bytes]:
@@ -312,6 +359,9 @@ def _chain_problem(trust: TrustStore, problem: object) -> str:
 
     if "CRYPTO_CONSTRAINTS" in str(problem):
         return "The time-stamp uses an algorithm that is no longer accepted."
+
+    if "REVOKED" in str(problem):
+        return "The time-stamping authority's certificate is revoked."
 
     return "The time-stamping authority does not chain to a trusted root."
 

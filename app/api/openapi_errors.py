@@ -22,6 +22,15 @@ TRANSFER = (
     "transfer-wrong-recipient",
     "transfer-digest-mismatch",
 )
+MULTIPART = ("missing-part", "duplicate-part", "unexpected-part", "malformed-cms")
+CONTAINER = (
+    "bad-container",
+    "container-too-large",
+    "container-bad-name",
+    "container-duplicate-name",
+    "container-too-many-members",
+    "container-encrypted",
+)
 UNAVAILABLE: Codes = {503: ("unavailable",)}
 LIMITED: Codes = {429: ("rate-limited",)}
 BY_CODE: Codes = {404: ("not-found",)}
@@ -29,7 +38,14 @@ BY_CODE: Codes = {404: ("not-found",)}
 OPERATION_ERRORS: dict[str, Codes] = {
     "listForms": {},
     "createSubmission": {
-        400: ("bad-request", *BODY, "malformed-pdf", "bad-idempotency-key"),
+        400: (
+            "bad-request",
+            *BODY,
+            "malformed-pdf",
+            "bad-idempotency-key",
+            *MULTIPART,
+            *CONTAINER,
+        ),
         401: CREDENTIALS,
         403: ("forbidden-form",),
         409: (
@@ -45,6 +61,8 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "content-outside-signature",
             "unknown-form",
             *TRANSFER,
+            "missing-payload",
+            "payload-not-covered",
         ),
         **LIMITED,
         **UNAVAILABLE,

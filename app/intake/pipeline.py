@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any
 
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
@@ -22,7 +22,6 @@ from app.intake.scan import Paper, take_scan
 from app.intake.transfer import is_transfer, take_transfer
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt, try_stamp_receipt
-from app.registry import register
 from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
@@ -85,6 +84,8 @@ def intake(
     ``length`` is the size the client announced, when it did: a body that ends
     before it is a broken upload, never a document.
     """
+    from app.intake import shapes  # containers and CMS; it builds on this module
+
     data = receive(stream, services.settings.max_upload_bytes, length)
     digest = hashlib.sha256(data).hexdigest()
     log.info("received", extra={"sha256": digest, "channel": submission.channel})
@@ -95,9 +96,16 @@ def intake(
         outcome = take_transfer(services, data, digest, submission)
     elif data.startswith(PDF_MAGIC):
         outcome = take_pdf(services, data, digest, submission)
+    elif shapes.is_signed_package(data):
+        outcome = shapes.take_package(services, data, digest, submission)
     else:
         outcome = take_xml(services, data, digest, submission)
 
+    return finish(services, outcome, digest)
+
+
+def finish(services: Services, outcome: Outcome, digest: str) -> Outcome:
+    """After registration: log, stamp the receipt if not yet, checkpoint."""
     log.info(
         "registered",
         extra={
@@ -283,6 +291,7 @@ def _register(
     signature: SignatureResult,
     form: FormVersion | None,
     issues: list[FormIssue],
+    extra: dict[str, Any] | None = None,
 ) -> Outcome:
     signer = signature.signer
     received_at = datetime.now(UTC)
@@ -295,44 +304,50 @@ def _register(
         stamped_at_issue = issued.timestamped
         return issued.xml
 
-    with services.sessions() as session:
-        document, receipt = register(
-            session,
-            received_at=received_at,
-            channel=submission.channel,
-            form_id=form.form_id if form else None,
-            form_version=form.version if form else None,
-            form_namespace=form.namespace if form else None,
-            schema_sha256=form.schema_sha256 if form else None,
-            sender=submission.sender,
-            signer_name=signer.name if signer else None,
-            signer_identifier=signer.identifier if signer else None,
-            signer_cert_sha256=signer.certificate_sha256 if signer else None,
-            signing_time=signature.signing_time,
-            sha256=digest,
-            size=len(data),
-            media_type=submission.media_type,
-            indication=validation.indication.value,
-            subindication=(
-                validation.subindication.value if validation.subindication else None
-            ),
-            report_json=_report(validation, form, issues),
-            department=form.department if form else services.settings.pdf_department,
-            client_id=submission.client_id,
-            receipt_builder=receipt_builder,
-            on_registered=enqueue_registered,
-        )
+    # Concurrent registrations of this process share a transaction (group
+    # commit); this returns once this document is committed.
+    document, receipt = services.registrar.register(
+        received_at=received_at,
+        channel=submission.channel,
+        form_id=form.form_id if form else None,
+        form_version=form.version if form else None,
+        form_namespace=form.namespace if form else None,
+        schema_sha256=form.schema_sha256 if form else None,
+        sender=submission.sender,
+        signer_name=signer.name if signer else None,
+        signer_identifier=signer.identifier if signer else None,
+        signer_cert_sha256=signer.certificate_sha256 if signer else None,
+        signing_time=signature.signing_time,
+        sha256=digest,
+        size=len(data),
+        media_type=submission.media_type,
+        indication=validation.indication.value,
+        subindication=(
+            validation.subindication.value if validation.subindication else None
+        ),
+        report_json=_report(validation, form, issues, extra),
+        department=form.department if form else services.settings.pdf_department,
+        client_id=submission.client_id,
+        receipt_builder=receipt_builder,
+        on_registered=enqueue_registered,
+    )
 
     return Outcome(document, receipt, validation, form, tuple(issues), stamped_at_issue)
 
 
 def _report(
-    validation: ValidationResult, form: FormVersion | None, issues: list[FormIssue]
+    validation: ValidationResult,
+    form: FormVersion | None,
+    issues: list[FormIssue],
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """The stored report; a PDF letter has no schema, which the report says."""
-    if form is not None:
+    """The stored report; a PDF letter has no schema, which the report says.
+    ``extra`` adds what other shapes know (the parts received, a container)."""
+    if form is not None and not extra:
         return report_json(validation, issues)
 
     report = report_dict(validation, issues)
-    report["schema"]["applies"] = False
+    if form is None:
+        report["schema"]["applies"] = False
+    report.update(extra or {})
     return json.dumps(report, ensure_ascii=False)

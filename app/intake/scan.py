@@ -9,6 +9,7 @@ electronic to verify) and a report that records the paper's details.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -72,6 +73,10 @@ class Paper:
     arrival: str
     subject: str | None = None
     form: FormVersion | None = None
+    # The draft (app.drafts) whose printout this is: its code and XML, kept
+    # with the scan so the paper copy stays linked to what was filled in.
+    draft_code: str | None = None
+    draft_xml: bytes | None = None
 
     def check(self) -> None:
         """Raise PaperError naming the first field that is missing or wrong."""
@@ -110,6 +115,9 @@ def take_scan(
     media_type = scan_media_type(data)
 
     services.blobs.put(data)
+    if paper.draft_xml is not None:
+        services.blobs.put(paper.draft_xml)
+
     validation = ValidationResult(Indication.INDETERMINATE, None, (), datetime.now(UTC))
     document, receipt, stamped = _register(
         services, data, digest, paper, media_type, validation
@@ -168,4 +176,9 @@ def _report(validation: ValidationResult, paper: Paper) -> str:
         "subject": paper.subject,
         "form": paper.form.form_id if paper.form else None,
     }
+    if paper.draft_code is not None and paper.draft_xml is not None:
+        report["paper"]["draft"] = {
+            "code": paper.draft_code,
+            "sha256": hashlib.sha256(paper.draft_xml).hexdigest(),
+        }
     return json.dumps(report, ensure_ascii=False)

@@ -17,12 +17,15 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import RequestError, message_in
 from app.intake import Submission, intake
+from app.intake.multipart import Parts, intake_parts
+from app.intake.pipeline import Outcome, receive
 from app.portal import bp
-from app.portal.wording import reason, verdict
+from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
@@ -49,15 +52,38 @@ def page_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def catalog() -> str:
-    """Show the catalog of forms, optionally filtered by a search phrase."""
+    """Show the catalog of forms, filtered by a search phrase and a department."""
     phrase = request.args.get("q", "").strip().lower()
+    department = request.args.get("department", "").strip()
+    every = services().catalog.forms()
     forms = [
         form
-        for form in services().catalog.forms()
-        if not phrase
-        or phrase in f"{form.title_pl} {form.title_en} {form.department}".lower()
+        for form in every
+        if (not department or form.department == department)
+        and (not phrase or phrase in _searchable(form))
     ]
-    return render_template("portal/catalog.html", forms=forms, phrase=phrase)
+    departments = sorted(
+        {(f.department, f.department_name_pl, f.department_name_en) for f in every}
+    )
+    return render_template(
+        "portal/catalog.html",
+        forms=forms,
+        phrase=phrase,
+        department=department,
+        departments=departments,
+    )
+
+
+def _searchable(form: Any) -> str:
+    """The words a search phrase is looked up in: titles and department."""
+    words = (
+        form.title_pl,
+        form.title_en,
+        form.department,
+        form.department_name_pl,
+        form.department_name_en,
+    )
+    return " ".join(words).lower()
 
 
 @bp.get("/forms/<form_id>")
@@ -97,8 +123,12 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         message = _t("Wybierz plik do wysłania.", "Choose a file to send.")
         return render_template("portal/submit.html", error=message), 400
 
+    payload = request.files.get("payload")
     try:
-        outcome = intake(services(), upload.stream, Submission(channel="portal"))
+        if payload is not None and payload.filename:
+            outcome = _intake_detached(upload, payload)
+        else:
+            outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
         message = message_in(exc.code, g.lang)
         return render_template("portal/submit.html", error=message), exc.status
@@ -112,6 +142,16 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         code=outcome.document.access_code,
     )
     return redirect(target, 303)
+
+
+def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:
+    """A detached signature (.xades, .sig, .p7s) and the file it signs."""
+    limit = services().settings.max_upload_bytes
+    signed = receive(signature.stream, limit)
+    data = receive(payload.stream, max(limit - len(signed), 0))
+    name = (payload.filename or "payload").rsplit("/", 1)[-1]
+    parts = Parts(signed, data, name)
+    return intake_parts(services(), parts, Submission(channel="portal"))
 
 
 @bp.get("/submissions/<int:year>/<int:sequence>")
@@ -139,6 +179,8 @@ def submission(year: int, sequence: int) -> str:
             "signer_identifier": document.signer_identifier,
             "signing_time": document.signing_time,
             "sha256": document.sha256,
+            "media_type": document.media_type,
+            "kind": kind_label(signature_kind(report), g.lang),
             "schema": report.get("schema", {}),
             "receipt_url": url_for(
                 "api.receipt", year=year, sequence=sequence, code=code

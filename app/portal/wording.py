@@ -75,3 +75,40 @@ def reason(subindication: str | None, lang: str) -> str | None:
 
     pl, en = REASONS[subindication]
     return en if lang == "en" else pl
+
+
+KINDS = {
+    "qualified": (
+        "kwalifikowany podpis elektroniczny",
+        "qualified electronic signature",
+    ),
+    "trusted-profile": ("podpis zaufany", "trusted-profile signature (podpis zaufany)"),
+    "personal": ("podpis osobisty", "personal signature (podpis osobisty)"),
+    "advanced": ("zaawansowany podpis elektroniczny", "advanced electronic signature"),
+}
+
+
+def kind_label(kind: str | None, lang: str) -> str | None:
+    """Return the name of a signature's kind (signing.kinds), if known."""
+    if kind not in KINDS:
+        return None
+
+    pl, en = KINDS[kind]
+    return en if lang == "en" else pl
+
+
+def signature_kind(report: dict[str, object]) -> str | None:
+    """The kind of the first signature made by a signer, from the report."""
+    validation = report.get("signature")
+    signatures = (
+        validation.get("signatures", []) if isinstance(validation, dict) else []
+    )
+    for item in signatures:
+        if not isinstance(item, dict) or item.get("form") == "PDF-TS":
+            continue
+
+        if item.get("counter_signature_of") is None:
+            kind = item.get("kind")
+            return kind if isinstance(kind, str) else None
+
+    return None

@@ -35,6 +35,7 @@ TABLES = {
     "document_view",
     "routing",
     "transfer",
+    "draft",
 }
 
 
