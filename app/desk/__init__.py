@@ -13,10 +13,11 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.desk import (  # noqa: E402,F401  # noqa: E402,F401
+from app.desk import (  # noqa: E402,F401
     admin_clients,
     answers,
     auth,
+    carried,
     cases,
     front,
     inbox,

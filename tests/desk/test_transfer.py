@@ -108,6 +108,21 @@ def test_sent_document_is_delivered_registered_and_receipted_at_the_other_office
     page = http.get(f"/desk/transfers/{package_id}")
     assert row.answer in page.get_data(as_text=True)
 
+    # At B, a clerk of SO opens the package and downloads what it carried.
+    there = offices.b.test_client()
+    sign_in(there, "clerk.so")
+    shown = there.get(f"/desk/documents/{got.public_id}").get_data(as_text=True)
+    assert 'id="carried"' in shown and document.registry_number in shown
+    carried_copy = there.get(f"/desk/documents/{got.public_id}/carried/0")
+    assert carried_copy.status_code == 200
+    assert hashlib.sha256(carried_copy.data).hexdigest() == document.sha256
+    assert there.get(f"/desk/documents/{got.public_id}/carried/1").status_code == 404
+    stranger = offices.b.test_client()
+    sign_in(stranger, "clerk.fn")
+    assert stranger.get(f"/desk/documents/{got.public_id}/carried/0").status_code == (
+        404
+    )
+
 
 def test_downloaded_package_is_valid_against_transfer_xsd_and_carries_the_bytes(
     offices: Offices,
