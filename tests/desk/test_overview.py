@@ -102,3 +102,15 @@ def test_overview_is_for_heads_of_their_own_department_and_the_archivist(
     archivist = desk_app.test_client()  # type: ignore[attr-defined]
     sign_in(archivist, "archivist")
     assert archivist.get("/desk/overview?department=FN").status_code == 200
+
+
+def test_overview_is_polish_by_default_and_english_on_request(
+    http: FlaskClient, desk_services: Services
+) -> None:
+    sign_in(http, "head.so")
+
+    polish = http.get("/desk/overview").get_data(as_text=True)
+    english = http.get("/desk/overview?lang=en").get_data(as_text=True)
+
+    assert "Czas do decyzji" in polish and "Time to decision" not in polish
+    assert "Time to decision" in english and "Czas do decyzji" not in english
