@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from app.cases.models import Case
 from app.cases.records import Transfer
+from app.clients import create_client
 from app.registry.models import Document, JournalEntry
 from app.services import Services
 from app.transfers import TRANSFER_MEDIA_TYPE, TRANSFER_NS
@@ -368,3 +369,19 @@ def test_case_without_documents_is_not_sent_and_nothing_is_written(
 
     assert answer.status_code == 400
     assert count(offices.a_services, Transfer) == before
+
+
+def test_package_posted_with_a_key_is_in_that_clients_listing(
+    offices: Offices,
+) -> None:
+    with offices.b_services.sessions() as session:
+        issued = create_client(session, "Urząd A", rate_limit="100/minute")
+    headers = {**TYPE, "Authorization": f"Bearer {issued.key}"}
+    http = offices.b.test_client()
+
+    answer = http.post(SUBMISSIONS, data=package_for(offices), headers=headers)
+
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    assert answer.json is not None
+    listing = http.get(SUBMISSIONS, headers={"Authorization": headers["Authorization"]})
+    assert answer.json["id"] in listing.get_data(as_text=True)
