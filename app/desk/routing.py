@@ -43,6 +43,7 @@ from app.transfers.outgoing import (
     send_transfer,
     transfers_of,
 )
+from app.transfers.package import MAX_DOCUMENTS
 from app.transfers.partners import Partner, PartnersFileError, load_partners
 
 NOTE_FIELD_MAX = 2000
@@ -112,6 +113,8 @@ def transfer_case(number: str) -> BaseResponse | tuple[str, int]:
         documents = list(case_documents(db, case))
         if not documents:
             return _refused(_("A case without documents cannot be sent."))
+        if len(documents) > MAX_DOCUMENTS:
+            return _refused(_("A package carries at most 50 documents."))
 
         partner, note = _partner(), _note()
         if note and len(note) > NOTE_FIELD_MAX:
