@@ -21,13 +21,14 @@ init: $(STAMP)
 	bash tools/install-system-deps.sh run
 	$(BIN)/flask --app wsgi kancelaria init
 
-# The access log leaves out query strings: they carry citizens' access codes.
+# The access log leaves out query strings and draft codes (app/accesslog.py).
 run: init
 	KANCELARIA_OUTBOX_THREAD=on \
 	KANCELARIA_PUBLIC_URL=$${KANCELARIA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
+		--logger-class app.accesslog.AccessLogger \
 		wsgi:app
 
 system-deps:

@@ -21,6 +21,7 @@ On PostgreSQL (``KANCELARIA_TEST_POSTGRES`` or the local default).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -59,7 +60,9 @@ def _run(title: str, script: str, arguments: list[str]) -> None:
     print(f"\n== {title} ({script} {' '.join(arguments)})", flush=True)
     started = time.monotonic()
     command = [sys.executable, str(ROOT / "bench" / script), *arguments]
-    finished = subprocess.run(command, cwd=ROOT, check=False)
+    # Some benches import the project without putting its folder on the path.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    finished = subprocess.run(command, cwd=ROOT, env=env, check=False)
     took = time.monotonic() - started
     if finished.returncode != 0:
         print(f"   {script} failed with exit code {finished.returncode}", flush=True)

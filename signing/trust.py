@@ -306,9 +306,11 @@ def _map_error(exc: Exception) -> PathOutcome:
 
 
 def _revoked_detail(exc: cv_errors.RevokedError) -> str:
-    who = "the signing certificate" if exc.is_ee_cert else "a CA certificate"
+    who = (
+        "the signing certificate" if exc.is_ee_cert else "a CA certificate of the path"
+    )
     when = exc.revocation_dt.isoformat()
-    return f"{who} of the path was revoked at {when} ({exc.reason.human_friendly})"
+    return f"{who} was revoked at {when} ({exc.reason.human_friendly})"
 
 
 _DETAILS = {

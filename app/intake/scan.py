@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from app.intake.report import report_dict
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt
-from app.registry import register
 from app.registry.models import Document, Receipt
 from app.registry.numbering import DEPARTMENT_SYMBOL
 from signing.result import Indication, ValidationResult
@@ -143,24 +142,23 @@ def _register(
         return issued.xml
 
     form = paper.form
-    with services.sessions() as session:
-        document, receipt = register(
-            session,
-            received_at=validation.validation_time,
-            channel=CHANNEL,
-            form_id=form.form_id if form else None,
-            form_version=form.version if form else None,
-            form_namespace=form.namespace if form else None,
-            sender=paper.sender.strip(),
-            sha256=digest,
-            size=len(data),
-            media_type=media_type,
-            indication=validation.indication.value,
-            report_json=_report(validation, paper),
-            department=paper.department,
-            receipt_builder=receipt_builder,
-            on_registered=enqueue_registered,
-        )
+    # Through the registrar like every other registration (group commit).
+    document, receipt = services.registrar.register(
+        received_at=validation.validation_time,
+        channel=CHANNEL,
+        form_id=form.form_id if form else None,
+        form_version=form.version if form else None,
+        form_namespace=form.namespace if form else None,
+        sender=paper.sender.strip(),
+        sha256=digest,
+        size=len(data),
+        media_type=media_type,
+        indication=validation.indication.value,
+        report_json=_report(validation, paper),
+        department=paper.department,
+        receipt_builder=receipt_builder,
+        on_registered=enqueue_registered,
+    )
 
     return document, receipt, stamped_at_issue
 

@@ -12,6 +12,8 @@ import pytest
 
 from bench.conformance import DSS, SAMPLES, all_rows
 
+pytestmark = pytest.mark.corpus
+
 EXPLAINED = {
     # test_dss_pades.py::test_de_sci_4_gives_manifest_indication_code_too_strict_on_
     # resources (strict xfail): CODE too strict — pyHanko's diff flags /Resources
