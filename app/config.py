@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PREFIX = "KANCELARIA_"
@@ -16,6 +16,9 @@ DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
+DEFAULT_SMTP_PORT = 587
+DEFAULT_MAIL_FROM = "kancelaria@localhost"
+DEFAULT_KIOSK_IDLE = 60
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,15 @@ class Settings:
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
     # Department that receives signed PDF letters (they name no catalog form).
     pdf_department: str = DEFAULT_PDF_DEPARTMENT
+    # Mail to departments and citizens; None: no SMTP, mail stays queued.
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = DEFAULT_MAIL_FROM
+    # Seconds without a touch after which a kiosk page returns to its start.
+    kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -119,4 +131,19 @@ class Settings:
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=int(get("SMTP_PORT") or DEFAULT_SMTP_PORT),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=_switch(get("SMTP_STARTTLS"), default=True),
+            mail_from=get("SMTP_FROM") or DEFAULT_MAIL_FROM,
+            kiosk_idle_seconds=int(get("KIOSK_IDLE_SECONDS") or DEFAULT_KIOSK_IDLE),
         )
+
+
+def _switch(value: str | None, default: bool) -> bool:
+    """Read an on/off setting; unset keeps the default."""
+    if value is None:
+        return default
+
+    return value.lower() not in {"0", "off", "no", "false"}
