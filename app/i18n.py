@@ -40,6 +40,7 @@ def init_i18n(app: Flask, instance: Path) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.before_request(choose_language)
     app.after_request(remember_language)
+    app.context_processor(language_helpers)
 
 
 def find_catalogs(root: Path = APP_DIR) -> list[Path]:
@@ -78,6 +79,19 @@ def compile_catalogs(paths: list[Path], target: Path) -> Path:
 
     os.replace(temporary, folder / f"{CATALOG_DOMAIN}.mo")
     return target
+
+
+def pick(pl: str, en: str) -> str:
+    """Choose between data kept in both languages (catalog titles, names).
+
+    Words of the pages themselves are marked with ``_()`` instead.
+    """
+    return en if current_lang() == "en" else pl
+
+
+def language_helpers() -> dict[str, object]:
+    """Give every template the page language and :func:`pick`."""
+    return {"lang": current_lang(), "pick": pick}
 
 
 def current_lang() -> str:
