@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_app_context, request
 from flask_babel import Babel
 
 LANGS = ("pl", "en")
@@ -90,12 +91,45 @@ def pick(pl: str, en: str) -> str:
 
 
 def language_helpers() -> dict[str, object]:
-    """Give every template the page language and :func:`pick`."""
-    return {"lang": current_lang(), "pick": pick}
+    """Give every template the page language and :func:`pick`.
+
+    ``t`` is the old name of ``pick``, left while the desk's templates use it.
+    """
+    return {"lang": current_lang(), "pick": pick, "t": pick}
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; translate it later."""
+    return message
+
+
+def translate(message: str, lang: str | None = None) -> str:
+    """Say an English source message in ``lang`` (default: the page's language).
+
+    Works with or without a request (receipts are drawn in both languages),
+    from the same Polish catalogs the pages use.
+    """
+    if (lang or current_lang()) != DEFAULT_LANG:
+        return message
+
+    return _polish().get(message) or message
+
+
+@lru_cache(maxsize=1)
+def _polish() -> dict[str, str]:
+    catalog = merge_catalogs(find_catalogs())
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and isinstance(message.id, str)
+    }
 
 
 def current_lang() -> str:
-    """Return the language of the page being built."""
+    """Return the language of the page being built (Polish outside a request)."""
+    if not has_app_context():
+        return DEFAULT_LANG
+
     return str(g.get("lang", DEFAULT_LANG))
 
 
