@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from flask import Flask
@@ -18,47 +16,8 @@ from app.cases.models import Case, CaseMessage
 from app.notifications.models import KIND_MAIL, OutboxMessage
 from app.services import Services
 from signing.seal import XadesSigner
-from tests.app.conftest import sample
+from tests.app.filing import Filed, file_document
 from tests.notifications.cases import open_case_for
-
-
-@dataclass(frozen=True)
-class Filed:
-    """A document sent through the portal: where its pages are."""
-
-    number: str
-    code: str
-    year: int
-    sequence: int
-    document_id: int
-
-    @property
-    def page(self) -> str:
-        return f"/case/{self.year}/{self.sequence}?code={self.code}"
-
-    @property
-    def ask(self) -> str:
-        return f"/case/{self.year}/{self.sequence}/ask"
-
-
-def file_document(
-    client: FlaskClient, services: Services, citizen: XadesSigner
-) -> Filed:
-    signed = citizen.sign_enveloped(sample("pismo-ogolne"))
-    answer = client.post(
-        "/submit", data={"document": (io.BytesIO(signed), "pismo.xml")}
-    )
-    assert answer.status_code == 303
-    found = re.search(r"/submissions/(\d+)/(\d+)\?code=(\w+)", answer.location)
-    assert found
-    year, sequence, code = int(found[1]), int(found[2]), found[3]
-    number = f"RPW/{sequence}/{year}"
-    with services.sessions() as session:
-        from app.registry.queries import get_document_by_number
-
-        document = get_document_by_number(session, number)
-        assert document is not None
-        return Filed(number, code, year, sequence, document.id)
 
 
 @pytest.fixture
