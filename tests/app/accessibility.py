@@ -39,11 +39,11 @@ class Page(HTMLParser):
                 self.label_for.add(str(found["for"]))
         if tag == "img" and found.get("alt") is None:
             self.images_without_alt += 1
-        if tag in {"input", "select", "textarea"}:
-            if (found.get("type") or "text") not in UNLABELLED_TYPES:
-                if self.open_labels:
-                    self.wrapped.add(len(self.fields))
-                self.fields.append(found)
+        kind = found.get("type") or "text"
+        if tag in {"input", "select", "textarea"} and kind not in UNLABELLED_TYPES:
+            if self.open_labels:
+                self.wrapped.add(len(self.fields))
+            self.fields.append(found)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "label" and self.open_labels:

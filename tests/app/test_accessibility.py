@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 
 from app.services import Services
 from signing.seal import XadesSigner
