@@ -16,6 +16,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -95,7 +96,14 @@ def language_helpers() -> dict[str, object]:
 
     ``t`` is the old name of ``pick``, left while the desk's templates use it.
     """
-    return {"lang": current_lang(), "pick": pick, "t": pick}
+    return {"lang": current_lang(), "pick": pick, "t": pick, "lang_url": lang_url}
+
+
+def lang_url(lang: str) -> str:
+    """This page's address in ``lang``, keeping its other query parameters."""
+    args = [(key, value) for key, value in request.args.items(multi=True)]
+    kept = [(key, value) for key, value in args if key != "lang"]
+    return f"{request.path}?{urlencode([*kept, ('lang', lang)])}"
 
 
 def N_(message: str) -> str:
