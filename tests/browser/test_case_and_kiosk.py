@@ -17,6 +17,7 @@ from app import create_app
 from app.cases import writing
 from app.cases.models import Case
 from app.cases.questions import reply_to_citizen
+from app.registry.queries import get_document_by_number
 from app.services import Services
 from signing.seal import XadesSigner
 from tests.app.conftest import make_settings, sample
@@ -94,8 +95,6 @@ def test_follow_a_case_ask_the_clerk_and_read_the_answer(
     screenshot(page, "case-2-not-yet-opened")
 
     with office.services.sessions() as session:
-        from app.registry.queries import get_document_by_number
-
         document = get_document_by_number(session, number)
         assert document is not None
         opened = open_case_for(office.services, document.id)
@@ -145,8 +144,6 @@ def test_a_question_left_empty_is_announced_beside_its_field(
     send_document(page, office, tmp_path)
     number = page.locator(".number strong").inner_text()
     with office.services.sessions() as session:
-        from app.registry.queries import get_document_by_number
-
         document = get_document_by_number(session, number)
         assert document is not None
         open_case_for(office.services, document.id)
@@ -222,7 +219,8 @@ def test_tabbing_reaches_every_control_with_a_visible_focus(
               const s = getComputedStyle(e);
               const r = e.getBoundingClientRect();
               return {tag: e.tagName, text: (e.innerText || e.name || '').trim(),
-                      ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                      ring: s.outlineStyle !== 'none'
+                            && parseFloat(s.outlineWidth) >= 2,
                       shown: r.width > 0 && r.height > 0 && r.left >= 0}
             }"""
         )
