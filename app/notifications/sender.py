@@ -86,6 +86,7 @@ class OutboxThread:
         policy: OutboxPolicy | None = None,
         poll_s: float = DEFAULT_POLL_S,
     ) -> None:
+        self.services = services
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=run_forever,
@@ -97,7 +98,8 @@ class OutboxThread:
     def start(self) -> OutboxThread:
         """Start sending; return self."""
         self.thread.start()
-        log.info("outbox thread started")
+        smtp = "on" if self.services.settings.smtp_host else "off"
+        log.info("outbox thread started", extra={"smtp": smtp})
         return self
 
     def stop(self, timeout: float | None = None) -> None:
