@@ -19,6 +19,20 @@ DEFAULT_PDF_DEPARTMENT = "OR"
 DEFAULT_SMTP_PORT = 587
 DEFAULT_MAIL_FROM = "kancelaria@localhost"
 DEFAULT_KIOSK_IDLE = 60
+DEFAULT_REVOCATION_TIMEOUT = 5.0
+_ON = {"1", "on", "yes", "true"}
+_OFF = {"0", "off", "no", "false"}
+
+
+def _switch(name: str, value: str | None, default: bool) -> bool:
+    """Read an on/off setting; anything else is refused at start-up."""
+    if value is None:
+        return default
+
+    if value.lower() in _ON | _OFF:
+        return value.lower() in _ON
+
+    raise RuntimeError(f"{PREFIX}{name}={value!r}: choose 'on' or 'off'.")
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,22 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM
     # Seconds without a touch after which a kiosk page returns to its start.
     kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE
+    # Fetch OCSP/CRL from the URLs in certificates while validating; off:
+    # only what signatures embed and the CRL folder below are used.
+    revocation_fetch: bool = False
+    # No usable revocation data: on, the signature passes with revocation
+    # listed as not checked; off, it is INDETERMINATE / TRY_LATER.
+    revocation_soft_fail: bool = True
+    # Seconds per OCSP/CRL request when fetching.
+    revocation_timeout: float = DEFAULT_REVOCATION_TIMEOUT
+    # Folder of CRL files (DER or PEM) the operator keeps current; read at start.
+    revocation_crls: Path | None = None
+    # Certificates (file or folder) of the trusted-profile platform's seal:
+    # signatures it makes name the person inside them (podpis zaufany).
+    trusted_profile_seals: Path | None = None
+    # Certificates (file or folder) of the CAs issuing e-ID card certificates
+    # (podpis osobisty).
+    personal_issuers: Path | None = None
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -96,12 +126,17 @@ class Settings:
         seal = get("SEAL_P12")
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
+        crls = get("REVOCATION_CRLS")
+        seals = get("TRUSTED_PROFILE_SEALS")
+        personal = get("PERSONAL_ISSUERS")
 
         return cls(
             instance=instance,
             database_url=database_url,
             blob_dir=Path(get("BLOB_DIR") or instance / "blobs"),
             trust_anchors=Path(anchors) if anchors else None,
+            trusted_profile_seals=Path(seals) if seals else None,
+            personal_issuers=Path(personal) if personal else None,
             seal_p12=Path(seal) if seal else None,
             seal_password=password.encode() if password else None,
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
@@ -135,15 +170,17 @@ class Settings:
             smtp_port=int(get("SMTP_PORT") or DEFAULT_SMTP_PORT),
             smtp_user=get("SMTP_USER"),
             smtp_password=get("SMTP_PASSWORD"),
-            smtp_starttls=_switch(get("SMTP_STARTTLS"), default=True),
+            smtp_starttls=_switch("SMTP_STARTTLS", get("SMTP_STARTTLS"), default=True),
             mail_from=get("SMTP_FROM") or DEFAULT_MAIL_FROM,
             kiosk_idle_seconds=int(get("KIOSK_IDLE_SECONDS") or DEFAULT_KIOSK_IDLE),
+            revocation_fetch=_switch(
+                "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
+            ),
+            revocation_soft_fail=_switch(
+                "REVOCATION_SOFT_FAIL", get("REVOCATION_SOFT_FAIL"), default=True
+            ),
+            revocation_timeout=float(
+                get("REVOCATION_TIMEOUT") or DEFAULT_REVOCATION_TIMEOUT
+            ),
+            revocation_crls=Path(crls) if crls else None,
         )
-
-
-def _switch(value: str | None, default: bool) -> bool:
-    """Read an on/off setting; unset keeps the default."""
-    if value is None:
-        return default
-
-    return value.lower() not in {"0", "off", "no", "false"}

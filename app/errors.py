@@ -35,6 +35,18 @@ class ErrorCode(enum.StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
     IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
     BAD_IDEMPOTENCY_KEY = "bad-idempotency-key"
+    MISSING_PART = "missing-part"
+    DUPLICATE_PART = "duplicate-part"
+    UNEXPECTED_PART = "unexpected-part"
+    MISSING_PAYLOAD = "missing-payload"
+    PAYLOAD_NOT_COVERED = "payload-not-covered"
+    MALFORMED_CMS = "malformed-cms"
+    BAD_CONTAINER = "bad-container"
+    CONTAINER_TOO_LARGE = "container-too-large"
+    CONTAINER_BAD_NAME = "container-bad-name"
+    CONTAINER_DUPLICATE_NAME = "container-duplicate-name"
+    CONTAINER_TOO_MANY_MEMBERS = "container-too-many-members"
+    CONTAINER_ENCRYPTED = "container-encrypted"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -84,6 +96,30 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BAD_IDEMPOTENCY_KEY: N_(
         "The Idempotency-Key must be 1 to 255 visible ASCII characters."
     ),
+    ErrorCode.MISSING_PART: N_(
+        "A multipart submission needs both parts: signature and payload."
+    ),
+    ErrorCode.DUPLICATE_PART: N_("Send one signature and one payload, each once."),
+    ErrorCode.UNEXPECTED_PART: N_(
+        "A multipart submission may carry only the parts signature and payload."
+    ),
+    ErrorCode.MISSING_PAYLOAD: N_(
+        "The signature is detached: send the file it signs with it (multipart)."
+    ),
+    ErrorCode.PAYLOAD_NOT_COVERED: N_(
+        "The signature does not sign the file sent with it."
+    ),
+    ErrorCode.MALFORMED_CMS: N_(
+        "The signature is not a readable CMS (.p7s) structure."
+    ),
+    ErrorCode.BAD_CONTAINER: N_("The container is not a readable ZIP (ASiC) archive."),
+    ErrorCode.CONTAINER_TOO_LARGE: N_("The container unpacks to more than we accept."),
+    ErrorCode.CONTAINER_BAD_NAME: N_(
+        "A file in the container has an unsafe name (absolute, '..' or odd)."
+    ),
+    ErrorCode.CONTAINER_DUPLICATE_NAME: N_("Two files in the container share a name."),
+    ErrorCode.CONTAINER_TOO_MANY_MEMBERS: N_("The container holds too many files."),
+    ErrorCode.CONTAINER_ENCRYPTED: N_("The container holds an encrypted file."),
 }
 
 

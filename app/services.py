@@ -23,8 +23,10 @@ from app.config import Settings
 from app.db import make_engine, make_session_factory, upgrade
 from app.registry.blobstore import BlobStore, FileBlobStore
 from app.registry.pgblobstore import PostgresBlobStore
+from signing.kinds import KindRules
 from signing.pki import DemoPKI, Issued, ensure_demo_pki, load_p12
 from signing.policy import ValidationPolicy
+from signing.revocation import RevocationData, RevocationPolicy, load_revocation_files
 from signing.seal import XadesSigner
 from signing.trust import TrustStore
 
@@ -87,7 +89,9 @@ def build_services(settings: Settings) -> Services:
         sessions=make_session_factory(engine),
         blobs=_blob_store(settings, engine),
         catalog=Catalog.load(settings.forms_dir),
-        policy=ValidationPolicy(trust=anchors),
+        policy=ValidationPolicy(
+            trust=anchors, revocation=_revocation(settings), kinds=_kind_rules(settings)
+        ),
         sealer=sealer,
         seal_certificate=seal_cert,
         receipt_policy=ValidationPolicy(trust=anchors.merged(seal_top)),
@@ -95,6 +99,17 @@ def build_services(settings: Settings) -> Services:
         secret_key=secret_key,
         pdf_receipts=_pdf_receipts(settings, demo),
         timestamper=_timestamper(settings, demo),
+    )
+
+
+def _revocation(settings: Settings) -> RevocationPolicy:
+    """The revocation policy of the settings (no fetching unless turned on)."""
+    folder = settings.revocation_crls
+    return RevocationPolicy(
+        fetch=settings.revocation_fetch,
+        soft_fail=settings.revocation_soft_fail,
+        timeout=settings.revocation_timeout,
+        supplied=load_revocation_files(folder) if folder else RevocationData(),
     )
 
 
@@ -184,6 +199,24 @@ def _office_issued(settings: Settings, demo: DemoPKI | None) -> Issued:
     raise RuntimeError(
         "No office seal: set KANCELARIA_SEAL_P12 or leave KANCELARIA_DEMO on."
     )
+
+
+def _kind_rules(settings: Settings) -> KindRules:
+    """The certificates that make trusted-profile and personal signatures."""
+    return KindRules(
+        trusted_profile_seals=_fingerprints(settings.trusted_profile_seals),
+        personal_issuers=_fingerprints(settings.personal_issuers),
+    )
+
+
+def _fingerprints(path: Path | None) -> frozenset[str]:
+    if path is None:
+        return frozenset()
+
+    store = (
+        TrustStore.from_folder(path) if path.is_dir() else TrustStore.from_file(path)
+    )
+    return frozenset(fingerprint(c) for c in store.certificates)
 
 
 def _trust_anchors(settings: Settings, demo: DemoPKI | None) -> TrustStore:

@@ -223,13 +223,29 @@ def _c14n(
     if inherits and not exclusive and isinstance(node, etree._Element):
         node = _standalone_copy(node)
 
-    return etree.tostring(
+    octets = etree.tostring(
         node,
         method="c14n",
         exclusive=exclusive,
         with_comments=comments,
         inclusive_ns_prefixes=prefixes if exclusive else None,
     )
+    if exclusive or not isinstance(node, etree._Element) or node.getparent() is None:
+        return octets
+
+    if not _nested_declarations(octets):
+        return octets
+
+    # libxml2's inclusive C14N of a subtree keeps a descendant's redundant
+    # re-declaration of a prefix declared above the subtree (a .NET/Certum
+    # quirk); canonicalised as a document of its own, the subtree is exact.
+    return etree.tostring(_standalone_copy(node), method="c14n", with_comments=comments)
+
+
+def _nested_declarations(octets: bytes) -> bool:
+    """Tell whether a namespace is declared below the apex's start tag."""
+    end = octets.find(b">")
+    return octets.find(b" xmlns", end) != -1
 
 
 def _inherits_default_namespace(node: etree._ElementTree | etree._Element) -> bool:

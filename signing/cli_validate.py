@@ -1,5 +1,8 @@
 """``python -m signing validate``: validate a signed XML or PDF file.
 
+Signed XML, PDF, ASiC / ODF containers and CMS (``.p7s``, ``.p7m``) are
+recognised by content; ``--payload`` gives the file a detached signature
+signs, ``--report`` writes the ETSI TS 119 102-2 XML report.
 Exit codes: 0 TOTAL_PASSED, 1 TOTAL_FAILED, 2 INDETERMINATE, 3 not a signed
 document (or bad usage).  Without ``--trust`` the trust store is empty.
 ``--trusted-list FILE`` adds the CA/QC services a trusted list grants at the
@@ -17,16 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
+from signing.certs import fingerprint
 from signing.cli_tl import pinned_certificates
+from signing.detached import validate_any
 from signing.errors import SigningInputError
-from signing.pades import validate_pdf
-from signing.pdfquirks import looks_like_pdf
+from signing.etsi_report import render_report
+from signing.kinds import KindRules
 from signing.policy import ValidationPolicy
-from signing.result import Indication, ValidationResult
+from signing.result import Indication, SignatureResult, ValidationResult
+from signing.revocation import RevocationData, RevocationPolicy
 from signing.tl import TrustedListError, load_trusted_list
 from signing.trust import TrustStore
-from signing.validate import validate_xml
 
 EXIT_CODES = {
     Indication.TOTAL_PASSED: 0,
@@ -38,7 +44,9 @@ NOT_SIGNED = 3
 
 def add_parser(subparsers: Any) -> None:
     """Register the ``validate`` subcommand."""
-    parser = subparsers.add_parser("validate", help="validate a signed XML or PDF file")
+    parser = subparsers.add_parser(
+        "validate", help="validate a signed XML, PDF, container or CMS file"
+    )
     parser.add_argument("file", type=Path, help="the signed XML or PDF file")
     parser.add_argument(
         "--trust", type=Path, help="trust anchors: a certificate file or a folder"
@@ -67,8 +75,81 @@ def add_parser(subparsers: Any) -> None:
         default=[],
         help="certificate allowed to sign the trusted lists",
     )
+    parser.add_argument(
+        "--report", type=Path, help="write an ETSI TS 119 102-2 report (XML) here"
+    )
+    parser.add_argument(
+        "--policy-document",
+        action="append",
+        default=[],
+        help="signature policy document held, as IDENTIFIER=FILE (EPES)",
+    )
+    parser.add_argument(
+        "--trusted-profile-seal",
+        type=Path,
+        action="append",
+        default=[],
+        help="certificate of the trusted-profile platform's seal (podpis zaufany)",
+    )
+    parser.add_argument(
+        "--personal-issuer",
+        type=Path,
+        action="append",
+        default=[],
+        help="certificate of a CA issuing e-ID card certificates (podpis osobisty)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
+    _add_revocation_options(parser)
     parser.set_defaults(handler=run)
+
+
+def _add_revocation_options(parser: Any) -> None:
+    """Revocation: embedded data always; the rest only when asked for."""
+    parser.add_argument(
+        "--fetch-revocation",
+        action="store_true",
+        help="fetch OCSP/CRL from the URLs in the certificates (off by default)",
+    )
+    parser.add_argument(
+        "--require-revocation",
+        action="store_true",
+        help="without usable revocation data: INDETERMINATE/TRY_LATER "
+        "(default: soft-fail, listed as not checked)",
+    )
+    parser.add_argument(
+        "--crl",
+        type=Path,
+        action="append",
+        default=[],
+        help="a CRL file (DER or PEM) to use; repeatable",
+    )
+    parser.add_argument(
+        "--revocation-timeout",
+        type=float,
+        default=5.0,
+        help="seconds per OCSP/CRL request when fetching",
+    )
+
+
+def _revocation(args: argparse.Namespace) -> RevocationPolicy:
+    """Build the revocation policy from the options."""
+    crls = tuple(_crl(path) for path in args.crl)
+    return RevocationPolicy(
+        fetch=args.fetch_revocation,
+        soft_fail=not args.require_revocation,
+        timeout=args.revocation_timeout,
+        supplied=RevocationData(crls=crls, sources=("operator",)),
+    )
+
+
+def _crl(path: Path) -> bytes:
+    data = path.read_bytes()
+    crl = (
+        x509.load_pem_x509_crl(data)
+        if b"-----BEGIN" in data
+        else x509.load_der_x509_crl(data)
+    )
+    return crl.public_bytes(Encoding.DER)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,6 +169,9 @@ def run(args: argparse.Namespace) -> int:
         _print_refusal(exc, args.json)
         return NOT_SIGNED
 
+    if args.report is not None:
+        args.report.write_bytes(render_report(result.to_json()))
+
     print(json.dumps(result.to_json(), indent=2) if args.json else _human(result))
     return EXIT_CODES[result.indication]
 
@@ -95,11 +179,8 @@ def run(args: argparse.Namespace) -> int:
 def _validate(
     data: bytes, policy: ValidationPolicy, detached: dict[str, bytes]
 ) -> ValidationResult:
-    """Dispatch on content: a PDF to PAdES validation, anything else to XML."""
-    if looks_like_pdf(data):
-        return validate_pdf(data, policy)
-
-    return validate_xml(data, policy, detached=detached)
+    """Dispatch on content: PDF, ZIP container, CMS or XML (detached files)."""
+    return validate_any(data, policy, detached)
 
 
 def _policy(args: argparse.Namespace) -> ValidationPolicy:
@@ -111,7 +192,31 @@ def _policy(args: argparse.Namespace) -> ValidationPolicy:
 
     moment = _time(args.at)
     trust = trust.merged(_list_trust(args, moment))
-    return ValidationPolicy(trust, moment, intermediates=extra)
+    documents = dict(_payload(spec) for spec in args.policy_document)
+    return ValidationPolicy(
+        trust,
+        moment,
+        intermediates=extra,
+        revocation=_revocation(args),
+        kinds=_kind_rules(args),
+        signature_policies=documents,
+    )
+
+
+def _kind_rules(args: argparse.Namespace) -> KindRules:
+    """The platform seals and e-ID CAs named on the command line."""
+    return KindRules(
+        trusted_profile_seals=_fingerprints(args.trusted_profile_seal),
+        personal_issuers=_fingerprints(args.personal_issuer),
+    )
+
+
+def _fingerprints(paths: list[Path]) -> frozenset[str]:
+    found = TrustStore.empty()
+    for path in paths:
+        found = found.merged(TrustStore.from_file(path))
+
+    return frozenset(fingerprint(c).hex() for c in found.certificates)
 
 
 def _list_trust(args: argparse.Namespace, moment: datetime | None) -> TrustStore:
@@ -176,13 +281,33 @@ def _human(result: ValidationResult) -> str:
             f"{sig.indication.value} {_sub(sig.subindication)}".rstrip()
         )
         if sig.signer is not None:
-            lines.append(f"  signer: {sig.signer.name} (issuer {sig.signer.issuer})")
+            ident = f" [{sig.signer.identifier}]" if sig.signer.identifier else ""
+            lines.append(
+                f"  signer: {sig.signer.name}{ident} (issuer {sig.signer.issuer})"
+            )
+            lines.append(f"  kind: {sig.kind} ({sig.kind_detail})")
+
+        if sig.sealed_by is not None:
+            lines.append(f"  sealed by: {sig.sealed_by.name}")
+
+        lines.append(f"  signing time: {_when(sig)}")
 
         for check in sig.checks:
             mark = "ok  " if check.passed else "FAIL"
             lines.append(f"  {mark} {check.name}: {check.detail}")
 
     return "\n".join(lines)
+
+
+def _when(sig: SignatureResult) -> str:
+    """The signing time and its proof."""
+    if sig.timestamp_time is not None:
+        return f"{sig.timestamp_time.isoformat()} (time-stamp)"
+
+    if sig.signing_time is not None:
+        return f"{sig.signing_time.isoformat()} (claimed by the signer)"
+
+    return "unknown"
 
 
 def _sub(value: object) -> str:

@@ -41,3 +41,43 @@ class NotPDFError(SigningInputError):
     """The bytes are not a PDF document that can be parsed."""
 
     code = "not-pdf"
+
+
+class ContainerError(SigningInputError):
+    """A ZIP or ASiC container that cannot be read as one."""
+
+    code = "bad-container"
+
+
+class UnsafeContainerError(ContainerError):
+    """A container refused for safety; ``code`` names the cause."""
+
+    code = "unsafe-container"
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+ZIP_BOMB = "container-too-large"
+"""Members that inflate past the limits (a ZIP bomb)."""
+ZIP_PATH = "container-bad-name"
+"""A member name that is absolute, climbs out (``..``) or is not plain."""
+ZIP_DUPLICATE = "container-duplicate-name"
+"""Two members of the same name."""
+ZIP_MEMBERS = "container-too-many-members"
+"""More members than a container may hold."""
+ZIP_ENCRYPTED = "container-encrypted"
+"""An encrypted member (it cannot be validated)."""
+
+
+class NotCMSError(SigningInputError):
+    """The bytes are not a CMS SignedData structure."""
+
+    code = "not-cms"
+
+
+class PayloadNotCoveredError(SigningInputError):
+    """A file was given beside a signature that does not sign any file."""
+
+    code = "payload-not-covered"

@@ -27,15 +27,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko_certvalidator import ValidationContext
 
 from signing.errors import NotPDFError, NotSignedError
+from signing.kinds import name_kind
 from signing.padescheck import check_doc_timestamp, check_pdf_signature
 from signing.pdfcontext import shared_context
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
+from signing.pdfrevocation import context_for, dss_of, revocation_of
 from signing.policy import ValidationPolicy
 from signing.result import (
     Check,
@@ -45,6 +49,7 @@ from signing.result import (
     ValidationResult,
     summarise,
 )
+from signing.revocation import RevocationCheck, RevocationData
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +67,9 @@ def validate_pdf(data: bytes, policy: ValidationPolicy) -> ValidationResult:
     found = _signatures(reader, policy)
     moment = policy.effective_time()
     context = shared_context(policy, moment)
-    results = asyncio.run(_validate_all(found, data, reader, context, policy, deadline))
+    dss = dss_of(reader)
+    job = _Job(data, reader, context, policy, moment, dss)
+    results = _long_term_forms(asyncio.run(_validate_all(found, job, deadline)), dss)
     indication, subindication = summarise(results)
     log.debug("validated %d PDF signature(s): %s", len(results), indication.value)
     return ValidationResult(indication, subindication, results, moment)
@@ -102,42 +109,119 @@ def _revision(item: _Found) -> int:
     return item.signed_revision if isinstance(item, LenientSignature) else -1
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every signature of one PDF is validated with."""
+
+    data: bytes
+    reader: PdfFileReader
+    context: ValidationContext
+    policy: ValidationPolicy
+    moment: datetime
+    dss: tuple[RevocationData, list[bytes]]
+
+
 async def _validate_all(
-    found: list[_Found],
-    data: bytes,
-    reader: PdfFileReader,
-    context: ValidationContext,
-    policy: ValidationPolicy,
-    deadline: float,
+    found: list[_Found], job: _Job, deadline: float
 ) -> tuple[SignatureResult, ...]:
     results = []
     for item in found:
         if time.monotonic() > deadline:
             results.append(_unfinished(item))
         else:
-            results.append(await _validate_one(item, data, reader, context, policy))
+            results.append(await _validate_one(item, job))
 
     return tuple(results)
 
 
-async def _validate_one(
-    item: _Found,
-    data: bytes,
-    reader: PdfFileReader,
-    context: ValidationContext,
-    policy: ValidationPolicy,
-) -> SignatureResult:
+async def _validate_one(item: _Found, job: _Job) -> SignatureResult:
     if not isinstance(item, LenientSignature):
         return _broken(item[0], "the signature's /Contents is not a CMS structure")
 
+    data, reader, policy = job.data, job.reader, job.policy
     try:
         if str(item.sig_object_type) == "/DocTimeStamp":
-            return await check_doc_timestamp(item, data, reader, context, policy)
+            return await check_doc_timestamp(item, data, reader, job.context, policy)
 
-        return await check_pdf_signature(item, data, reader, context, policy)
+        check = await revocation_of(item, *job.dss, policy)
+        if check is None:
+            plain = await check_pdf_signature(item, data, reader, job.context, policy)
+            noted = _noted(plain, False, "not checked: no revocation data was given")
+            return name_kind(noted, policy.kinds)
+
+        return name_kind(await _with_revocation(item, job, check), policy.kinds)
     except (*_READ_ERRORS, RecursionError) as exc:
         log.info("PDF signature cannot be processed: %s", type(exc).__name__)
         return _broken(str(item.field_name), "the signature cannot be processed")
+
+
+async def _with_revocation(
+    item: LenientSignature, job: _Job, check: RevocationCheck
+) -> SignatureResult:
+    """Validate with the signature's revocation data: strictly, then (under
+    a soft-fail policy, when data is missing) tolerantly."""
+    certs = job.dss[1]
+    strict = context_for(check, certs, job.policy, job.moment, strict=True)
+    result = await check_pdf_signature(item, job.data, job.reader, strict, job.policy)
+    if result.subindication not in _MISSING_DATA:
+        done = result.indication is Indication.TOTAL_PASSED
+        return _noted(result, done, "revocation status checked: not revoked")
+
+    # pyHanko names missing (not stale) data a general chain failure: the
+    # tolerant run tells whether revocation data was all that was missing.
+    loose = context_for(check, certs, job.policy, job.moment, strict=False)
+    tolerant = await check_pdf_signature(item, job.data, job.reader, loose, job.policy)
+    if tolerant.indication is not Indication.TOTAL_PASSED:
+        return result
+
+    problems = " ".join(check.data.problems) or "missing or stale"
+    if check.policy.soft_fail:
+        return _noted(tolerant, False, f"not checked: revocation data {problems}")
+
+    revocation = Check("revocation", False, f"revocation data {problems}")
+    return replace(
+        tolerant,
+        indication=Indication.INDETERMINATE,
+        subindication=SubIndication.TRY_LATER,
+        checks=(*tolerant.checks, revocation),
+    )
+
+
+_MISSING_DATA = frozenset(
+    {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE}
+)
+
+
+def _noted(result: SignatureResult, checked: bool, detail: str) -> SignatureResult:
+    if not checked and result.indication is not Indication.TOTAL_PASSED:
+        return result
+
+    return replace(
+        result, checks=(*result.checks, Check("revocation", checked, detail))
+    )
+
+
+def _long_term_forms(
+    results: tuple[SignatureResult, ...], dss: tuple[RevocationData, list[bytes]]
+) -> tuple[SignatureResult, ...]:
+    """Name B-LT (a B-T with a DSS holding revocation data) and B-LTA (and a
+    document time-stamp after it that validates)."""
+    if not dss[0]:
+        return results
+
+    named = []
+    for number, result in enumerate(results):
+        if result.form == "PAdES-B-T":
+            later = results[number + 1 :]
+            archived = any(
+                r.form == "PDF-TS" and r.indication is Indication.TOTAL_PASSED
+                for r in later
+            )
+            result = replace(result, form="PAdES-B-LTA" if archived else "PAdES-B-LT")
+
+        named.append(result)
+
+    return tuple(named)
 
 
 def _broken(name: str, detail: str) -> SignatureResult:

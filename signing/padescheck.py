@@ -23,9 +23,11 @@ reads "CMS labelled ETSI.CAdES.detached, not PAdES".
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from asn1crypto import cms
+from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESSubIndic
 from pyhanko.sign.validation.generic_cms import get_signing_cert_attr
@@ -81,7 +83,22 @@ async def check_pdf_signature(
         _check_trust(status, signer, policy, report)
 
     _check_timestamp(status.timestamp_validity, report)
-    return _result(sig, report, form, signer, status.signer_reported_dt)
+    result = _result(sig, report, form, signer, status.signer_reported_dt)
+    return replace(result, chain=_chain(status, signer, policy))
+
+
+def _chain(
+    status: SignatureStatus, signer: SignerFacts | None, policy: ValidationPolicy
+) -> tuple[x509.Certificate, ...]:
+    """The signer's certificate and its validated path (signer first)."""
+    path = [] if status.validation_path is None else list(status.validation_path)
+    loaded = (policy.certs.from_der(c.dump()) for c in reversed(path))
+    chain = tuple(f.cert for f in loaded if f is not None)
+    if chain or signer is None:
+        return chain
+
+    own = policy.certs.from_der(signer.der)
+    return () if own is None else (own.cert,)
 
 
 async def check_doc_timestamp(

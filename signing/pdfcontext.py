@@ -10,16 +10,19 @@ between policies.  A context is rebuilt after ``MAX_USES`` validations, so
 the certificates each PDF registers in it do not pile up without bound
 (they are candidates for path building only, never anchors).
 
-The context never fetches (``allow_fetching=False``) and runs revocation in
-``soft-fail`` mode without any CRL or OCSP data: revocation is not checked
-yet (``ValidationPolicy.revocation`` is ``none``).
+The shared context never fetches (``allow_fetching=False``) and runs
+revocation in ``soft-fail`` mode without any CRL or OCSP data; a signature
+that has revocation data, or a policy that supplies or fetches some, gets a
+context of its own (:mod:`signing.pdfrevocation`).
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.validation.policy_decl import CMSAlgorithmUsagePolicy
@@ -61,17 +64,26 @@ def shared_context(policy: ValidationPolicy, moment: datetime) -> ValidationCont
     return slot.context
 
 
-def build_context(policy: ValidationPolicy, moment: datetime) -> ValidationContext:
-    """Build a fresh context of the policy's anchors and intermediates."""
+def build_context(
+    policy: ValidationPolicy,
+    moment: datetime,
+    revocation: dict[str, Any] | None = None,
+    extra_certs: Sequence[asn1_x509.Certificate] = (),
+) -> ValidationContext:
+    """Build a fresh context of the policy's anchors and intermediates.
+
+    ``revocation`` holds the revocation keyword arguments (default: no
+    data, soft-fail); ``extra_certs`` are more path candidates (a DSS's)."""
     certs = policy.certs
+    options = revocation or {"allow_fetching": False, "revocation_mode": "soft-fail"}
     return ValidationContext(
         trust_roots=[_asn1(certs.of(c).der) for c in policy.trust.certificates],
-        other_certs=[_asn1(certs.of(c).der) for c in policy.intermediates],
+        other_certs=[_asn1(certs.of(c).der) for c in policy.intermediates]
+        + list(extra_certs),
         moment=moment,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
         algorithm_usage_policy=weak_algorithms(policy.algorithms),
         signature_validator=PlainEcdsaValidator(),
+        **options,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cryptography import x509
 from lxml import etree
 
 
@@ -42,6 +43,7 @@ class SubIndication(enum.StrEnum):
     OUT_OF_BOUNDS_NOT_REVOKED = "OUT_OF_BOUNDS_NOT_REVOKED"
     SIGNED_DATA_NOT_FOUND = "SIGNED_DATA_NOT_FOUND"
     TRY_LATER = "TRY_LATER"
+    POLICY_PROCESSING_ERROR = "POLICY_PROCESSING_ERROR"
     GENERIC = "GENERIC"
 
 
@@ -97,6 +99,30 @@ class SignedObject:
 
 
 @dataclass(frozen=True)
+class SignaturePolicy:
+    """The SignaturePolicyIdentifier of an EPES signature and its check."""
+
+    identifier: str
+    """The policy's identifier (an OID or URI) as written."""
+    digest_algorithm: str | None
+    """The hashlib name of SigPolicyHash's method."""
+    digest_b64: str | None
+    """SigPolicyHash's value, base64, as written."""
+    status: str
+    """``matched``, ``mismatched``, ``implied``, ``not-available`` (the
+    operator has no copy of that policy document) or ``unreadable``."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict of the policy and its check."""
+        return {
+            "identifier": self.identifier,
+            "digest_algorithm": self.digest_algorithm,
+            "digest": self.digest_b64,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
 class SignatureResult:
     """The outcome for one signature in a document."""
 
@@ -118,27 +144,31 @@ class SignatureResult:
     """Every check made, with its outcome."""
     counter_signature_of: str | None = None
     """For a counter-signature, the Id of the signature it counters."""
+    kind: str | None = None
+    """``qualified``, ``trusted-profile``, ``personal`` or ``advanced``
+    (:mod:`signing.kinds`); ``None`` when no signing certificate was found."""
+    kind_detail: str = ""
+    """A plain sentence saying why the signature is of that kind."""
+    sealed_by: Signer | None = None
+    """For a trusted-profile signature, the platform whose certificate made
+    it (``signer`` is then the person named inside the signature)."""
+    timestamp_time: datetime | None = None
+    """The signature time-stamp's time, when one verified: the proof of the
+    signing time (``signing_time`` alone is only claimed)."""
+    policy: SignaturePolicy | None = None
+    """The signature policy (EPES) the signature names, if any."""
+    chain: tuple[x509.Certificate, ...] = field(default=(), compare=False, repr=False)
+    """The signer's certificate first, then the validated path to the anchor
+    (only the signer's certificate when no path validated)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict of this result."""
-        signer = self.signer
         return {
             "signature_id": self.signature_id,
             "indication": self.indication.value,
             "subindication": self.subindication.value if self.subindication else None,
             "form": self.form,
-            "signer": None
-            if signer is None
-            else {
-                "name": signer.name,
-                "identifier": signer.identifier,
-                "organization": signer.organization,
-                "issuer": signer.issuer,
-                "certificate_sha256": signer.certificate_sha256,
-                "serial_number": str(signer.serial_number),
-                "not_before": signer.not_before.isoformat(),
-                "not_after": signer.not_after.isoformat(),
-            },
+            "signer": _signer_json(self.signer),
             "signing_time": self.signing_time.isoformat()
             if self.signing_time
             else None,
@@ -151,7 +181,43 @@ class SignatureResult:
                 for c in self.checks
             ],
             "counter_signature_of": self.counter_signature_of,
+            "kind": self.kind,
+            "kind_detail": self.kind_detail,
+            "sealed_by": _signer_json(self.sealed_by),
+            "signing_time_proof": self.signing_time_proof,
+            "timestamp_time": _time_json(self.timestamp_time),
+            "policy": None if self.policy is None else self.policy.to_json(),
         }
+
+    @property
+    def signing_time_proof(self) -> str:
+        """``timestamp`` when a time-stamp proves the time, ``claimed`` when
+        only SigningTime says it, ``none`` without either."""
+        if self.timestamp_time is not None:
+            return "timestamp"
+
+        return "claimed" if self.signing_time is not None else "none"
+
+
+def _signer_json(signer: Signer | None) -> dict[str, Any] | None:
+    """Return a JSON-ready dict of a signer, ``None`` stays ``None``."""
+    if signer is None:
+        return None
+
+    return {
+        "name": signer.name,
+        "identifier": signer.identifier,
+        "organization": signer.organization,
+        "issuer": signer.issuer,
+        "certificate_sha256": signer.certificate_sha256,
+        "serial_number": str(signer.serial_number),
+        "not_before": signer.not_before.isoformat(),
+        "not_after": signer.not_after.isoformat(),
+    }
+
+
+def _time_json(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,11 @@ A XAdES signature time-stamp (EN 319 132-1 clause 5.3) that validates makes
 the form XAdES-T, and its genTime is the proof of existence used when the
 signing certificate has expired since (EN 319 102-1 clause 5.5). One that
 does not validate is listed as a failed check and not used: the signature is
-then judged as if it had none.
+then judged as if it had none. Archive time-stamps (B-LTA), content
+time-stamps and revocation are in :mod:`signing.ltvchecks` and
+:mod:`signing.contentstamp`; the form reads XAdES-LT when CertificateValues
+and RevocationValues are present, XAdES-LTA with a verified archive
+time-stamp.
 """
 
 from __future__ import annotations
@@ -20,16 +24,29 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from lxml import etree
 
 from signing import algorithms as alg
 from signing import xades
 from signing.certs import CertCache, CertFacts, unique_facts
+from signing.contentstamp import check_content_timestamps
+from signing.epes import IMPLIED, MATCHED, NOT_AVAILABLE, read_policy
+from signing.ltv import has_long_term_values
+from signing.ltvchecks import check_archive, judge_path, revocation_for
 from signing.policy import ValidationPolicy
-from signing.result import Check, Indication, SignedObject, Signer, SubIndication
+from signing.result import (
+    Check,
+    Indication,
+    SignaturePolicy,
+    SignedObject,
+    Signer,
+    SubIndication,
+)
+from signing.revocation import RevocationCheck
 from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
-from signing.trust import PathOutcome, validate_path
+from signing.trust import PathOutcome
 from signing.xmldsig import (
     DS,
     Document,
@@ -119,6 +136,9 @@ class Outcome:
     signing_time: datetime | None = None
     covered: tuple[SignedObject, ...] = ()
     counter_signature_of: str | None = None
+    timestamp_time: datetime | None = None
+    policy: SignaturePolicy | None = None
+    chain: tuple[x509.Certificate, ...] = ()
 
 
 def check_signature(
@@ -143,26 +163,74 @@ def check_signature(
     _check_countersigned(sig, refs, report)
     signing_time = _check_qualifying(qualifying, refs, report)
     signer = _identify_signer(parts, qualifying, refs, policy, report)
-    stamped_at = None
+    named_policy = _check_policy(qualifying, policy, report)
+    stamped_at = archived_at = made_after = None
+    chain: tuple[x509.Certificate, ...] = ()
     if signer is not None:
         _check_signature_value(parts, signer, report)
         intermediates = [policy.certs.of(c) for c in policy.intermediates]
         others = list(parts.certificates) + intermediates
         if qualifying is not None:
             others += qualifying.extra_certificates
-            stamped_at = _check_timestamp(sig, policy, moment, report)
+            stamps: list[Check] = []
+            archived_at = check_archive(sig, refs, policy, moment, stamps)
+            stamped_at = _check_timestamp(sig, policy, moment, report, archived_at)
+            made_after = check_content_timestamps(
+                qualifying.signed_properties, refs, policy.trust, moment, stamps
+            )
+            report.checks.extend(stamps)
 
-        _check_certificate(signer, others, policy, moment, report, stamped_at)
-        _check_algorithms(parts, signer, policy, report)
+        poe = _earliest(stamped_at, archived_at)
+        revocation = revocation_for(sig, signer, others, policy)
+        path = _check_certificate(
+            signer, others, policy, moment, report, poe, revocation
+        )
+        chain = path.chain or (signer.cert,)
+        _check_made_after_revocation(path, made_after, report)
+        _check_algorithms(parts, signer, policy, report, poe)
+
+    _check_reference_algorithms(
+        refs, policy, report, _earliest(stamped_at, archived_at)
+    )
 
     return Outcome(
         signature_id=base.signature_id,
-        form=_form(qualifying, stamped_at is not None),
+        form=_form(qualifying, stamped_at is not None, sig, archived_at),
         signer=None if signer is None else signer.signer,
         signing_time=signing_time,
         covered=tuple(r.covered for r in refs if r.covered is not None),
         counter_signature_of=base.counter_signature_of,
+        timestamp_time=stamped_at,
+        policy=named_policy,
+        chain=chain,
     )
+
+
+def _check_policy(
+    qualifying: xades.Qualifying | None, policy: ValidationPolicy, report: Report
+) -> SignaturePolicy | None:
+    """Report the signature policy (EPES); a wrong policy digest is an error."""
+    if qualifying is None or not qualifying.has_policy:
+        return None
+
+    named = read_policy(qualifying.signed_properties, policy.signature_policies)
+    if named is None:
+        return None
+
+    detail = f"signature policy {named.identifier[:80]!r}: {named.status}"
+    if named.status in (MATCHED, IMPLIED):
+        report.passed("signature-policy", detail)
+    elif named.status == NOT_AVAILABLE:
+        report.not_used("signature-policy", detail + " (no copy held to check)")
+    else:
+        report.failed(
+            "signature-policy",
+            detail,
+            Stage.SAV,
+            SubIndication.POLICY_PROCESSING_ERROR,
+        )
+
+    return named
 
 
 _FORMAT = SubIndication.FORMAT_FAILURE
@@ -218,8 +286,18 @@ def _report_references(
             stage, sub = _REFERENCE_FAILURES[ref.status]
             report.failed("reference-digest", detail, stage, sub)
 
+
+def _check_reference_algorithms(
+    refs: list[ReferenceOutcome],
+    policy: ValidationPolicy,
+    report: Report,
+    poe: datetime | None,
+) -> None:
+    """Apply the digest policy to every reference, for a signature that
+    existed at ``poe`` (SAV)."""
+    for number, ref in enumerate(refs, start=1):
         name = ref.digest_name
-        if name is not None and policy.algorithms.digest_refused(name):
+        if name is not None and policy.algorithms.digest_refused(name, poe):
             report.failed(
                 "digest-algorithm",
                 f"reference {number} uses {name}, refused by policy",
@@ -436,12 +514,27 @@ def _check_signature_value(
         )
 
 
+def _earliest(*moments: datetime | None) -> datetime | None:
+    """Return the earliest of the given times, ``None`` if there is none."""
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
+
+
 def _check_timestamp(
-    sig: etree._Element, policy: ValidationPolicy, moment: datetime, report: Report
+    sig: etree._Element,
+    policy: ValidationPolicy,
+    moment: datetime,
+    report: Report,
+    archived_at: datetime | None = None,
 ) -> datetime | None:
-    """Check the signature time-stamp; return its genTime if it may be used."""
+    """Check the signature time-stamp; return its genTime if it may be used.
+
+    One that does not verify now is checked again at the archive
+    time-stamp's time, which proves it existed then (B-LTA)."""
     try:
         stamp = check_signature_timestamp(sig, policy.trust, at=moment)
+        if stamp is not None and not stamp.passed and archived_at is not None:
+            stamp = check_signature_timestamp(sig, policy.trust, at=archived_at)
     except SignatureTimestampError as exc:
         report.not_used("signature-timestamp", f"not used: {exc}")
         return None
@@ -464,19 +557,20 @@ def _check_certificate(
     policy: ValidationPolicy,
     moment: datetime,
     report: Report,
-    stamped_at: datetime | None = None,
-) -> None:
+    poe: datetime | None,
+    revocation: RevocationCheck,
+) -> PathOutcome:
     """Validate the path (XCV) and the signer's key usage."""
-    path = validate_path(
-        signer, others, policy.trust, moment, policy.cache, policy.certs
-    )
-    if stamped_at is not None and stamped_at < moment:
-        path = _with_proof_of_existence(signer, others, policy, stamped_at, path)
-
+    path = judge_path(signer, others, policy, moment, poe, revocation)
     if path.subindication is None:
         report.passed("certificate-path", path.detail)
     else:
         report.failed("certificate-path", path.detail, Stage.XCV, path.subindication)
+
+    if path.revocation_checked:
+        report.passed("revocation", path.revocation or "revocation checked")
+    elif path.revocation is not None:
+        report.not_used("revocation", f"not checked: {path.revocation}")
 
     if _key_usage_allows_signing(signer):
         report.passed("key-usage", "nonRepudiation or digitalSignature set")
@@ -488,26 +582,24 @@ def _check_certificate(
             SubIndication.CHAIN_CONSTRAINTS_FAILURE,
         )
 
+    return path
 
-def _with_proof_of_existence(
-    signer: CertFacts,
-    others: list[CertFacts],
-    policy: ValidationPolicy,
-    stamped_at: datetime,
-    path: PathOutcome,
-) -> PathOutcome:
-    """Judge an expired path at the time-stamp's time, the signature's POE."""
-    if path.subindication is not SubIndication.OUT_OF_BOUNDS_NO_POE:
-        return path
 
-    then = validate_path(
-        signer, others, policy.trust, stamped_at, policy.cache, policy.certs
+def _check_made_after_revocation(
+    path: PathOutcome, made_after: datetime | None, report: Report
+) -> None:
+    """A content time-stamp after the revocation proves the signature was
+    made when the certificate was revoked: TOTAL_FAILED / REVOKED."""
+    revoked_at = path.revoked_at
+    if revoked_at is None or made_after is None or made_after <= revoked_at:
+        return
+
+    report.failed(
+        "made-after-revocation",
+        "a content time-stamp proves the signature was made after the revocation",
+        Stage.XCV,
+        SubIndication.REVOKED,
     )
-    if not then.passed:
-        return path
-
-    detail = "path valid at the time-stamp's time; a certificate has expired since"
-    return PathOutcome(None, detail, then.chain)
 
 
 def _key_usage_allows_signing(cert: CertFacts) -> bool:
@@ -524,20 +616,23 @@ def _check_algorithms(
     signer: CertFacts,
     policy: ValidationPolicy,
     report: Report,
+    poe: datetime | None = None,
 ) -> None:
-    """Apply the algorithm policy to the signature method and key (SAV)."""
+    """Apply the algorithm policy to the signature method and key (SAV),
+    for a signature existing at its proof of existence ``poe``."""
     rules = policy.algorithms
     method = alg.SIGNATURE_METHODS.get(parts.signature_method)
     problems = []
-    if method is not None and rules.digest_refused(method.digest):
+    if method is not None and rules.digest_refused(method.digest, poe):
         problems.append(f"signature digest {method.digest} refused")
 
     if method is not None and method.key_type == "rsa-pss" and not rules.allow_rsa_pss:
         problems.append("RSA-PSS refused")
 
     key = signer.public_key
-    if isinstance(key, rsa.RSAPublicKey) and rules.key_refused("rsa", key.key_size):
-        problems.append(f"RSA key of {key.key_size} bits refused")
+    if isinstance(key, rsa.RSAPublicKey):
+        if rules.key_refused("rsa", key.key_size, poe):
+            problems.append(f"RSA key of {key.key_size} bits refused")
     elif isinstance(key, ec.EllipticCurvePublicKey):
         if rules.key_refused("ec", key.curve.key_size):
             problems.append(f"EC key of {key.curve.key_size} bits refused")
@@ -555,10 +650,21 @@ def _check_algorithms(
         report.passed("algorithm-policy", "algorithms and key size acceptable")
 
 
-def _form(qualifying: xades.Qualifying | None, timestamped: bool = False) -> str:
+def _form(
+    qualifying: xades.Qualifying | None,
+    timestamped: bool = False,
+    sig: etree._Element | None = None,
+    archived_at: datetime | None = None,
+) -> str:
     """Name the signature's form."""
     if qualifying is None:
         return "XMLDSig"
+
+    if timestamped and archived_at is not None:
+        return "XAdES-LTA"
+
+    if timestamped and sig is not None and has_long_term_values(sig):
+        return "XAdES-LT"
 
     if timestamped:
         return "XAdES-T"

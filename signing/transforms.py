@@ -64,6 +64,8 @@ class TransformResult:
 
     octets: bytes
     nodes: NodeSet | None
+    final_nodes: bool = False
+    """Whether the chain ended with a node-set (canonicalised to ``octets``)."""
 
 
 def apply_transforms(
@@ -77,7 +79,7 @@ def apply_transforms(
             last_nodes = data
 
     if isinstance(data, NodeSet):
-        return TransformResult(canonicalise(data, alg.C14N_10, None), data)
+        return TransformResult(canonicalise(data, alg.C14N_10, None), data, True)
 
     return TransformResult(data, last_nodes)
 

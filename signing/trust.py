@@ -2,12 +2,14 @@
 
 Paths are built and validated by pyhanko-certvalidator against the anchors of
 a :class:`TrustStore`, with the certificates the signature carries as
-candidates, never fetching anything (``allow_fetching=False``).  Revocation is
-not checked yet: the context runs in ``soft-fail`` mode with no CRL or OCSP
-data, so revocation status is simply not known.  Results are cached per policy
-in a :class:`PathCache`, keyed by the chain's fingerprints, the trust store
-and the validation time truncated to the minute.  Certificates arrive as
-:class:`signing.certs.CertFacts`, so fingerprints and DER are never redone.
+candidates, never fetching anything (``allow_fetching=False``).  Revocation
+data (embedded, supplied or fetched beforehand, see :mod:`signing.revocation`)
+is given to the context; without any, the context runs in ``soft-fail`` mode
+and revocation status is simply not known.  Results are cached per policy
+in a :class:`PathCache`, keyed by the chain's fingerprints, the trust store,
+the revocation data and the validation time truncated to the minute.
+Certificates arrive as :class:`signing.certs.CertFacts`, so fingerprints and
+DER are never redone.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from pyhanko_certvalidator import errors as cv_errors
 
 from signing.certs import CertCache, CertFacts, fingerprint, unique, unique_facts
 from signing.result import SubIndication
+from signing.revocation import RevocationCheck, context_options
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,12 @@ class PathOutcome:
     """A plain sentence about the outcome."""
     chain: tuple[x509.Certificate, ...] = ()
     """The validated path, signer first, anchor last (empty on failure)."""
+    revoked_at: datetime | None = None
+    """When a certificate of the path was revoked, if one was."""
+    revocation: str | None = None
+    """How revocation was checked, for a passed path (``None``: not asked)."""
+    revocation_checked: bool = False
+    """Whether the whole path's revocation status was confirmed."""
 
     @property
     def passed(self) -> bool:
@@ -147,6 +156,7 @@ def validate_path(
     moment: datetime,
     cache: PathCache,
     certs: CertCache,
+    revocation: RevocationCheck | None = None,
 ) -> PathOutcome:
     """Validate the signer's path to an anchor at ``moment``, cached."""
     candidates = [c for c in unique_facts(others) if c.sha256 != signer.sha256]
@@ -155,12 +165,13 @@ def validate_path(
         signer.sha256,
         *sorted(c.sha256 for c in candidates),
         moment.replace(second=0, microsecond=0),
+        None if revocation is None else revocation.key,
     )
     cached = cache.get(key)
     if cached is not None:
         return cached
 
-    outcome = _validate_uncached(signer, candidates, trust, moment, certs)
+    outcome = _validate_uncached(signer, candidates, trust, moment, certs, revocation)
     cache.put(key, outcome)
     return outcome
 
@@ -171,19 +182,64 @@ def _validate_uncached(
     trust: TrustStore,
     moment: datetime,
     certs: CertCache,
+    revocation: RevocationCheck | None,
 ) -> PathOutcome:
-    """Run pyhanko-certvalidator and map its verdict to a sub-indication."""
+    """Validate the path, with revocation data when there is some."""
     if not trust.certificates:
         return PathOutcome(
             SubIndication.NO_CERTIFICATE_CHAIN_FOUND, "no trust anchors configured"
         )
 
+    run = (signer, others, trust, moment, certs)
+    if revocation is None or not revocation.data:
+        outcome = _run(*run, context_options(None, strict=False))
+        return _without_data(outcome, revocation)
+
+    strict = _run(*run, context_options(revocation, strict=True))
+    if strict.passed:
+        detail = "revocation status checked: not revoked"
+        return replace(strict, revocation=detail, revocation_checked=True)
+
+    if strict.subindication is SubIndication.TRY_LATER and revocation.policy.soft_fail:
+        loose = _run(*run, context_options(revocation, strict=False))
+        detail = "revocation data is missing or stale for part of the path"
+        return replace(loose, revocation=detail) if loose.passed else loose
+
+    return strict
+
+
+def _without_data(
+    outcome: PathOutcome, revocation: RevocationCheck | None
+) -> PathOutcome:
+    """Apply the policy for a path without any revocation data."""
+    if revocation is None or not outcome.passed:
+        return outcome
+
+    if revocation.policy.soft_fail:
+        problems = " ".join(revocation.data.problems)
+        detail = f"no revocation data was available ({problems or 'none given'})"
+        return replace(outcome, revocation=detail)
+
+    return PathOutcome(
+        SubIndication.TRY_LATER,
+        "no revocation data is available for the path; the policy requires it",
+    )
+
+
+def _run(
+    signer: CertFacts,
+    others: list[CertFacts],
+    trust: TrustStore,
+    moment: datetime,
+    certs: CertCache,
+    options: dict[str, object],
+) -> PathOutcome:
+    """Run pyhanko-certvalidator and map its verdict to a sub-indication."""
     context = ValidationContext(
         trust_roots=[_asn1(certs.of(c).der) for c in trust.certificates],
         other_certs=[_asn1(c.der) for c in others],
         moment=moment,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
+        **options,  # type: ignore[arg-type]
     )
     validator = CertificateValidator(_asn1(signer.der), validation_context=context)
     try:
@@ -229,7 +285,14 @@ def _map_error(exc: Exception) -> PathOutcome:
     elif isinstance(exc, cv_errors.NotYetValidError):
         sub = SubIndication.NOT_YET_VALID
     elif isinstance(exc, cv_errors.RevokedError):
-        sub = SubIndication.REVOKED_NO_POE
+        log.debug("path validation failed: revoked")
+        return PathOutcome(
+            SubIndication.REVOKED_NO_POE,
+            _revoked_detail(exc),
+            revoked_at=exc.revocation_dt,
+        )
+    elif isinstance(exc, cv_errors.InsufficientRevinfoError):
+        sub = SubIndication.TRY_LATER
     elif isinstance(exc, cv_errors.DisallowedAlgorithmError):
         sub = SubIndication.CRYPTO_CONSTRAINTS_FAILURE
     else:
@@ -239,11 +302,20 @@ def _map_error(exc: Exception) -> PathOutcome:
     return PathOutcome(sub, _DETAILS.get(sub, "the certificate path is not valid"))
 
 
+def _revoked_detail(exc: cv_errors.RevokedError) -> str:
+    who = "the signing certificate" if exc.is_ee_cert else "a CA certificate"
+    when = exc.revocation_dt.isoformat()
+    return f"{who} of the path was revoked at {when} ({exc.reason.human_friendly})"
+
+
 _DETAILS = {
     SubIndication.NO_CERTIFICATE_CHAIN_FOUND: "no path to a trust anchor was found",
     SubIndication.OUT_OF_BOUNDS_NO_POE: "a certificate of the path had expired",
     SubIndication.NOT_YET_VALID: "a certificate of the path was not yet valid",
     SubIndication.REVOKED_NO_POE: "a certificate of the path is revoked",
+    SubIndication.TRY_LATER: (
+        "no usable revocation data for a certificate of the path (missing or stale)"
+    ),
     SubIndication.CRYPTO_CONSTRAINTS_FAILURE: (
         "a certificate of the path is signed with a refused algorithm"
     ),

@@ -14,8 +14,10 @@ Both check what comes back: the status, the nonce and the message imprint.
 
 :func:`verify_timestamp` checks a token on its own: the imprint against the
 data it should cover, the CMS signature (with pyHanko's validation of
-time-stamp ``SignedData``) and the TSA's path to a trust anchor, with
-revocation not checked, as elsewhere in this library.
+time-stamp ``SignedData``) and the TSA's path to a trust anchor; the TSA
+certificate's revocation is not checked (signers' is, see
+:mod:`signing.revocation`). The validation context is kept per trust store,
+thread and minute, so a TSA's path is not rebuilt for every token.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -236,12 +240,7 @@ class _CmsFacts:
 def _validate_cms(
     signed: cms.SignedData, trust: TrustStore, at: datetime | None
 ) -> _CmsFacts:
-    context = ValidationContext(
-        trust_roots=[_asn1(c) for c in trust.certificates],
-        moment=at or datetime.now(UTC),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    context = _context(trust, at or datetime.now(UTC))
     try:
         # The imprint is checked apart (above), so that a wrong imprint and
         # a broken signature are told apart: pyHanko gets the token's own.
@@ -257,6 +256,39 @@ def _validate_cms(
         logger.debug("time-stamp not processable: %s", type(exc).__name__)
         problem = "The time-stamp's structure or certificate cannot be processed."
         return _CmsFacts(False, False, None, None, (problem,))
+
+
+_MAX_USES = 512
+_CONTEXTS: weakref.WeakKeyDictionary[TrustStore, threading.local] = (
+    weakref.WeakKeyDictionary()
+)
+_CONTEXTS_LOCK = threading.Lock()
+
+
+def _context(trust: TrustStore, moment: datetime) -> ValidationContext:
+    """This thread's context for ``trust`` at ``moment`` (to the minute).
+
+    Kept so that the TSA's path, the same for every token it signs, is
+    validated once a minute rather than for every token; rebuilt after
+    ``_MAX_USES`` tokens so that their certificates do not pile up."""
+    with _CONTEXTS_LOCK:
+        local = _CONTEXTS.setdefault(trust, threading.local())
+
+    minute = moment.replace(second=0, microsecond=0)
+    slot = getattr(local, "slot", None)
+    if slot is None or slot[0] != minute or slot[2] >= _MAX_USES:
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in trust.certificates],
+            moment=minute,
+            allow_fetching=False,
+            revocation_mode="soft-fail",
+        )
+        slot = [minute, context, 0]
+        local.slot = slot
+
+    slot[2] += 1
+    found: ValidationContext = slot[1]
+    return found
 
 
 def _own_imprint(signed: cms.SignedData) -> Callable[[str], bytes]:

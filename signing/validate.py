@@ -31,6 +31,7 @@ from datetime import datetime
 from lxml import etree
 
 from signing.errors import ForbiddenXMLError, NotSignedError
+from signing.kinds import name_kind
 from signing.policy import ValidationPolicy
 from signing.result import SignatureResult, ValidationResult, summarise
 from signing.safexml import parse_xml
@@ -92,7 +93,7 @@ def _validate_one(
     report = Report()
     outcome = check_signature(sig, doc, policy, moment, report)
     indication, subindication = report.verdict()
-    return SignatureResult(
+    result = SignatureResult(
         signature_id=outcome.signature_id,
         indication=indication,
         subindication=subindication,
@@ -102,4 +103,8 @@ def _validate_one(
         covered=outcome.covered,
         checks=tuple(report.checks),
         counter_signature_of=outcome.counter_signature_of,
+        timestamp_time=outcome.timestamp_time,
+        policy=outcome.policy,
+        chain=outcome.chain,
     )
+    return name_kind(result, policy.kinds)

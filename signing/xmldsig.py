@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import unquote
 
@@ -112,6 +112,10 @@ class ReferenceOutcome:
     targets: tuple[etree._Element, ...] = ()
     """The elements of the parsed document the reference selects."""
     covered: SignedObject | None = None
+    octets: bytes | None = field(default=None, repr=False, compare=False)
+    """The data after the transforms, as digested (archive time-stamps)."""
+    nodes: NodeSet | None = field(default=None, repr=False, compare=False)
+    """The final node-set, when the transforms ended with one."""
 
     @property
     def intact(self) -> bool:
@@ -235,7 +239,15 @@ def _check_reference(
     covered = _covered(uri or "", data, result.nodes, result.octets, doc)
     status, detail = _compare_digest(ref, digest_name, result.octets)
     return ReferenceOutcome(
-        uri, ref_type, status, detail, digest_name, targets, covered
+        uri,
+        ref_type,
+        status,
+        detail,
+        digest_name,
+        targets,
+        covered,
+        result.octets,
+        result.nodes if result.final_nodes else None,
     )
 
 

@@ -15,6 +15,15 @@ Codes = dict[int, tuple[str, ...]]
 
 BODY = ("empty-body", "incomplete-body", "not-xml", "malformed-xml", "forbidden-xml")
 CREDENTIALS = ("unauthorized", "credential-revoked")
+MULTIPART = ("missing-part", "duplicate-part", "unexpected-part", "malformed-cms")
+CONTAINER = (
+    "bad-container",
+    "container-too-large",
+    "container-bad-name",
+    "container-duplicate-name",
+    "container-too-many-members",
+    "container-encrypted",
+)
 UNAVAILABLE: Codes = {503: ("unavailable",)}
 LIMITED: Codes = {429: ("rate-limited",)}
 BY_CODE: Codes = {404: ("not-found",)}
@@ -22,7 +31,14 @@ BY_CODE: Codes = {404: ("not-found",)}
 OPERATION_ERRORS: dict[str, Codes] = {
     "listForms": {},
     "createSubmission": {
-        400: ("bad-request", *BODY, "malformed-pdf", "bad-idempotency-key"),
+        400: (
+            "bad-request",
+            *BODY,
+            "malformed-pdf",
+            "bad-idempotency-key",
+            *MULTIPART,
+            *CONTAINER,
+        ),
         401: CREDENTIALS,
         403: ("forbidden-form",),
         409: ("idempotency-key-reused", "idempotency-key-in-use"),
@@ -33,6 +49,8 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "unsigned-content",
             "content-outside-signature",
             "unknown-form",
+            "missing-payload",
+            "payload-not-covered",
         ),
         **LIMITED,
         **UNAVAILABLE,

@@ -35,6 +35,36 @@ PDF_BODY = {
     "contentMediaType": "application/pdf",
     "description": "A PAdES-signed PDF letter, the exact bytes: no form is named.",
 }
+ASIC_BODY = {
+    "type": "string",
+    "contentMediaType": "application/vnd.etsi.asic-e+zip",
+    "description": (
+        "An ASiC-E or ASiC-S container (ZIP) with XAdES or CAdES signatures, "
+        "registered as a letter; every file in it must be signed."
+    ),
+}
+CMS_BODY = {
+    "type": "string",
+    "contentMediaType": "application/pkcs7-mime",
+    "description": "A CMS/CAdES signature with its content inside (.p7m).",
+}
+DETACHED_BODY = {
+    "type": "object",
+    "required": ["signature", "payload"],
+    "properties": {
+        "signature": {
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "The detached signature: XAdES (.xades, .sig) or CAdES.",
+        },
+        "payload": {
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "The file the signature signs, exactly as signed.",
+        },
+    },
+    "additionalProperties": False,
+}
 
 
 def paths() -> dict[str, dict[str, Operation]]:
@@ -107,10 +137,14 @@ def _create() -> Operation:
     return operation(
         "createSubmission",
         "submissions",
-        "Register one signed XML document or signed PDF",
+        "Register one signed document, or a detached signature with its file",
         created,
         description=(
-            "Send the signed document as the raw body. Without credentials "
+            "Send the signed document as the raw body (XML, PDF, ASiC container "
+            "or CMS), or a detached signature and the file it signs as "
+            "`multipart/form-data` with the file parts `signature` and "
+            "`payload` (`curl -F signature=@a.zip.xades -F payload=@a.zip`). "
+            "Without credentials "
             "the signature identifies the sender and a stricter per-address "
             "rate limit applies. With an `Idempotency-Key`, a retry with the "
             "same key and body answers the first result again; the same key "
@@ -124,6 +158,17 @@ def _create() -> Operation:
                 "application/xml": {"schema": XML_BODY},
                 "text/xml": {"schema": XML_BODY},
                 "application/pdf": {"schema": PDF_BODY},
+                "application/vnd.etsi.asic-e+zip": {"schema": ASIC_BODY},
+                "application/vnd.etsi.asic-s+zip": {"schema": ASIC_BODY},
+                "application/zip": {"schema": ASIC_BODY},
+                "application/pkcs7-mime": {"schema": CMS_BODY},
+                "multipart/form-data": {
+                    "schema": DETACHED_BODY,
+                    "encoding": {
+                        "signature": {"contentType": "application/octet-stream"},
+                        "payload": {"contentType": "application/octet-stream"},
+                    },
+                },
             },
         },
     )

@@ -24,12 +24,26 @@ from app.api.idempotency import (
 from app.api.resume import created_json, earlier_registration
 from app.errors import ErrorCode, RequestError, envelope
 from app.intake import Submission, intake
+from app.intake.multipart import intake_multipart
 from app.intake.pipeline import receive
 from app.services import current_services as services
 
 log = logging.getLogger(__name__)
 
-BODY_TYPES = frozenset({"application/xml", "text/xml", "application/pdf"})
+MULTIPART = "multipart/form-data"
+
+BODY_TYPES = frozenset(
+    {
+        "application/xml",
+        "text/xml",
+        "application/pdf",
+        "application/vnd.etsi.asic-e+zip",
+        "application/vnd.etsi.asic-s+zip",
+        "application/zip",
+        "application/pkcs7-mime",
+        MULTIPART,
+    }
+)
 CREATED = 201
 # Seconds a caller is told to wait when its key is still being processed.
 IN_USE_RETRY_AFTER = "2"
@@ -37,7 +51,8 @@ IN_USE_RETRY_AFTER = "2"
 
 @bp.post("/submissions")
 def submit() -> Response:
-    """Take in one signed XML document or signed PDF and register it."""
+    """Take in one signed document (XML, PDF, ASiC, CMS) and register it, or a
+    detached signature with its file (multipart parts signature, payload)."""
     client = current_client()
     if request.mimetype not in BODY_TYPES:
         raise RequestError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)
@@ -111,7 +126,11 @@ def _resumed(
 
 
 def _registered(data: bytes, submission: Submission) -> dict[str, Any]:
-    outcome = intake(services(), io.BytesIO(data), submission, len(data))
+    if request.mimetype == MULTIPART:
+        content_type = request.content_type or MULTIPART
+        outcome = intake_multipart(services(), data, content_type, submission)
+    else:
+        outcome = intake(services(), io.BytesIO(data), submission, len(data))
     body = created_json(outcome.document, outcome.receipt_timestamped)
     # The schema's verdict as validated now, not as re-read from the report.
     body["schema_valid"] = not outcome.issues

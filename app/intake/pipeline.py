@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any
 
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
@@ -84,6 +84,8 @@ def intake(
     ``length`` is the size the client announced, when it did: a body that ends
     before it is a broken upload, never a document.
     """
+    from app.intake import shapes  # containers and CMS; it builds on this module
+
     data = receive(stream, services.settings.max_upload_bytes, length)
     digest = hashlib.sha256(data).hexdigest()
     log.info("received", extra={"sha256": digest, "channel": submission.channel})
@@ -92,9 +94,16 @@ def intake(
         outcome = take_scan(services, data, digest, submission)
     elif data.startswith(PDF_MAGIC):
         outcome = take_pdf(services, data, digest, submission)
+    elif shapes.is_signed_package(data):
+        outcome = shapes.take_package(services, data, digest, submission)
     else:
         outcome = take_xml(services, data, digest, submission)
 
+    return finish(services, outcome, digest)
+
+
+def finish(services: Services, outcome: Outcome, digest: str) -> Outcome:
+    """After registration: log, stamp the receipt if not yet, checkpoint."""
     log.info(
         "registered",
         extra={
@@ -280,6 +289,7 @@ def _register(
     signature: SignatureResult,
     form: FormVersion | None,
     issues: list[FormIssue],
+    extra: dict[str, Any] | None = None,
 ) -> Outcome:
     signer = signature.signer
     received_at = datetime.now(UTC)
@@ -313,7 +323,7 @@ def _register(
             subindication=(
                 validation.subindication.value if validation.subindication else None
             ),
-            report_json=_report(validation, form, issues),
+            report_json=_report(validation, form, issues, extra),
             department=form.department if form else services.settings.pdf_department,
             client_id=submission.client_id,
             receipt_builder=receipt_builder,
@@ -324,12 +334,18 @@ def _register(
 
 
 def _report(
-    validation: ValidationResult, form: FormVersion | None, issues: list[FormIssue]
+    validation: ValidationResult,
+    form: FormVersion | None,
+    issues: list[FormIssue],
+    extra: dict[str, Any] | None = None,
 ) -> str:
-    """The stored report; a PDF letter has no schema, which the report says."""
-    if form is not None:
+    """The stored report; a PDF letter has no schema, which the report says.
+    ``extra`` adds what other shapes know (the parts received, a container)."""
+    if form is not None and not extra:
         return report_json(validation, issues)
 
     report = report_dict(validation, issues)
-    report["schema"]["applies"] = False
+    if form is None:
+        report["schema"]["applies"] = False
+    report.update(extra or {})
     return json.dumps(report, ensure_ascii=False)

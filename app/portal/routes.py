@@ -18,10 +18,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import RequestError, message_in
 from app.intake import Submission, intake
+from app.intake.multipart import Parts, intake_parts
+from app.intake.pipeline import Outcome, receive
 from app.portal import bp
 from app.portal.wording import reason, verdict
 from app.receipts import check_receipt
@@ -46,15 +49,38 @@ def page_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def catalog() -> str:
-    """Show the catalog of forms, optionally filtered by a search phrase."""
+    """Show the catalog of forms, filtered by a search phrase and a department."""
     phrase = request.args.get("q", "").strip().lower()
+    department = request.args.get("department", "").strip()
+    every = services().catalog.forms()
     forms = [
         form
-        for form in services().catalog.forms()
-        if not phrase
-        or phrase in f"{form.title_pl} {form.title_en} {form.department}".lower()
+        for form in every
+        if (not department or form.department == department)
+        and (not phrase or phrase in _searchable(form))
     ]
-    return render_template("portal/catalog.html", forms=forms, phrase=phrase)
+    departments = sorted(
+        {(f.department, f.department_name_pl, f.department_name_en) for f in every}
+    )
+    return render_template(
+        "portal/catalog.html",
+        forms=forms,
+        phrase=phrase,
+        department=department,
+        departments=departments,
+    )
+
+
+def _searchable(form: Any) -> str:
+    """The words a search phrase is looked up in: titles and department."""
+    words = (
+        form.title_pl,
+        form.title_en,
+        form.department,
+        form.department_name_pl,
+        form.department_name_en,
+    )
+    return " ".join(words).lower()
 
 
 @bp.get("/forms/<form_id>")
@@ -94,8 +120,12 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         message = _("Choose a file to send.")
         return render_template("portal/submit.html", error=message), 400
 
+    payload = request.files.get("payload")
     try:
-        outcome = intake(services(), upload.stream, Submission(channel="portal"))
+        if payload is not None and payload.filename:
+            outcome = _intake_detached(upload, payload)
+        else:
+            outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
         message = message_in(exc.code)
         return render_template("portal/submit.html", error=message), exc.status
@@ -109,6 +139,16 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         code=outcome.document.access_code,
     )
     return redirect(target, 303)
+
+
+def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:
+    """A detached signature (.xades, .sig, .p7s) and the file it signs."""
+    limit = services().settings.max_upload_bytes
+    signed = receive(signature.stream, limit)
+    data = receive(payload.stream, max(limit - len(signed), 0))
+    name = (payload.filename or "payload").rsplit("/", 1)[-1]
+    parts = Parts(signed, data, name)
+    return intake_parts(services(), parts, Submission(channel="portal"))
 
 
 @bp.get("/submissions/<int:year>/<int:sequence>")

@@ -37,6 +37,7 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     _sub(doc, "SHA256", document.sha256)
     _sub(doc, "Size", str(document.size))
     _sub(doc, "MediaType", document.media_type)
+    _detached_signature(doc, document)
 
     # A document that is no XML form (a signed PDF letter) names no form.
     if document.form_id is not None:
@@ -57,6 +58,17 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
         _sub(root, "JournalPosition", str(document.journal_position))
 
     return root
+
+
+def _detached_signature(doc: etree._Element, document: Document) -> None:
+    """A detached signature received beside the document: its own digest."""
+    parts = json.loads(document.report_json).get("parts") or []
+    for part in parts:
+        if part.get("part") == "signature":
+            signature = _sub(doc, "DetachedSignature")
+            _sub(signature, "SHA256", str(part["sha256"]))
+            _sub(signature, "Size", str(part["size"]))
+            _sub(signature, "MediaType", str(part["media_type"]))
 
 
 def schema_valid(document: Document) -> bool:

@@ -48,9 +48,16 @@ BOUNDS = settings(
 )
 
 
-@schemathesis.serializer("application/pdf")
+@schemathesis.serializer(
+    "application/pdf",
+    "application/vnd.etsi.asic-e+zip",
+    "application/vnd.etsi.asic-s+zip",
+    "application/zip",
+    "application/pkcs7-mime",
+)
 def _pdf_body(ctx: schemathesis.SerializationContext, value: Any) -> bytes:
-    """Send a generated PDF body as it is: random bytes, or text as UTF-8."""
+    """Send a generated binary body (PDF, container, CMS) as it is: random
+    bytes, or text as UTF-8."""
     return value if isinstance(value, bytes) else str(value).encode()
 
 

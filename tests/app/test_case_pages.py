@@ -72,7 +72,7 @@ def test_a_wrong_number_or_code_shows_nothing(
     url = "/case?" + query.format(number=filed.number, code=filed.code)
     page = text_of(client, url, 404)
     assert 'role="alert"' in page
-    assert filed.code not in page
+    assert "Twoja sprawa" not in page and "facts" not in page
     assert text_of(client, f"/case/{filed.year}/{filed.sequence}?code=X", 404)
 
 

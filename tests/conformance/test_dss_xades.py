@@ -122,19 +122,22 @@ def test_injected_counter_signature_fails_with_hash_failure():
     ]
 
 
-def test_at1_manifest_unknown_we_say_hash_failure_like_dss():
+def test_at1_manifest_unknown_ours_intact_like_xmlsec1_dss_misses_a_reference():
     # Manifest: "unknown"; DSS asserts the SignatureValue intact but at least
-    # one reference not intact (XAdES111ValidationTest.java:50-51).  We
-    # evaluate id() in XPath Filter 2.0 and the first reference's digest
-    # (the children of ds:Object signed-data-0) still does not match, so we
-    # agree with DSS: TOTAL_FAILED/HASH_FAILURE, never TOTAL_PASSED.
+    # one reference not intact (XAdES111ValidationTest.java:50-51), and the
+    # manifest notes this "may be a DSS limitation".  Evidence that the file
+    # is genuine: ``xmlsec1 --verify --insecure`` on it reports "SignedInfo
+    # References (ok/all): 2/2 ... Status: succeeded".  With exact C14N of
+    # the id()-filtered node-sets (signing/c14n.py) both digests match here
+    # too, so only the trust decision remains: no anchor, no chain.
     result = _validate("xades/Signature-X-AT-1.xml")
     assert (result.indication, result.subindication) == (
-        Indication.TOTAL_FAILED,
-        SubIndication.HASH_FAILURE,
+        Indication.INDETERMINATE,
+        SubIndication.NO_CERTIFICATE_CHAIN_FOUND,
     )
-    checks = {c.name: c.passed for c in result.primary.checks}
-    assert checks["signature-value"] is True
+    checks = [(c.name, c.passed) for c in result.primary.checks]
+    assert ("signature-value", True) in checks
+    assert [p for n, p in checks if n == "reference-digest"] == [True, True]
 
 
 def test_dk_trusted_list_without_anchor_has_no_chain():
@@ -216,3 +219,19 @@ def _key_info_certificate(data: bytes, sha256_hex: str) -> x509.Certificate:
             return cert
 
     raise AssertionError("signer certificate not in KeyInfo")
+
+
+def test_be_econ_lt_file_embeds_the_four_crls_and_one_ocsp_dss_counts():
+    # DSS's XAdESOCSPSourceBETest.java:50-55 counts 5 revocation values in
+    # this B-LT file: 4 CRLs and 1 OCSP response. The OCSP response's nonce
+    # is a bare octet string, which must not make us drop the response.
+    from signing.ltv import embedded_revocation
+    from signing.safexml import parse_xml
+    from signing.xmldsig import signatures_of
+
+    if not DSS.exists():
+        pytest.fail("../shared/corpus/dss is missing; the conformance corpus is needed")
+
+    tree = parse_xml((DSS / "xades/Signature-X-BE_ECON-3.xml").read_bytes())
+    data = embedded_revocation(signatures_of(tree)[0])
+    assert (len(data.crls), len(data.ocsps)) == (4, 1)

@@ -33,6 +33,7 @@ TABLES = {
     "case_event",
     "case_message",
     "document_view",
+    "draft",
 }
 
 

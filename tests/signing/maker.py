@@ -150,6 +150,8 @@ class Options:
     xades: bool = True
     signing_time: str = "2026-12-04T10:00:00Z"
     extra: dict[str, str] = field(default_factory=dict)
+    content_timestamp: bytes | None = None
+    """A DER time-stamp token put in AllDataObjectsTimeStamp (signed)."""
 
 
 def sign_enveloped(form: bytes, signer: Issued, options: Options = Options()) -> bytes:
@@ -246,6 +248,13 @@ def _qualifying(sig, signer: Issued, options: Options):
     etree.SubElement(serial_parent, f"{{{DS}}}X509SerialNumber").text = (
         options.serial or str(cert.serial_number)
     )
+    if options.content_timestamp is not None:
+        objects = etree.SubElement(props, f"{{{XADES}}}SignedDataObjectProperties")
+        stamp = etree.SubElement(objects, f"{{{XADES}}}AllDataObjectsTimeStamp")
+        etree.SubElement(stamp, f"{{{DS}}}CanonicalizationMethod", Algorithm=C14N)
+        etree.SubElement(
+            stamp, f"{{{XADES}}}EncapsulatedTimeStamp"
+        ).text = base64.b64encode(options.content_timestamp).decode()
     return props
 
 

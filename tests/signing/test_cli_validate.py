@@ -88,3 +88,76 @@ def test_trust_may_name_a_single_certificate_file():
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["indication"] == "TOTAL_PASSED"
+
+
+def test_revoked_sample_with_its_crls_exits_2_revoked_no_poe(tmp_path):
+    done = run(
+        "validate",
+        samples("xades", "xadesjs-enveloped-revoked.xml"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--crl",
+        samples("pki", "inter.crl.der"),
+        "--crl",
+        samples("pki", "root.crl"),
+        "--json",
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
+
+
+def test_require_revocation_without_data_exits_2_try_later(tmp_path):
+    done = run(
+        "validate",
+        samples("xades", "xadesjs-enveloped.xml"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--require-revocation",
+        "--json",
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["subindication"] == "TRY_LATER"
+
+
+def test_fetch_revocation_asks_the_loopback_responder(tmp_path):
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from signing.seal import XadesSigner
+    from tests.signing.maker import FORM
+    from tests.signing.revocationpki import make_revocation_pki, serve
+
+    with serve() as services:
+        rpki = make_revocation_pki(services)
+        citizen = rpki.citizen("44051401480")
+        signed = tmp_path / "signed.xml"
+        signed.write_bytes(XadesSigner.from_issued(citizen).sign_enveloped(FORM))
+        (tmp_path / "root.pem").write_bytes(
+            rpki.root.certificate.public_bytes(Encoding.PEM)
+        )
+        (tmp_path / "inter.pem").write_bytes(
+            rpki.inter.certificate.public_bytes(Encoding.PEM)
+        )
+        services.revoked[citizen.certificate.serial_number] = (
+            citizen.certificate.not_valid_before_utc
+        )
+        base = (
+            "validate",
+            str(signed),
+            "--trust",
+            str(tmp_path / "root.pem"),
+            "--untrusted",
+            str(tmp_path / "inter.pem"),
+            "--json",
+        )
+        offline = run(*base)
+        assert services.requests == []
+        fetched = run(*base, "--fetch-revocation")
+
+    assert offline.returncode == 0, offline.stderr
+    assert fetched.returncode == 2, fetched.stderr
+    assert json.loads(fetched.stdout)["subindication"] == "REVOKED_NO_POE"
+    assert services.requests, "the responder was asked"

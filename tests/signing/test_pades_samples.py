@@ -6,12 +6,14 @@ Trust: the samples' root as anchor, their intermediate offered for paths.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import pytest
 
 from signing.pades import validate_pdf
 from signing.padescheck import NOT_PADES
 from signing.result import Indication, SubIndication
+from signing.revocation import RevocationData, RevocationPolicy
 from tests.signing.conftest import shared_path
 
 PASSED = (Indication.TOTAL_PASSED, None)
@@ -46,6 +48,7 @@ JUDGED = sorted(n for n, e in MANIFEST.items() if e in EXPECTED)
 def test_manifest_lists_the_thirteen_pades_samples():
     assert len(MANIFEST) == 13
     assert set(MANIFEST) - set(JUDGED) == {"pades/itext5-cades-revoked.pdf"}
+    assert MANIFEST["pades/itext5-cades-revoked.pdf"] == "cert-revoked"
 
 
 @pytest.mark.parametrize("name", JUDGED)
@@ -55,15 +58,47 @@ def test_sample_gives_manifest_verdict(name, samples_policy):
     assert (result.indication, result.subindication) == EXPECTED[MANIFEST[name]]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="revocation is not checked yet (CRL/OCSP come later)"
-)
-def test_revoked_signer_sample_fails_revoked_once_revocation_is_checked(
+def test_revoked_signer_sample_is_revoked_no_poe_with_the_samples_crl(
     samples_policy,
 ):
-    result = _validate("pades/itext5-cades-revoked.pdf", samples_policy)
+    # B-B, signer revoked (keyCompromise) before signing, no proof of
+    # existence: EN 319 102-1's INDETERMINATE / REVOKED_NO_POE.
+    policy = replace(samples_policy, revocation=RevocationPolicy(supplied=_crls()))
+    result = _validate("pades/itext5-cades-revoked.pdf", policy)
 
-    assert result.indication is not Indication.TOTAL_PASSED
+    assert (result.indication, result.subindication) == (
+        Indication.INDETERMINATE,
+        SubIndication.REVOKED_NO_POE,
+    )
+
+
+def test_good_sample_with_the_samples_crl_has_revocation_checked(samples_policy):
+    rules = RevocationPolicy(soft_fail=False, supplied=_crls())
+    result = _validate(
+        "pades/itext5-cades-citizen.pdf", replace(samples_policy, revocation=rules)
+    )
+
+    assert result.indication is Indication.TOTAL_PASSED
+    [revocation] = [c for c in result.primary.checks if c.name == "revocation"]
+    assert revocation.passed
+
+
+def test_strict_policy_without_any_revocation_data_is_try_later(samples_policy):
+    rules = RevocationPolicy(soft_fail=False)
+    result = _validate(
+        "pades/itext5-cades-citizen.pdf", replace(samples_policy, revocation=rules)
+    )
+
+    assert (result.indication, result.subindication) == (
+        Indication.INDETERMINATE,
+        SubIndication.TRY_LATER,
+    )
+
+
+def _crls() -> RevocationData:
+    pki_dir = shared_path("clients", "samples", "pki")
+    names = ("inter.crl.der", "root.crl.der")
+    return RevocationData(crls=tuple((pki_dir / n).read_bytes() for n in names))
 
 
 def test_libreoffice_sample_passes_despite_m_date_quirk(samples_policy):

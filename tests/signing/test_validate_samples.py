@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from signing.result import Indication, SubIndication
+from signing.revocation import RevocationData, RevocationPolicy
 from signing.validate import form_elements, validate_xml
 from tests.signing.conftest import shared_path
 
@@ -58,12 +61,44 @@ def test_expired_signer_sample_is_out_of_bounds_no_poe(samples_policy):
     assert result.subindication is S.OUT_OF_BOUNDS_NO_POE
 
 
-@pytest.mark.xfail(
-    strict=True, reason="revocation is not checked yet (later issue): passes today"
-)
-def test_revoked_signer_sample_is_not_passed_needs_revocation_checking(samples_policy):
+def samples_crls() -> RevocationData:
+    """The samples' real CRLs (inter.crl lists the revoked signer)."""
+    pki_dir = shared_path("clients", "samples", "pki")
+    crls = tuple((pki_dir / n).read_bytes() for n in ("inter.crl.der", "root.crl.der"))
+    return RevocationData(crls=crls, sources=("operator",))
+
+
+def test_revoked_signer_sample_is_revoked_no_poe_with_the_samples_crl(samples_policy):
+    # Revoked (keyCompromise) an hour before it was signed; a B-B signature
+    # has no proof of existence before the revocation: EN 319 102-1 gives
+    # INDETERMINATE / REVOKED_NO_POE (TOTAL_FAILED / REVOKED needs proof
+    # that the signature was made after the revocation, which it lacks).
+    rules = RevocationPolicy(supplied=samples_crls())
+    policy = replace(samples_policy, revocation=rules)
+    result = validate_xml(sample("xadesjs-enveloped-revoked.xml"), policy)
+    assert (result.indication, result.subindication) == (
+        Ind.INDETERMINATE,
+        S.REVOKED_NO_POE,
+    )
+
+
+def test_good_sample_with_the_samples_crl_has_revocation_checked(samples_policy):
+    rules = RevocationPolicy(soft_fail=False, supplied=samples_crls())
+    policy = replace(samples_policy, revocation=rules)
+    result = validate_xml(sample("xadesjs-enveloped.xml"), policy)
+    assert result.indication is Ind.TOTAL_PASSED
+    [revocation] = [c for c in result.primary.checks if c.name == "revocation"]
+    assert revocation.passed
+
+
+def test_revoked_signer_sample_without_revocation_data_passes_unchecked(
+    samples_policy,
+):
+    # No data and fetching off (the default): revocation is not known, and
+    # the report says so rather than hiding it.
     result = validate_xml(sample("xadesjs-enveloped-revoked.xml"), samples_policy)
-    assert result.indication is not Ind.TOTAL_PASSED
+    [revocation] = [c for c in result.primary.checks if c.name == "revocation"]
+    assert not revocation.passed and "not checked" in revocation.detail
 
 
 def test_detached_signature_with_its_payload_passes(samples_policy):

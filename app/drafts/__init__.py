@@ -1,0 +1,18 @@
+"""Drafts: filled forms kept for a paper copy, found again by a short code.
+
+A resident without an e-signature prints the filled form; its code (and QR
+code) lets the front desk find the exact XML that was filled in.
+"""
+
+from app.drafts.code import format_code, new_code, normalise_code
+from app.drafts.models import Draft
+from app.drafts.store import find_draft, save_draft
+
+__all__ = [
+    "Draft",
+    "find_draft",
+    "format_code",
+    "new_code",
+    "normalise_code",
+    "save_draft",
+]

@@ -1,0 +1,236 @@
+"""Lay out the HTML form model of a schema's root element for given values.
+
+Only what is instantiated is laid out: optional blocks start absent and a
+choice shows the branch it takes, so recursive or very large schemas (KSeF
+FA(3)) stay a page of the size the person asked for. The walk is bounded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from app.formfill.hints import Hints, hints_for
+from app.formfill.nodes import (
+    CHOICE,
+    COUNT,
+    Block,
+    Choice,
+    Field,
+    FormLimitError,
+    Group,
+    Repeat,
+    check_supported,
+    child_prefix,
+    choice_key,
+    describe,
+    humanise,
+    is_group,
+    occurs,
+    segments,
+)
+from app.formfill.words import _
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one form page."""
+
+    repeat: int = 100
+    depth: int = 24
+    # Under werkzeug's 1,000 form parts per request, with the hidden inputs.
+    fields: int = 600
+
+
+class _Walk:
+    """State of one layout: the values, the bounds and the field count."""
+
+    def __init__(self, values: Mapping[str, str], limits: Limits) -> None:
+        self.values = values
+        self.limits = limits
+        self.fields = 0
+
+    def count_field(self) -> None:
+        self.fields += 1
+        if self.fields > self.limits.fields:
+            raise FormLimitError(
+                _("The form would have more than %(n)s fields.", n=self.limits.fields)
+            )
+
+
+def layout(root: Any, values: Mapping[str, str], limits: Limits | None = None) -> Block:
+    """Lay out the form of the schema element ``root`` filled with ``values``."""
+    walk = _Walk(values, limits or Limits())
+    block = _element_instance(walk, root, "", 0)
+    assert isinstance(block, Block)
+    return block
+
+
+def _particle(walk: _Walk, particle: Any, segment: str, prefix: str, depth: int) -> Any:
+    """Lay out every instance of one particle of a model group."""
+    check_supported(particle)
+    if depth > walk.limits.depth:
+        raise FormLimitError(_("The form is nested too deeply to be shown."))
+
+    base = prefix + segment
+    low, high = occurs(particle)
+    simple = not is_group(particle) and particle.type.is_simple()
+    if simple and high == 1:
+        return _field(walk, particle, f"{base}.0", low > 0)
+
+    upper = walk.limits.repeat if high is None else min(high, walk.limits.repeat)
+    count = _count(walk, base, low, upper, 1 if simple else low)
+    items = [_instance(walk, particle, f"{base}.{n}", depth) for n in range(count)]
+    return Repeat(base, _particle_label(particle), items, low, upper)
+
+
+def _count(walk: _Walk, base: str, low: int, upper: int, default: int) -> int:
+    """How many instances the page asks for, within the schema's bounds."""
+    posted = walk.values.get(COUNT + base, "")
+    if not posted:
+        return max(low, min(default, upper))
+
+    if not posted.isdigit() or int(posted) > upper:
+        raise FormLimitError(
+            _("A part of the form may be repeated at most %(n)s times.", n=upper)
+        )
+
+    return max(low, int(posted))
+
+
+def _instance(walk: _Walk, particle: Any, key: str, depth: int) -> Any:
+    if not is_group(particle):
+        if particle.type.is_simple():
+            return _field(walk, particle, key, True)
+
+        return _element_instance(walk, particle, key, depth)
+
+    if particle.model == "choice":
+        return _choice(walk, particle, child_prefix(key), depth + 1)
+
+    return Group(key, _group_children(walk, particle, child_prefix(key), depth + 1))
+
+
+def _element_instance(walk: _Walk, element: Any, key: str, depth: int) -> Any:
+    """A block for one element of complex type (or a field for a simple one)."""
+    if element.type.is_simple():
+        return _field(walk, element, key, True)
+
+    label, help_text = describe(element)
+    attributes = [
+        _attribute(walk, attribute, f"{child_prefix(key)}@{attribute.local_name}")
+        for attribute in element.attributes.values()
+    ]
+    text = None
+    children: list[Any] = []
+    if element.type.has_simple_content():
+        text = _field(walk, element, key, True, element.type.content)
+    else:
+        children = _content(walk, element.type.content, child_prefix(key), depth + 1)
+
+    return Block(
+        key,
+        label,
+        str(element.local_name),
+        help_text,
+        element.name,
+        attributes,
+        text,
+        children,
+    )
+
+
+def _content(walk: _Walk, group: Any, prefix: str, depth: int) -> list[Any]:
+    """The particles of an element's content model."""
+    if group is None or not len(group):
+        return []
+
+    if occurs(group) != (1, 1):
+        return [_particle(walk, group, "~0", prefix, depth)]
+
+    if group.model == "choice":
+        return [_choice(walk, group, prefix, depth)]
+
+    return _group_children(walk, group, prefix, depth)
+
+
+def _group_children(walk: _Walk, group: Any, prefix: str, depth: int) -> list[Any]:
+    return [
+        _particle(walk, particle, segment, prefix, depth)
+        for particle, segment in zip(group, segments(group), strict=True)
+    ]
+
+
+def _choice(walk: _Walk, group: Any, prefix: str, depth: int) -> Choice:
+    """A choice showing the branch the values select (the first by default)."""
+    key = choice_key(prefix)
+    branches = list(group)
+    options = [(n, _particle_label(branch)) for n, branch in enumerate(branches)]
+    posted = walk.values.get(CHOICE + key, "")
+    selected = int(posted) if posted.isdigit() and int(posted) < len(branches) else 0
+    branch = branches[selected]
+    child = _particle(walk, branch, segments(group)[selected], prefix, depth + 1)
+    return Choice(key, humanise_choice(options), options, selected, [child])
+
+
+def humanise_choice(options: list[tuple[int, str]]) -> str:
+    """A legend for a choice: its branches joined by "or"."""
+    return _(" or ").join(label for _n, label in options)
+
+
+def _field(
+    walk: _Walk, element: Any, key: str, required: bool, stype: Any = None
+) -> Field:
+    walk.count_field()
+    label, help_text = describe(element)
+    stype = stype if stype is not None else element.type
+    fixed = element.fixed
+    return Field(
+        key=key,
+        label=label,
+        code=str(element.local_name),
+        help=help_text,
+        hints=hints_for(stype),
+        stype=stype,
+        qname=element.name,
+        required=required,
+        value=walk.values.get(key, element.default or fixed or ""),
+        fixed=fixed,
+    )
+
+
+def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:
+    walk.count_field()
+    label, help_text = describe(attribute)
+    fixed = attribute.fixed
+    return Field(
+        key=key,
+        label=label,
+        code=str(attribute.local_name),
+        help=help_text,
+        hints=_single_line(hints_for(attribute.type)),
+        stype=attribute.type,
+        qname=attribute.name,
+        required=attribute.use == "required",
+        value=walk.values.get(key, attribute.default or fixed or ""),
+        fixed=fixed,
+        node="attribute",
+    )
+
+
+def _single_line(hints: Hints) -> Hints:
+    """Attributes are short codes: never a text area."""
+    return replace(hints, kind="text") if hints.kind == "textarea" else hints
+
+
+@functools.lru_cache(maxsize=65536)
+def _particle_label(particle: Any, limit: int = 3) -> str:
+    """A label for a particle: an element's, or a group's first elements'."""
+    if not is_group(particle):
+        return describe(particle)[0]
+
+    labels = [_particle_label(p) for p in list(particle)[:limit]]
+    more = "…" if len(particle) > limit else ""
+    return ", ".join(labels) + more if labels else humanise("group")

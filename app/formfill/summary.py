@@ -1,0 +1,59 @@
+"""The filled form as rows to print: headings for blocks, label and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.formfill.nodes import Block, Choice, Field, Group, Repeat
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed line: a heading (value None) or a label with its value."""
+
+    depth: int
+    label: str
+    value: str | None
+
+
+def summary_rows(root: Block) -> list[Row]:
+    """Rows of every filled value under headings, in the order of the form."""
+    rows: list[Row] = []
+    _rows(root, 0, rows, heading=False)
+    return rows
+
+
+def _rows(node: Any, depth: int, rows: list[Row], heading: bool = True) -> None:
+    if isinstance(node, Field):
+        if node.value.strip():
+            rows.append(Row(depth, node.label, _shown(node)))
+        return
+
+    if isinstance(node, Block):
+        if heading:
+            rows.append(Row(depth, node.label, None))
+            depth += 1
+
+        for item in [*node.attributes, *([node.text] if node.text else [])]:
+            _rows(item, depth, rows)
+
+        for child in node.children:
+            _rows(child, depth, rows)
+        return
+
+    children = node.items if isinstance(node, Repeat) else node.children
+    if isinstance(node, (Group, Choice, Repeat)):
+        for child in children:
+            _rows(child, depth, rows)
+
+
+def _shown(item: Field) -> str:
+    """The value as a person reads it: an option's label rather than its code."""
+    value = item.value.strip()
+    labels = dict(item.hints.options)
+    label = labels.get(value)
+    if label and label != value and item.hints.kind not in ("boolean", "checkbox"):
+        return f"{label} ({value})"
+
+    return value

@@ -1,0 +1,258 @@
+"""ASiC containers (ETSI EN 319 162-1) and ODF signed documents.
+
+A container is a ZIP (read by :mod:`signing.ziparchive`, which refuses
+bombs, unsafe or duplicate names and huge member counts) with an optional
+``mimetype`` first member, its data objects at any path outside
+``META-INF/``, and its signatures in ``META-INF/``:
+
+* XAdES (``META-INF/*signatures*.xml``: ASiC-S ``signatures.xml``, ASiC-E
+  ``signatures001.xml`` …, ODF ``documentsignatures.xml``): validated by
+  :func:`signing.validate.validate_xml` with every member offered as
+  detached data, the references naming members by path;
+* CAdES (``META-INF/*signature*.p7s``): in ASiC-S over the one data
+  object; in ASiC-E over the ``META-INF/ASiCManifest*.xml`` whose
+  ``SigReference`` names it, and the manifest's ``DataObjectReference``
+  digests are then checked one by one.
+
+Every signature of every signature file is reported.  ``uncovered`` lists
+the data objects no signature covers: the caller decides (intake refuses a
+container with unsigned content, as it does for XML).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import unquote
+
+from lxml import etree
+
+from signing import algorithms as alg
+from signing.cades import validate_cms
+from signing.errors import NotSignedError, SigningInputError
+from signing.policy import ValidationPolicy
+from signing.result import (
+    Check,
+    Indication,
+    SignatureResult,
+    SignedObject,
+    SubIndication,
+    ValidationResult,
+    summarise,
+)
+from signing.safexml import parse_xml
+from signing.validate import validate_xml
+from signing.ziparchive import Member, read_members
+
+ASIC_NS = "http://uri.etsi.org/02918/v1.2.1#"
+ASIC_S = "application/vnd.etsi.asic-s+zip"
+ASIC_E = "application/vnd.etsi.asic-e+zip"
+META = "META-INF/"
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,62}/[a-z0-9][a-z0-9.+-]{0,62}")
+
+
+@dataclass(frozen=True)
+class ContainerResult:
+    """The validation of a container and what its signatures cover."""
+
+    container: str
+    """``ASiC-S``, ``ASiC-E``, ``ODF`` or ``ZIP`` (no or another mimetype)."""
+    validation: ValidationResult
+    data_objects: tuple[tuple[str, str], ...]
+    """Every data object: (path, SHA-256 hex)."""
+    uncovered: tuple[str, ...]
+    """Data objects that no signature covers."""
+    mimetype: str = ""
+    """The ``mimetype`` member's content, when it is a plain media type."""
+
+
+def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult:
+    """Validate every signature of a ZIP-based container."""
+    members = read_members(data)
+    by_name = {m.name: m.data for m in members}
+    mimetype = by_name.get("mimetype", b"").decode("ascii", "replace").strip()
+    objects = {n: d for n, d in by_name.items() if _is_data_object(n)}
+    results: list[SignatureResult] = []
+    for member in members:
+        results.extend(
+            _validate_signature_file(member, by_name, objects, mimetype, policy)
+        )
+
+    if not results:
+        raise NotSignedError("the container carries no signature")
+
+    signatures = tuple(results)
+    indication, sub = summarise(signatures)
+    moment = policy.effective_time()
+    validation = ValidationResult(indication, sub, signatures, moment)
+    covered = {c.uri for s in signatures for c in s.covered if c.kind == "external"}
+    return ContainerResult(
+        container=_container_kind(mimetype, by_name),
+        validation=validation,
+        data_objects=tuple(
+            (n, hashlib.sha256(d).hexdigest()) for n, d in objects.items()
+        ),
+        uncovered=tuple(n for n in objects if n not in covered),
+        mimetype=mimetype if _MEDIA_TYPE.fullmatch(mimetype) else "",
+    )
+
+
+def _is_data_object(name: str) -> bool:
+    return name != "mimetype" and not name.startswith(META) and not name.endswith("/")
+
+
+def _container_kind(mimetype: str, members: dict[str, bytes]) -> str:
+    if mimetype == ASIC_S:
+        return "ASiC-S"
+    if mimetype == ASIC_E:
+        return "ASiC-E"
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        return "ODF"
+    return "ZIP"
+
+
+def _validate_signature_file(
+    member: Member,
+    by_name: dict[str, bytes],
+    objects: dict[str, bytes],
+    mimetype: str,
+    policy: ValidationPolicy,
+) -> list[SignatureResult]:
+    name = member.name
+    if not name.startswith(META) or "/" in name[len(META) :]:
+        return []
+
+    base = name[len(META) :].lower()
+    if base.endswith(".xml") and "signatures" in base:
+        others = {n: d for n, d in by_name.items() if n != name}
+        return list(validate_xml(member.data, policy, detached=others).signatures)
+
+    if base.endswith(".p7s") and "signature" in base:
+        return [_validate_cades(name, member.data, by_name, objects, mimetype, policy)]
+
+    return []
+
+
+def _validate_cades(
+    name: str,
+    data: bytes,
+    by_name: dict[str, bytes],
+    objects: dict[str, bytes],
+    mimetype: str,
+    policy: ValidationPolicy,
+) -> SignatureResult:
+    manifest_name = _manifest_for(name, by_name)
+    if manifest_name is None:
+        if len(objects) != 1:
+            return _broken(
+                name, "a CAdES signature without ASiCManifest needs one data object"
+            )
+        target, payload = next(iter(objects.items()))
+        return validate_cms(data, policy, payload, target).signatures[0]
+
+    manifest = by_name[manifest_name]
+    signed = validate_cms(data, policy, manifest, manifest_name).signatures[0]
+    return _check_manifest(signed, manifest, objects)
+
+
+def _manifest_for(signature: str, by_name: dict[str, bytes]) -> str | None:
+    """The ASiCManifest whose SigReference names this signature file."""
+    for name, data in by_name.items():
+        base = name[len(META) :] if name.startswith(META) else ""
+        if not base.startswith("ASiCManifest") or not base.endswith(".xml"):
+            continue
+        root = _parse(data)
+        refs = root.findall(f"{{{ASIC_NS}}}SigReference") if root is not None else []
+        if any(unquote(r.get("URI", "")) == signature for r in refs):
+            return name
+
+    return None
+
+
+def _check_manifest(
+    signed: SignatureResult, manifest: bytes, objects: dict[str, bytes]
+) -> SignatureResult:
+    """Check every DataObjectReference digest of a signed ASiCManifest."""
+    root = _parse(manifest)
+    checks = list(signed.checks)
+    covered = list(signed.covered)
+    worst: SubIndication | None = None
+    refs = [] if root is None else root.findall(f"{{{ASIC_NS}}}DataObjectReference")
+    for ref in refs:
+        uri = unquote(ref.get("URI", ""))
+        ok, detail = _reference_holds(ref, objects.get(uri))
+        checks.append(Check("manifest-reference", ok, f"{uri[:80]!r}: {detail}"))
+        if ok:
+            covered.append(
+                SignedObject(
+                    uri, "external", None, hashlib.sha256(objects[uri]).hexdigest()
+                )
+            )
+        elif worst is None:
+            worst = (
+                SubIndication.SIGNED_DATA_NOT_FOUND
+                if uri not in objects
+                else SubIndication.HASH_FAILURE
+            )
+
+    if not refs:
+        checks.append(
+            Check("manifest-reference", False, "the manifest lists no data object")
+        )
+        worst = SubIndication.SIGNED_DATA_NOT_FOUND
+
+    result = replace(signed, checks=tuple(checks), covered=tuple(covered))
+    if worst is None or signed.indication is Indication.TOTAL_FAILED:
+        return result
+
+    failed = (
+        Indication.TOTAL_FAILED
+        if worst is SubIndication.HASH_FAILURE
+        else Indication.INDETERMINATE
+    )
+    return replace(result, indication=failed, subindication=worst)
+
+
+def _reference_holds(ref: etree._Element, data: bytes | None) -> tuple[bool, str]:
+    if data is None:
+        return False, "not in the container"
+
+    method = ref.find(f"{{{alg.DSIG}}}DigestMethod")
+    value = ref.find(f"{{{alg.DSIG}}}DigestValue")
+    name = None if method is None else alg.DIGESTS.get(method.get("Algorithm", ""))
+    if name is None or value is None:
+        return False, "digest method not supported"
+
+    try:
+        expected = base64.b64decode("".join((value.text or "").split()), validate=True)
+    except (ValueError, binascii.Error):
+        return False, "digest value unreadable"
+
+    if hmac.compare_digest(hashlib.new(name, data).digest(), expected):
+        return True, "digest matches"
+
+    return False, "digest does not match"
+
+
+def _parse(data: bytes) -> etree._Element | None:
+    try:
+        return parse_xml(data).getroot()
+    except SigningInputError:
+        return None
+
+
+def _broken(name: str, detail: str) -> SignatureResult:
+    return SignatureResult(
+        signature_id=name,
+        indication=Indication.TOTAL_FAILED,
+        subindication=SubIndication.FORMAT_FAILURE,
+        form="CAdES",
+        signer=None,
+        signing_time=None,
+        covered=(),
+        checks=(Check("container-structure", False, detail),),
+    )

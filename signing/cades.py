@@ -1,0 +1,275 @@
+"""CAdES / CMS signatures over a file (``.p7s`` detached, ``.p7m`` attached).
+
+Validated with pyHanko's generic CMS validation against the same
+validation context as PDFs (:mod:`signing.pdfcontext`): the message digest
+over the payload, the signature value, the signing-certificate attribute
+(ESS signing-certificate(-v2), whose absence makes it plain CMS, not CAdES),
+the path to an anchor at the validation time, and the signature time-stamp
+when there is one.  Each SignerInfo is one signature in the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from datetime import datetime
+
+from asn1crypto import cms
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import (
+    async_validate_cms_signature,
+    async_validate_detached_cms,
+)
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import StandardCMSSignatureStatus
+from pyhanko_certvalidator import ValidationContext
+
+from signing.errors import MissingPayloadError, NotCMSError
+from signing.kinds import name_kind
+from signing.pdfcontext import cms_algorithms, shared_context
+from signing.pdfsigner import signer_facts
+from signing.policy import ValidationPolicy
+from signing.result import (
+    SignatureResult,
+    SignedObject,
+    SubIndication,
+    ValidationResult,
+    summarise,
+)
+from signing.sigchecks import Report, Stage
+
+log = logging.getLogger(__name__)
+
+_ANY_USAGE = KeyUsageConstraints(key_usage=set())
+_ERRORS = (ValueError, KeyError, TypeError, OverflowError, SignatureValidationError)
+
+
+def looks_like_cms(data: bytes) -> bool:
+    """Tell whether the bytes start like a DER ContentInfo of SignedData."""
+    return (
+        data[:1] == b"\x30"
+        and b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02" in data[:32]
+    )
+
+
+def load_signed_data(data: bytes) -> cms.SignedData:
+    """Parse a DER ContentInfo holding SignedData, or raise NotCMSError."""
+    try:
+        info = cms.ContentInfo.load(data, strict=True)
+        if info["content_type"].native != "signed_data":
+            raise NotCMSError("the CMS structure is not SignedData")
+        signed: cms.SignedData = info["content"]
+        signed.native  # noqa: B018 - parse every field now, not during validation
+    except _ERRORS as exc:
+        raise NotCMSError("the bytes are not a CMS SignedData structure") from exc
+
+    return signed
+
+
+def validate_cms(
+    data: bytes,
+    policy: ValidationPolicy,
+    payload: bytes | None = None,
+    payload_name: str = "payload",
+) -> ValidationResult:
+    """Validate a detached (with ``payload``) or attached CMS signature."""
+    signed = load_signed_data(data)
+    content = signed["encap_content_info"]["content"]
+    if payload is None and content.native is None:
+        raise MissingPayloadError("the CMS signature is detached: its file is needed")
+
+    signed_bytes = payload if payload is not None else bytes(content.native)
+    moment = policy.effective_time()
+    if len(signed["signer_infos"]) != 1:
+        raise NotCMSError("only CMS signatures with one SignerInfo are validated")
+
+    attached = payload is None
+    result = asyncio.run(
+        _validate_one(signed, signed_bytes, payload_name, policy, moment, attached)
+    )
+    results = (name_kind(result, policy.kinds),)
+    indication, sub = summarise(results)
+    return ValidationResult(indication, sub, results, moment)
+
+
+async def _validate_one(
+    signed: cms.SignedData,
+    payload: bytes,
+    name: str,
+    policy: ValidationPolicy,
+    moment: datetime,
+    attached: bool,
+) -> SignatureResult:
+    report = Report()
+    context = shared_context(policy, moment)
+    try:
+        status = await _status(signed, payload, context, policy, attached)
+    except _ERRORS as exc:
+        log.info("CMS cannot be validated: %s", type(exc).__name__)
+        report.failed(
+            "cms-structure",
+            "the CMS cannot be validated",
+            Stage.FORMAT,
+            SubIndication.FORMAT_FAILURE,
+        )
+        return _result(report, None, None, name, payload, None, ())
+
+    facts = signer_facts(status.signing_cert, policy)
+    report.passed("signing-certificate", "the CMS carries the signer's certificate")
+    _check_status(status, report)
+    usage = facts.key_usage
+    if usage is None or usage & {"digital_signature", "non_repudiation"}:
+        report.passed("key-usage", "nonRepudiation or digitalSignature set")
+    else:
+        report.failed(
+            "key-usage",
+            "neither nonRepudiation nor digitalSignature is set",
+            Stage.XCV,
+            SubIndication.CHAIN_CONSTRAINTS_FAILURE,
+        )
+    chain = tuple(
+        c
+        for c in (
+            policy.certs.from_der(x.dump()) for x in (status.validation_path or ())
+        )
+        if c is not None
+    )
+    certs = tuple(reversed([c.cert for c in chain])) or _own(facts.der, policy)
+    stamped = _timestamp_time(status, report)
+    form = ("CAdES-T" if stamped else "CAdES-BES") if _has_ess(signed) else "CMS"
+    return _result(
+        report,
+        facts.signer,
+        status.signer_reported_dt,
+        name,
+        payload,
+        stamped,
+        certs,
+        form,
+    )
+
+
+async def _status(
+    signed: cms.SignedData,
+    payload: bytes,
+    context: ValidationContext,
+    policy: ValidationPolicy,
+    attached: bool,
+) -> StandardCMSSignatureStatus:
+    """pyHanko's verdict: over the encapsulated content, or over ``payload``."""
+    algorithms = cms_algorithms(policy.algorithms)
+    if attached:
+        # pyHanko's overloads omit algorithm_policy, which the function takes.
+        status: StandardCMSSignatureStatus = await async_validate_cms_signature(  # type: ignore[call-overload]
+            signed,
+            status_cls=StandardCMSSignatureStatus,
+            validation_context=context,
+            key_usage_settings=_ANY_USAGE,
+            algorithm_policy=algorithms,
+        )
+        return status
+
+    return await async_validate_detached_cms(
+        payload,
+        signed,
+        signer_validation_context=context,
+        key_usage_settings=_ANY_USAGE,
+        algorithm_policy=algorithms,
+    )
+
+
+def _own(der: bytes, policy: ValidationPolicy) -> tuple:  # type: ignore[type-arg]
+    facts = policy.certs.from_der(der)
+    return () if facts is None else (facts.cert,)
+
+
+def _has_ess(signed: cms.SignedData) -> bool:
+    """Whether the SignerInfo signs an ESS signing-certificate(-v2): CAdES."""
+    attrs = signed["signer_infos"][0]["signed_attrs"]
+    names = (
+        {a["type"].native for a in attrs}
+        if isinstance(attrs, cms.CMSAttributes)
+        else set()
+    )
+    return bool(names & {"signing_certificate", "signing_certificate_v2"})
+
+
+def _check_status(status: object, report: Report) -> None:
+    intact = bool(getattr(status, "intact", False))
+    valid = bool(getattr(status, "valid", False))
+    if intact:
+        report.passed("message-digest", "the file matches the CMS digest")
+    else:
+        report.failed(
+            "message-digest",
+            "the file does not match the CMS digest",
+            Stage.CV,
+            SubIndication.HASH_FAILURE,
+        )
+
+    if valid:
+        report.passed("signature-value", "the signature value verifies")
+    elif intact:
+        report.failed(
+            "signature-value",
+            "the signature value does not verify",
+            Stage.CV,
+            SubIndication.SIG_CRYPTO_FAILURE,
+        )
+
+    problem = getattr(status, "trust_problem_indic", None)
+    path = getattr(status, "validation_path", None)
+    if valid and problem is None and path is not None:
+        report.passed("certificate-path", "path to a trust anchor validated")
+    elif valid:
+        name = getattr(problem, "name", "")
+        sub = SubIndication.__members__.get(
+            name, SubIndication.NO_CERTIFICATE_CHAIN_FOUND
+        )
+        report.failed(
+            "certificate-path", "no valid path to a trust anchor", Stage.XCV, sub
+        )
+
+
+def _timestamp_time(status: object, report: Report) -> datetime | None:
+    tst = getattr(status, "timestamp_validity", None)
+    if tst is None:
+        return None
+
+    moment = getattr(tst, "timestamp", None)
+    if tst.intact and tst.valid and tst.trusted and isinstance(moment, datetime):
+        report.passed("signature-timestamp", f"time-stamped at {moment.isoformat()}")
+        return moment
+
+    report.not_used(
+        "signature-timestamp",
+        "the time-stamp does not verify or its TSA is not trusted",
+    )
+    return None
+
+
+def _result(
+    report: Report,
+    signer: object,
+    signing_time: datetime | None,
+    name: str,
+    payload: bytes,
+    stamped: datetime | None,
+    chain: tuple,  # type: ignore[type-arg]
+    form: str = "CMS",
+) -> SignatureResult:
+    indication, sub = report.verdict()
+    covered = SignedObject(name, "external", None, hashlib.sha256(payload).hexdigest())
+    return SignatureResult(
+        signature_id=None,
+        indication=indication,
+        subindication=sub,
+        form=form,
+        signer=signer,  # type: ignore[arg-type]
+        signing_time=signing_time,
+        covered=(covered,),
+        checks=tuple(report.checks),
+        timestamp_time=stamped,
+        chain=chain,
+    )

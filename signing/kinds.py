@@ -1,0 +1,182 @@
+"""The kind of each signature, as Polish offices must name it.
+
+* ``qualified`` — a qualified electronic signature or seal: a certificate
+  with QcCompliance and a key on a QSCD (QCStatements, EN 319 412-5), whose
+  path to a configured anchor validated; when trusted lists are configured
+  (``KindRules.trusted_lists``) their decision (TS 119 615) is the one used.
+* ``trusted-profile`` — podpis zaufany: the national platform's seal over
+  the document with the signer's identity data (``ppZP:PodpisZP``) inside a
+  part of the signature that the seal itself covers.  The signer shown is
+  the person named there; the platform is ``sealed_by``.  Only certificates
+  the operator configured as platform seals (``trusted_profile_seals``,
+  SHA-256 fingerprints) make such a signature; identity data under any
+  other certificate is ignored and said so.
+* ``personal`` — podpis osobisty: made with the certificate of an e-ID card,
+  issued by a CA the operator configured (``personal_issuers``, SHA-256
+  fingerprints of the issuing CA certificates); advanced, not qualified.
+* ``advanced`` — any other signature with a signing certificate.
+
+The kind describes the certificate and its trust; the indication still says
+whether the signature holds.  A signature whose path did not validate is
+never named qualified, trusted-profile or personal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from lxml import etree
+
+from signing.qualification import Qualification, qc_facts
+from signing.result import SignatureResult, Signer
+
+QUALIFIED = "qualified"
+TRUSTED_PROFILE = "trusted-profile"
+PERSONAL = "personal"
+ADVANCED = "advanced"
+
+PPZP_NS = "http://crd.gov.pl/xml/schematy/ppzp/"
+"""Namespace of the trusted-profile identity data (``PodpisZP``)."""
+
+
+class QualifyingList(Protocol):
+    """What a trusted list offers here (``signing.tl.TrustedList``)."""
+
+    def qualification(
+        self, cert_chain: Sequence[x509.Certificate], at: datetime
+    ) -> Qualification: ...
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What the operator configured to recognise the Polish kinds."""
+
+    trusted_profile_seals: frozenset[str] = frozenset()
+    """SHA-256 (hex) of the platform certificates that seal trusted profiles."""
+    personal_issuers: frozenset[str] = frozenset()
+    """SHA-256 (hex) of the CA certificates that issue e-ID card certificates."""
+    trusted_lists: tuple[QualifyingList, ...] = ()
+    """Trusted lists deciding qualification; none: the QCStatements decide."""
+
+
+def name_kind(result: SignatureResult, rules: KindRules) -> SignatureResult:
+    """Return ``result`` with its kind (and, for podpis zaufany, its person)."""
+    if result.signer is None or not result.chain:
+        return result
+
+    cert = result.chain[0]
+    trusted = _path_validated(result)
+    person = _trusted_profile_person(result)
+    if person is not None and trusted and _sha256(cert) in rules.trusted_profile_seals:
+        detail = "the trusted-profile platform's seal carries the person's data"
+        return replace(
+            result,
+            kind=TRUSTED_PROFILE,
+            kind_detail=detail,
+            signer=_person_signer(person, result.signer),
+            sealed_by=result.signer,
+        )
+
+    ignored = " (trusted-profile data ignored: not a platform seal)" if person else ""
+    kind, detail = _certificate_kind(result, rules, trusted)
+    return replace(result, kind=kind, kind_detail=detail + ignored)
+
+
+def _certificate_kind(
+    result: SignatureResult, rules: KindRules, trusted: bool
+) -> tuple[str, str]:
+    """Qualified, personal or advanced, from the certificate and its path."""
+    chain = result.chain
+    if not trusted:
+        return ADVANCED, "the certificate path did not validate"
+
+    qualified, why = _qualified(chain, result, rules)
+    if qualified:
+        return QUALIFIED, why
+
+    if len(chain) > 1 and _sha256(chain[1]) in rules.personal_issuers:
+        return PERSONAL, "certificate of an e-ID card (podpis osobisty)"
+
+    return ADVANCED, why
+
+
+def _qualified(
+    chain: tuple[x509.Certificate, ...], result: SignatureResult, rules: KindRules
+) -> tuple[bool, str]:
+    """Decide qualification by trusted list when configured, else QCStatements."""
+    if rules.trusted_lists:
+        at = result.timestamp_time or result.signing_time
+        moment = at or chain[0].not_valid_before_utc
+        for tl in rules.trusted_lists:
+            decision = tl.qualification(chain, moment)
+            if decision.qualified and decision.qscd:
+                return True, "qualified under a configured trusted list"
+
+        return False, "not qualified under the configured trusted lists"
+
+    try:
+        facts = qc_facts(chain[0])
+    except ValueError:  # extensions cryptography cannot parse
+        return False, "the certificate's extensions cannot be read"
+
+    if facts.compliance and facts.sscd:
+        return True, "qualified by the certificate's QCStatements (key on a QSCD)"
+
+    if facts.compliance:
+        return False, "qualified certificate, but its key is not declared on a QSCD"
+
+    return False, "the certificate is not a qualified certificate"
+
+
+def _path_validated(result: SignatureResult) -> bool:
+    return any(c.name == "certificate-path" and c.passed for c in result.checks)
+
+
+def _trusted_profile_person(result: SignatureResult) -> dict[str, str] | None:
+    """Read the person's data from a signed ``PodpisZP``, if there is one."""
+    for covered in result.covered:
+        element = covered.element
+        if element is None or covered.kind not in ("element", "object"):
+            continue
+
+        for candidate in (element, *element.iterchildren()):
+            if candidate.tag == f"{{{PPZP_NS}}}PodpisZP":
+                return _person_fields(candidate)
+
+    return None
+
+
+def _person_fields(podpis: etree._Element) -> dict[str, str]:
+    wanted = ("Imie", "Nazwisko", "NumerPESEL", "IdKontaUzytkownikaEpuap")
+    found: dict[str, str] = {}
+    for element in podpis.iter(*(f"{{{PPZP_NS}}}{name}" for name in wanted)):
+        name = element.tag.rpartition("}")[2]
+        found.setdefault(name, (element.text or "").strip())
+
+    return found
+
+
+def _person_signer(person: dict[str, str], platform: Signer) -> Signer:
+    """The person named in the trusted profile, trusted through the platform."""
+    name = " ".join(p for p in (person.get("Imie"), person.get("Nazwisko")) if p)
+    pesel = person.get("NumerPESEL")
+    account = person.get("IdKontaUzytkownikaEpuap")
+    identifier = (
+        f"PNOPL-{pesel}" if pesel else (f"ePUAP-{account}" if account else None)
+    )
+    return replace(
+        platform,
+        name=name or "(no name in the trusted profile)",
+        identifier=identifier,
+        organization=None,
+    )
+
+
+def _sha256(cert: x509.Certificate) -> str:
+    return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()

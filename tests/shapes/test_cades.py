@@ -1,0 +1,61 @@
+"""CAdES detached (.p7s) over any file, and attached CMS, through pyHanko."""
+
+from __future__ import annotations
+
+import pytest
+
+from signing.detached import validate_any, validate_detached
+from signing.errors import MissingPayloadError, NotCMSError
+from signing.result import Indication, SubIndication
+from tests.shapes.cmsmaker import sign_cms
+
+PAYLOAD = b"%PDF-1.4 not really a pdf, any file at all\n" * 20
+
+
+def test_detached_cades_over_a_file_passes_and_names_kind(polish):
+    p7s = sign_cms(polish.qualified, PAYLOAD)
+    result = validate_detached(p7s, PAYLOAD, polish.policy(), "wniosek.pdf")
+    sig = result.primary
+    assert (result.indication, sig.form) == (Indication.TOTAL_PASSED, "CAdES-BES")
+    assert sig.kind == "qualified"
+    assert sig.signer.name == "Jan Testowy"
+    assert sig.covered[0].uri == "wniosek.pdf"
+
+
+def test_detached_cades_over_another_file_is_hash_failure(polish):
+    p7s = sign_cms(polish.personal, PAYLOAD)
+    result = validate_detached(p7s, PAYLOAD + b"x", polish.policy())
+    assert (result.indication, result.subindication) == (
+        Indication.TOTAL_FAILED,
+        SubIndication.HASH_FAILURE,
+    )
+
+
+def test_attached_cms_validates_its_own_content(polish):
+    p7m = sign_cms(polish.personal, PAYLOAD, detached=False)
+    result = validate_any(p7m, polish.policy())
+    assert result.indication is Indication.TOTAL_PASSED
+    assert result.primary.kind == "personal"
+
+
+def test_detached_cms_without_its_file_is_refused(polish):
+    with pytest.raises(MissingPayloadError):
+        validate_any(sign_cms(polish.personal, PAYLOAD), polish.policy())
+
+
+def test_garbage_that_looks_like_cms_is_refused(polish):
+    p7s = sign_cms(polish.personal, PAYLOAD)
+    with pytest.raises(NotCMSError):
+        validate_detached(p7s[:200], PAYLOAD, polish.policy())
+
+
+def test_untrusted_cades_is_indeterminate_no_chain(polish):
+    from dataclasses import replace
+
+    from signing.trust import TrustStore
+
+    p7s = sign_cms(polish.qualified, PAYLOAD)
+    policy = replace(polish.policy(), trust=TrustStore.empty())
+    result = validate_detached(p7s, PAYLOAD, policy)
+    assert result.indication is Indication.INDETERMINATE
+    assert result.primary.kind == "advanced"

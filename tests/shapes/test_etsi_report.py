@@ -1,0 +1,183 @@
+"""The TS 119 102-2 report: every signature, kind, signer, time, checks.
+
+The element orders checked are the sequences of the TS 119 102-2 v1.2.1
+schema (ValidationReportType, SignatureValidationReportType, …), so a
+report that breaks the schema's order fails here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from lxml import etree
+
+from signing.etsi_report import ETSI_NS, render_report
+from signing.validate import validate_xml
+from tests.shapes.maker import (
+    FAKE_PESEL_2,
+    FORM,
+    Shape,
+    fingerprint,
+    podpis_zp,
+    sign_xades,
+)
+
+NS = {"v": ETSI_NS, "ds": "http://www.w3.org/2000/09/xmldsig#"}
+ROOT = Path(__file__).resolve().parents[2]
+SEQUENCES = {
+    "ValidationReport": [
+        "SignatureValidationReport",
+        "SignatureValidationObjects",
+        "SignatureValidator",
+    ],
+    "SignatureValidationReport": [
+        "SignatureIdentifier",
+        "ValidationConstraintsEvaluationReport",
+        "ValidationTimeInfo",
+        "SignersDocument",
+        "SignatureAttributes",
+        "SignerInformation",
+        "SignatureQuality",
+        "SignatureValidationProcess",
+        "SignatureValidationStatus",
+    ],
+    "SignatureIdentifier": [
+        "DigestAlgAndValue",
+        "SignatureValue",
+        "HashOnly",
+        "DocHashOnly",
+    ],
+    "ValidationTimeInfo": ["ValidationTime", "BestSignatureTime"],
+    "BestSignatureTime": ["POETime", "TypeOfProof", "POEObject"],
+    "SignerInformation": ["SignerCertificate", "Signer"],
+    "SignatureValidationStatus": ["MainIndication", "SubIndication"],
+    "ValidationConstraint": [
+        "ValidationConstraintIdentifier",
+        "ValidationConstraintParameter",
+        "ConstraintStatus",
+        "ValidationStatus",
+    ],
+    "ValidationObject": ["ObjectType", "ValidationObjectRepresentation"],
+}
+
+
+def _in_schema_order(tree: etree._Element) -> None:
+    for element in tree.iter(f"{{{ETSI_NS}}}*"):
+        name = etree.QName(element).localname
+        if name not in SEQUENCES:
+            continue
+        order = SEQUENCES[name]
+        children = [etree.QName(c).localname for c in element if isinstance(c.tag, str)]
+        positions = [order.index(c) for c in children if c in order]
+        assert positions == sorted(positions), (name, children)
+        assert all(c in order for c in children if c in SEQUENCES or c in order)
+
+
+def test_trusted_profile_report_names_person_kind_and_checks(polish):
+    data = sign_xades(
+        polish.platform,
+        Shape(
+            enveloped_in=FORM, objects=[podpis_zp("Ewa", "Zaufana", FAKE_PESEL_2, "zp")]
+        ),
+    )
+    result = validate_xml(data, polish.policy())
+    tree = etree.fromstring(render_report(result.to_json()))
+    _in_schema_order(tree)
+    report = tree.find("v:SignatureValidationReport", NS)
+    assert report.findtext("v:SignerInformation/v:Signer", namespaces=NS) == (
+        f"Ewa Zaufana (PNOPL-{FAKE_PESEL_2})"
+    )
+    assert (
+        report.findtext(
+            "v:SignatureQuality/v:SignatureQualityInformation", namespaces=NS
+        )
+        == "urn:kancelaria:signature-kind:trusted-profile"
+    )
+    checks = report.findall(
+        "v:ValidationConstraintsEvaluationReport/v:ValidationConstraint", NS
+    )
+    assert len(checks) == len(result.primary.checks)
+    platform = fingerprint(polish.platform.certificate)
+    reference = report.find("v:SignerInformation/v:SignerCertificate", NS)
+    assert reference.get("VOReference") == "C-" + platform.upper()
+    digest = tree.findtext(
+        "v:SignatureValidationObjects/v:ValidationObject/"
+        "v:ValidationObjectRepresentation/v:DigestAlgAndValue/ds:DigestValue",
+        namespaces=NS,
+    )
+    assert base64.b64decode(digest).hex() == platform
+    assert (
+        report.findtext(
+            "v:ValidationTimeInfo/v:BestSignatureTime/v:TypeOfProof", namespaces=NS
+        )
+        == "urn:etsi:019102:poetype:validation"
+    )
+
+
+def test_failed_signature_report_has_sub_indication_uri(polish):
+    data = sign_xades(polish.qualified, Shape(enveloped_in=FORM)).replace(
+        b"17.00", b"99.00"
+    )
+    tree = etree.fromstring(
+        render_report(validate_xml(data, polish.policy()).to_json())
+    )
+    _in_schema_order(tree)
+    status = tree.find("v:SignatureValidationReport/v:SignatureValidationStatus", NS)
+    assert [c.text for c in status] == [
+        "urn:etsi:019102:mainindication:total-failed",
+        "urn:etsi:019102:subindication:HASH_FAILURE",
+    ]
+
+
+def test_cli_writes_etsi_report_for_a_detached_signature(polish, tmp_path):
+    package = b"PK-like bytes of a package, any file will do\n"
+    sig = sign_xades(polish.personal, Shape(files={"paczka.zip": package}))
+    (tmp_path / "paczka.zip.xades").write_bytes(sig)
+    (tmp_path / "upload.bin").write_bytes(package)
+    anchor = tmp_path / "root.pem"
+    anchor.write_bytes(_pem(polish.root.certificate))
+    chain = tmp_path / "inter.pem"
+    chain.write_bytes(_pem(polish.eid_ca.certificate))
+    report = tmp_path / "report.xml"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "signing",
+            "validate",
+            str(tmp_path / "paczka.zip.xades"),
+            "--payload",
+            str(tmp_path / "upload.bin"),
+            "--trust",
+            str(anchor),
+            "--untrusted",
+            str(chain),
+            "--personal-issuer",
+            str(chain),
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "kind: personal" in done.stdout
+    tree = etree.fromstring(report.read_bytes())
+    _in_schema_order(tree)
+    covered = tree.findtext(
+        "v:SignatureValidationReport/v:SignersDocument/v:DigestAlgAndValue/ds:DigestValue",
+        namespaces=NS,
+    )
+    assert base64.b64decode(covered) == hashlib.sha256(package).digest()
+
+
+def _pem(cert) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return cert.public_bytes(Encoding.PEM)

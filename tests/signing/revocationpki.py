@@ -1,0 +1,208 @@
+"""A test PKI with OCSP and CRL services on 127.0.0.1, started by the tests.
+
+The server is started first (a free loopback port), then the certificates
+are issued naming its URLs, so that fetching finds it. OCSP answers are
+built with cryptography's OCSP builder and signed by the issuing CA; the
+status of each serial is what the test sets (unknown serials are answered
+``unknown``). ``down`` makes every endpoint answer 503, as a responder that
+is down would; requests are counted so tests can prove nothing was fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
+
+from signing.pki import (
+    Issued,
+    make_citizen,
+    make_crl,
+    make_intermediate,
+    make_root,
+    make_tsa,
+)
+from signing.tsa import LocalTimestamper
+
+
+@dataclass
+class Services:
+    """What the loopback services answer, changeable by the tests."""
+
+    inter: Issued | None = None
+    revoked: dict[int, datetime] = field(default_factory=dict)
+    known: set[int] = field(default_factory=set)
+    crl_days: int = 30
+    crl_issued: datetime | None = None
+    down: bool = False
+    requests: list[str] = field(default_factory=list)
+    base: str = ""
+
+    def crl_der(self) -> bytes:
+        """The intermediate's CRL now, listing the revoked serials."""
+        assert self.inter is not None
+        return crl_of(self.inter, self.revoked, self.crl_issued, self.crl_days)
+
+    def ocsp_der(self, request_der: bytes) -> bytes:
+        """Answer one DER OCSP request."""
+        assert self.inter is not None
+        request = ocsp.load_der_ocsp_request(request_der)
+        return ocsp_answer(self.inter, request, self.known, self.revoked)
+
+
+def crl_of(
+    issuer: Issued,
+    revoked: dict[int, datetime],
+    issued: datetime | None = None,
+    days: int = 30,
+) -> bytes:
+    """A DER CRL of ``issuer`` listing ``revoked`` serials at their times."""
+    now = issued or datetime.now(UTC) - timedelta(minutes=1)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.certificate.subject)
+        .last_update(now)
+        .next_update(now + timedelta(days=days))
+    )
+    for serial, when in revoked.items():
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(when)
+            .add_extension(x509.CRLReason(x509.ReasonFlags.key_compromise), False)
+            .build()
+        )
+        builder = builder.add_revoked_certificate(entry)
+
+    crl = builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    return crl.public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_answer(
+    issuer: Issued,
+    request: ocsp.OCSPRequest,
+    known: set[int],
+    revoked: dict[int, datetime],
+    now: datetime | None = None,
+) -> bytes:
+    """A DER OCSP response of ``issuer`` about the requested serial."""
+    now = now or datetime.now(UTC) - timedelta(minutes=1)
+    serial = request.serial_number
+    status, when = ocsp.OCSPCertStatus.UNKNOWN, None
+    if serial in revoked:
+        status, when = ocsp.OCSPCertStatus.REVOKED, revoked[serial]
+    elif serial in known:
+        status = ocsp.OCSPCertStatus.GOOD
+
+    builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+        issuer_name_hash=request.issuer_name_hash,
+        issuer_key_hash=request.issuer_key_hash,
+        serial_number=serial,
+        algorithm=request.hash_algorithm,
+        cert_status=status,
+        this_update=now,
+        next_update=now + timedelta(days=1),
+        revocation_time=when,
+        revocation_reason=x509.ReasonFlags.key_compromise if when else None,
+    )
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer.certificate)
+    for ext in request.extensions:
+        if isinstance(ext.value, x509.OCSPNonce):
+            builder = builder.add_extension(ext.value, critical=False)
+
+    response = builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    return response.public_bytes(serialization.Encoding.DER)
+
+
+@contextmanager
+def serve() -> Iterator[Services]:
+    """Run the OCSP and CRL endpoints on a free loopback port."""
+    state = Services()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            state.requests.append("GET " + self.path)
+            if state.down or self.path != "/inter.crl":
+                self.send_error(503 if state.down else 404)
+                return
+
+            self._answer(state.crl_der(), "application/pkix-crl")
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            state.requests.append("POST " + self.path)
+            if state.down or self.path != "/ocsp":
+                self.send_error(503 if state.down else 404)
+                return
+
+            self._answer(state.ocsp_der(body), "application/ocsp-response")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass(frozen=True)
+class RevocationPKI:
+    """Root, intermediate, TSA and citizens whose certificates name the server."""
+
+    root: Issued
+    inter: Issued
+    tsa: Issued
+    services: Services
+
+    def citizen(self, pesel: str, *, ocsp: bool = True, crl: bool = True) -> Issued:
+        """Issue a citizen naming the services; known to the responder."""
+        issued = make_citizen(
+            self.inter,
+            given_name="Anna",
+            surname="Testowa",
+            pesel=pesel,
+            crl_url=f"{self.services.base}/inter.crl" if crl else None,
+            ocsp_url=f"{self.services.base}/ocsp" if ocsp else None,
+            not_before=datetime.now(UTC) - timedelta(days=400),
+        )
+        self.services.known.add(issued.certificate.serial_number)
+        return issued
+
+    def timestamper(self, at: datetime) -> LocalTimestamper:
+        """A TSA whose clock says ``at``."""
+        return LocalTimestamper(
+            self.tsa.key, self.tsa.certificate, self.tsa.chain, clock=lambda: at
+        )
+
+
+def make_revocation_pki(services: Services) -> RevocationPKI:
+    """Issue the PKI for running ``services`` (valid since 500 days)."""
+    start = datetime.now(UTC) - timedelta(days=500)
+    root = make_root("Fake Revocation Root", now=start)
+    inter = make_intermediate(root, "Fake Revocation CA", now=start)
+    tsa = make_tsa(root, not_before=start)
+    services.inter = inter
+    return RevocationPKI(root, inter, tsa, services)
+
+
+__all__ = ["RevocationPKI", "Services", "crl_of", "make_crl", "make_revocation_pki"]
