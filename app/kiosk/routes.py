@@ -7,6 +7,7 @@ from typing import Any
 
 import markdown
 from flask import abort, g, render_template
+from lxml import etree
 from markupsafe import Markup
 
 from app.catalog import FormVersion
@@ -42,14 +43,14 @@ def department(symbol: str) -> str:
 @bp.get("/forms/<form_id>")
 def form(form_id: str) -> str:
     """What a form is for, what it needs, and a button to print it."""
-    found = _form_or_404(form_id)
+    found = form_or_404(form_id)
     return render_template("kiosk/form.html", form=found)
 
 
 @bp.get("/forms/<form_id>/print")
 def print_blank(form_id: str) -> str:
     """A paper sheet of the form with its instructions, to print and fill by hand."""
-    found = _form_or_404(form_id)
+    found = form_or_404(form_id)
     html = markdown.markdown(found.instructions(g.lang), output_format="html")
     instructions = Markup(ANCHOR.sub("", html))  # noqa: S704 (our own files)
     return render_template("kiosk/print.html", form=found, instructions=instructions)
@@ -65,8 +66,17 @@ def _departments() -> list[tuple[str, str, str, int]]:
     return [(*key, count) for key, count in sorted(counts.items())]
 
 
-def _form_or_404(form_id: str) -> FormVersion:
+def form_or_404(form_id: str, version: str | None = None) -> FormVersion:
+    """The catalog form (latest version unless named), or a 404."""
     try:
-        return services().catalog.get(form_id)
+        return services().catalog.get(form_id, version)
     except KeyError:
         abort(404)
+
+
+def parse_own_xml(xml: bytes) -> etree._Element:
+    """Parse XML this server composed (no DTD, entities or network)."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    return etree.fromstring(xml, parser)

@@ -29,6 +29,8 @@ FIXED_PAGES = [
     "/kiosk/",
     "/kiosk/forms/zameldowanie",
     "/kiosk/forms/zameldowanie/print",
+    "/kiosk/forms/zameldowanie/fill",
+    "/forms/zameldowanie/fill",
 ]
 
 

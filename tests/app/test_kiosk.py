@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from flask import Flask
 from flask.testing import FlaskClient
 
+from app.catalog import parse_local
+from app.formfill import root_element, values_from_document
 from app.kiosk import CONTENT_SECURITY_POLICY
 
 
@@ -25,7 +28,7 @@ class Links(HTMLParser):
             value = found.get(name)
             if value and (name != "content" or "url=" in value):
                 self.addresses.append(value.split("url=")[-1])
-        if tag in {"input", "textarea"}:
+        if tag in {"input", "textarea"} and found.get("type") != "hidden":
             self.typing.append(found)
         if tag == "a":
             self.targets.append(found.get("target"))
@@ -53,13 +56,14 @@ def test_every_kiosk_page_links_only_to_the_kiosk_and_loads_only_our_files(
 ) -> None:
     pages = kiosk_pages(client)
 
-    assert len(pages) >= 1 + 3 + 3 + 3  # start, departments, forms, sheets
+    assert len(pages) >= 1 + 3 + 3 + 3 + 3  # start, departments, forms, sheets, fill
     for url, html in pages.items():
         parsed = Links()
         parsed.feed(html)
         for address in parsed.addresses:
             assert address.startswith(("/kiosk", "/static/", "?lang=")), (url, address)
-        assert parsed.typing == [], f"{url} asks for typing"
+        if not url.endswith("/fill"):  # filling in is typing; nothing else is
+            assert parsed.typing == [], f"{url} asks for typing"
         assert set(parsed.targets) <= {None}, f"{url} opens a new window"
 
 
@@ -124,3 +128,37 @@ def test_unknown_department_or_form_is_not_found(client: FlaskClient) -> None:
     assert client.get("/kiosk/d/NOPE").status_code == 404
     assert client.get("/kiosk/forms/no-such-form").status_code == 404
     assert client.get("/kiosk/forms/no-such-form/print").status_code == 404
+
+
+def test_a_form_filled_at_the_kiosk_prints_as_a_paper_copy_with_its_code(
+    client: FlaskClient, app: Flask
+) -> None:
+    form = app.extensions["kancelaria"].catalog.get("pismo-ogolne")
+    root = root_element(form.schema(), form.namespace, form.root)
+    values = values_from_document(root, parse_local(form.sample_path))
+
+    page = client.get("/kiosk/forms/pismo-ogolne/fill")
+    answer = client.post(
+        "/kiosk/forms/pismo-ogolne/fill", data={**values, "_op": "build"}
+    )
+    assert page.status_code == 200 and "Content-Security-Policy" in page.headers
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
+    assert answer.location.startswith("/kiosk/drafts/")
+
+    ready = client.get(answer.location).get_data(as_text=True)
+    code = answer.location.rsplit("/", 1)[1]
+    with client.get(f"/kiosk/drafts/{code}/paper.pdf") as pdf:
+        assert pdf.status_code == 200
+        assert pdf.data.startswith(b"%PDF-")
+    assert f'href="/kiosk/drafts/{code}/paper.pdf"' in ready
+    assert "/form.xml" not in ready
+
+
+def test_a_form_left_empty_at_the_kiosk_names_the_fields_to_correct(
+    client: FlaskClient,
+) -> None:
+    answer = client.post("/kiosk/forms/pismo-ogolne/fill", data={"_op": "build"})
+
+    assert answer.status_code == 400
+    assert 'role="alert"' in answer.get_data(as_text=True)
+    assert client.get("/kiosk/drafts/NOSUCHCODE").status_code == 404
