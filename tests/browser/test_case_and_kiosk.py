@@ -77,7 +77,7 @@ def send_document(page: Page, office: Office, tmp_path: Path) -> None:
     signed = tmp_path / "pismo.xml"
     signed.write_bytes(signer.sign_enveloped(sample("pismo-ogolne")))
     page.goto(office.base + "/submit")
-    page.get_by_label("Podpisany plik").set_input_files(str(signed))
+    page.get_by_label("Podpisany plik", exact=True).set_input_files(str(signed))
     page.get_by_role("button", name="Wyślij").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pismo zarejestrowane")
 
