@@ -20,7 +20,8 @@ from app.cases.models import Case, CaseEvent, CaseMessage, Department
 from app.cases.queries import case_of_document
 from app.registry.models import Document
 
-# Case actions a citizen sees in the history (assignments and views are internal).
+# Case actions a citizen sees in the history (assignments and views are
+# internal; messages are listed on their own).
 CITIZEN_ACTIONS = (
     c.ACTION_OPENED,
     c.ACTION_ATTACHED,
@@ -28,7 +29,6 @@ CITIZEN_ACTIONS = (
     c.ACTION_PAUSED,
     c.ACTION_RESUMED,
     c.ACTION_DECIDED,
-    c.ACTION_MESSAGE,
 )
 
 

@@ -119,7 +119,6 @@ def event_words() -> dict[str, str]:
         c.ACTION_PAUSED: _("the office asked for a defect to be remedied"),
         c.ACTION_RESUMED: _("work on the case resumed"),
         c.ACTION_DECIDED: _("the case was decided"),
-        c.ACTION_MESSAGE: _("a message was written"),
     }
 
 
