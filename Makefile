@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Threads per worker: concurrent registrations of a worker share one commit.
+THREADS ?= 8
 
 .PHONY: run init test lint typecheck pytest bench system-deps node-deps clean
 
@@ -19,13 +21,14 @@ init: $(STAMP)
 	bash tools/install-system-deps.sh run
 	$(BIN)/flask --app wsgi kancelaria init
 
-# The access log leaves out query strings: they carry citizens' access codes.
+# The access log leaves out query strings and draft codes (app/accesslog.py).
 run: init
 	KANCELARIA_OUTBOX_THREAD=on \
 	KANCELARIA_PUBLIC_URL=$${KANCELARIA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--worker-class gthread --threads 4 --access-logfile - \
+		--worker-class gthread --threads $(THREADS) --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
+		--logger-class app.accesslog.AccessLogger \
 		wsgi:app
 
 system-deps:
@@ -46,7 +49,7 @@ pytest: $(STAMP) system-deps node-deps
 		source <(bash tools/ensure-redis.sh) && \
 		$(BIN)/pytest -n 2 --dist loadfile -q && \
 		KANCELARIA_TEST_APP_DB=postgres $(BIN)/pytest -n 2 --dist loadfile -q \
-			tests/app tests/api
+			tests/app tests/api tests/desk
 
 test: lint typecheck pytest
 

@@ -66,12 +66,14 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.cli import kancelaria_cli, registry_cli
     from app.desk.commands import desk_cli
+    from app.drafts.commands import drafts_cli
     from app.notifications.commands import outbox_cli
 
     app.cli.add_command(kancelaria_cli)
     app.cli.add_command(registry_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(desk_cli)
+    app.cli.add_command(drafts_cli)
 
 
 def _start_outbox_thread(app: Flask) -> None:

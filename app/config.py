@@ -35,6 +35,9 @@ def _switch(name: str, value: str | None, default: bool) -> bool:
     raise RuntimeError(f"{PREFIX}{name}={value!r}: choose 'on' or 'off'.")
 
 
+DEFAULT_REGISTRY_BATCH = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the application is configured with; secure defaults."""
@@ -105,6 +108,9 @@ class Settings:
     # Certificates (file or folder) of the CAs issuing e-ID card certificates
     # (podpis osobisty).
     personal_issuers: Path | None = None
+    # Most registrations one process writes in one transaction (group commit);
+    # 1: each its own transaction.
+    registry_batch: int = DEFAULT_REGISTRY_BATCH
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -183,4 +189,5 @@ class Settings:
                 get("REVOCATION_TIMEOUT") or DEFAULT_REVOCATION_TIMEOUT
             ),
             revocation_crls=Path(crls) if crls else None,
+            registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
         )

@@ -22,6 +22,7 @@ from app.catalog import Catalog
 from app.config import Settings
 from app.db import make_engine, make_session_factory, upgrade
 from app.registry.blobstore import BlobStore, FileBlobStore
+from app.registry.combiner import Registrar
 from app.registry.pgblobstore import PostgresBlobStore
 from signing.kinds import KindRules
 from signing.pki import DemoPKI, Issued, ensure_demo_pki, load_p12
@@ -53,6 +54,7 @@ class Services:
     demo: DemoPKI | None
     secret_key: str
     pdf_receipts: ReceiptPdfMaker
+    registrar: Registrar
     timestamper: Timestamper | None = None
 
     @property
@@ -83,10 +85,11 @@ def build_services(settings: Settings) -> Services:
         [seal_chain[-1] if seal_chain else seal_cert]
     )
 
+    sessions = make_session_factory(engine)
     return Services(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         blobs=_blob_store(settings, engine),
         catalog=Catalog.load(settings.forms_dir),
         policy=ValidationPolicy(
@@ -98,6 +101,7 @@ def build_services(settings: Settings) -> Services:
         demo=demo,
         secret_key=secret_key,
         pdf_receipts=_pdf_receipts(settings, demo),
+        registrar=Registrar(sessions, settings.registry_batch),
         timestamper=_timestamper(settings, demo),
     )
 

@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,7 @@ COLUMNS = (
     "report_json",
     "status",
     "access_code",
+    "public_id",
 )
 LOOKUP = "SELECT id FROM document WHERE registry_number = :number"
 
@@ -165,6 +167,8 @@ def _row(sequence: int) -> tuple[object, ...]:
         "{}",
         "registered",
         f"BENCH{sequence:011d}",
+        # Unique and required (migration 0004): a UUID made from the sequence.
+        str(uuid.UUID(int=sequence)),
     )
 
 

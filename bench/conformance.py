@@ -8,7 +8,7 @@ rate over the rows whose expectation is known.  Trust anchors, validation
 times, detached payloads and policy documents are given exactly where the
 manifests name them (``SETTINGS``); everything else runs with an empty
 trust store (DSS's tests run so) or, for the client samples, with their
-own test PKI.  Disagreements are explained in tests/conformance.
+own test PKI and CRLs.  Disagreements are explained in tests/conformance.
 
 Run: ``.venv/bin/python bench/conformance.py [--tsv]``.
 """
@@ -32,6 +32,7 @@ from signing.detached import validate_any  # noqa: E402
 from signing.errors import SigningInputError  # noqa: E402
 from signing.policy import ValidationPolicy  # noqa: E402
 from signing.result import SignatureResult, ValidationResult  # noqa: E402
+from signing.revocation import RevocationData, RevocationPolicy  # noqa: E402
 from signing.trust import TrustStore  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -191,11 +192,17 @@ def _dss_policy(setting: Setting) -> ValidationPolicy:
 
 
 def _samples_policy() -> ValidationPolicy:
+    """The samples' own PKI: root trusted, intermediate offered, and their
+    CRLs supplied (the manifest's revoked signer is in inter.crl)."""
     pki = SAMPLES / "pki"
     root = x509.load_pem_x509_certificate((pki / "root.crt").read_bytes())
     inter = x509.load_pem_x509_certificate((pki / "inter.crt").read_bytes())
+    crls = tuple((pki / n).read_bytes() for n in ("inter.crl.der", "root.crl.der"))
+    supplied = RevocationData(crls=crls, sources=("operator",))
     return ValidationPolicy(
-        TrustStore.from_certificates([root]), intermediates=(inter,)
+        TrustStore.from_certificates([root]),
+        intermediates=(inter,),
+        revocation=RevocationPolicy(supplied=supplied),
     )
 
 

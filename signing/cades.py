@@ -60,11 +60,21 @@ def load_signed_data(data: bytes) -> cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise NotCMSError("the CMS structure is not SignedData")
         signed: cms.SignedData = info["content"]
-        signed.native  # noqa: B018 - parse every field now, not during validation
+        _read_structure(signed)
     except _ERRORS as exc:
         raise NotCMSError("the bytes are not a CMS SignedData structure") from exc
 
     return signed
+
+
+def _read_structure(signed: cms.SignedData) -> None:
+    """Parse the parts validation reads first, so a broken one is refused now
+    (a full ``.native`` parse would re-encode the whole structure)."""
+    signed["encap_content_info"]["content_type"].native  # noqa: B018
+    for info in signed["signer_infos"]:
+        info["sid"].native  # noqa: B018
+        info["digest_algorithm"].native  # noqa: B018
+        info["signature_algorithm"].native  # noqa: B018
 
 
 def validate_cms(
@@ -81,16 +91,44 @@ def validate_cms(
 
     signed_bytes = payload if payload is not None else bytes(content.native)
     moment = policy.effective_time()
-    if len(signed["signer_infos"]) != 1:
-        raise NotCMSError("only CMS signatures with one SignerInfo are validated")
+    infos = list(signed["signer_infos"])
+    if not infos:
+        raise NotCMSError("the CMS structure carries no SignerInfo")
+
+    if len(infos) > policy.max_signatures:
+        raise NotCMSError("the CMS structure carries too many signatures")
 
     attached = payload is None
-    result = asyncio.run(
-        _validate_one(signed, signed_bytes, payload_name, policy, moment, attached)
+    results = tuple(
+        name_kind(
+            asyncio.run(
+                _validate_one(
+                    _one_signer(signed, info, len(infos)),
+                    signed_bytes,
+                    payload_name,
+                    policy,
+                    moment,
+                    attached,
+                )
+            ),
+            policy.kinds,
+        )
+        for info in infos
     )
-    results = (name_kind(result, policy.kinds),)
     indication, sub = summarise(results)
     return ValidationResult(indication, sub, results, moment)
+
+
+def _one_signer(
+    signed: cms.SignedData, info: cms.SignerInfo, count: int
+) -> cms.SignedData:
+    """The SignedData as seen by one of its signers (pyHanko takes one)."""
+    if count == 1:
+        return signed
+
+    single = signed.copy()
+    single["signer_infos"] = cms.SignerInfos([info])
+    return single
 
 
 async def _validate_one(

@@ -22,6 +22,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from signing.asic import validate_container
 from signing.certs import fingerprint
 from signing.cli_tl import pinned_certificates
 from signing.detached import validate_any
@@ -33,6 +34,7 @@ from signing.result import Indication, SignatureResult, ValidationResult
 from signing.revocation import RevocationData, RevocationPolicy
 from signing.tl import TrustedListError, load_trusted_list
 from signing.trust import TrustStore
+from signing.ziparchive import looks_like_zip
 
 EXIT_CODES = {
     Indication.TOTAL_PASSED: 0,
@@ -179,7 +181,15 @@ def run(args: argparse.Namespace) -> int:
 def _validate(
     data: bytes, policy: ValidationPolicy, detached: dict[str, bytes]
 ) -> ValidationResult:
-    """Dispatch on content: PDF, ZIP container, CMS or XML (detached files)."""
+    """Dispatch on content: PDF, ZIP container, CMS or XML (detached files).
+
+    A container's files that no signature covers are named on stderr."""
+    if looks_like_zip(data):
+        found = validate_container(data, policy)
+        for name in found.uncovered:
+            print(f"warning: {name!r} in the container is not signed", file=sys.stderr)
+        return found.validation
+
     return validate_any(data, policy, detached)
 
 

@@ -25,6 +25,9 @@ from signing.trust import TrustStore
 from signing.xades import XADES_NAMESPACES
 from signing.xmldsig import ReferenceOutcome
 
+MAX_CONTENT_STAMPS = 4
+"""The most content time-stamps checked on one signature; more are ignored."""
+
 _CONTENT = tuple(f"{{{ns}}}AllDataObjectsTimeStamp" for ns in XADES_NAMESPACES)
 
 
@@ -41,7 +44,7 @@ def check_content_timestamps(
 
     data = [r for r in refs if not r.targets or r.targets != (signed_properties,)]
     latest = None
-    for element in signed_properties.iter(*_CONTENT):
+    for element in list(signed_properties.iter(*_CONTENT))[:MAX_CONTENT_STAMPS]:
         when = _check_one(element, data, trust, at, checks)
         if when is not None and (latest is None or when > latest):
             latest = when

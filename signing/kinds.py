@@ -24,8 +24,9 @@ never named qualified, trusted-profile or personal.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -33,14 +34,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from signing.qualification import Qualification, qc_facts
-from signing.result import SignatureResult, Signer
+from signing.qualification import QcFacts, Qualification, qc_facts
+from signing.result import Check, SignatureResult, SignedObject, Signer
 
 QUALIFIED = "qualified"
 TRUSTED_PROFILE = "trusted-profile"
 PERSONAL = "personal"
 ADVANCED = "advanced"
 
+MAX_CACHED = 4096
+_MISSING = object()
 PPZP_NS = "http://crd.gov.pl/xml/schematy/ppzp/"
 """Namespace of the trusted-profile identity data (``PodpisZP``)."""
 
@@ -63,55 +66,119 @@ class KindRules:
     """SHA-256 (hex) of the CA certificates that issue e-ID card certificates."""
     trusted_lists: tuple[QualifyingList, ...] = ()
     """Trusted lists deciding qualification; none: the QCStatements decide."""
+    facts: dict[tuple[int, str], tuple[x509.Certificate, object]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+    """By (``id`` of a certificate object, fact): the certificate (kept alive
+    here, so the id is not reused) and its SHA-256 or QCStatements; a bounded
+    cache of pure functions, owned by the policy's rules."""
+
+    def fingerprint(self, cert: x509.Certificate) -> str:
+        """The certificate's SHA-256 (hex), cached."""
+        found = self._cached(cert, "sha256")
+        if found is _MISSING:
+            found = self._remember(cert, "sha256", _sha256(cert))
+        return str(found)
+
+    def qc(self, cert: x509.Certificate) -> QcFacts | None:
+        """The certificate's QCStatements, cached; ``None`` if unreadable."""
+        found = self._cached(cert, "qc")
+        if found is _MISSING:
+            found = self._remember(cert, "qc", _qc_or_none(cert))
+        return found if isinstance(found, QcFacts) else None
+
+    def _cached(self, cert: x509.Certificate, fact: str) -> object:
+        entry = self.facts.get((id(cert), fact))
+        return entry[1] if entry is not None and entry[0] is cert else _MISSING
+
+    def _remember(self, cert: x509.Certificate, fact: str, value: object) -> object:
+        if len(self.facts) >= MAX_CACHED:
+            self.facts.clear()
+        self.facts[(id(cert), fact)] = (cert, value)
+        return value
+
+
+@dataclass(frozen=True)
+class KindDecision:
+    """The kind of one signature and who is shown as its signer."""
+
+    kind: str | None
+    detail: str
+    signer: Signer | None
+    sealed_by: Signer | None = None
 
 
 def name_kind(result: SignatureResult, rules: KindRules) -> SignatureResult:
     """Return ``result`` with its kind (and, for podpis zaufany, its person)."""
-    if result.signer is None or not result.chain:
-        return result
+    decision = decide_kind(
+        result.signer,
+        result.chain,
+        result.checks,
+        result.covered,
+        result.timestamp_time or result.signing_time,
+        rules,
+    )
+    return replace(
+        result,
+        kind=decision.kind,
+        kind_detail=decision.detail,
+        signer=decision.signer,
+        sealed_by=decision.sealed_by,
+    )
 
-    cert = result.chain[0]
-    trusted = _path_validated(result)
-    person = _trusted_profile_person(result)
-    if person is not None and trusted and _sha256(cert) in rules.trusted_profile_seals:
+
+def decide_kind(
+    signer: Signer | None,
+    chain: tuple[x509.Certificate, ...],
+    checks: Sequence[Check],
+    covered: Sequence[SignedObject],
+    at: datetime | None,
+    rules: KindRules,
+) -> KindDecision:
+    """Decide a signature's kind from its signer, chain, checks and coverage.
+
+    ``at`` is the best signing time known (time-stamp, else claimed)."""
+    if signer is None or not chain:
+        return KindDecision(None, "", signer)
+
+    trusted = any(c.name == "certificate-path" and c.passed for c in checks)
+    person = _trusted_profile_person(covered)
+    platform = rules.fingerprint(chain[0]) in rules.trusted_profile_seals
+    if person is not None and trusted and platform:
         detail = "the trusted-profile platform's seal carries the person's data"
-        return replace(
-            result,
-            kind=TRUSTED_PROFILE,
-            kind_detail=detail,
-            signer=_person_signer(person, result.signer),
-            sealed_by=result.signer,
-        )
+        shown = _person_signer(person, signer)
+        return KindDecision(TRUSTED_PROFILE, detail, shown, signer)
 
     ignored = " (trusted-profile data ignored: not a platform seal)" if person else ""
-    kind, detail = _certificate_kind(result, rules, trusted)
-    return replace(result, kind=kind, kind_detail=detail + ignored)
+    kind, detail = _certificate_kind(chain, at, rules, trusted)
+    return KindDecision(kind, detail + ignored, signer)
 
 
 def _certificate_kind(
-    result: SignatureResult, rules: KindRules, trusted: bool
+    chain: tuple[x509.Certificate, ...],
+    at: datetime | None,
+    rules: KindRules,
+    trusted: bool,
 ) -> tuple[str, str]:
     """Qualified, personal or advanced, from the certificate and its path."""
-    chain = result.chain
     if not trusted:
         return ADVANCED, "the certificate path did not validate"
 
-    qualified, why = _qualified(chain, result, rules)
+    qualified, why = _qualified(chain, at, rules)
     if qualified:
         return QUALIFIED, why
 
-    if len(chain) > 1 and _sha256(chain[1]) in rules.personal_issuers:
+    if len(chain) > 1 and rules.fingerprint(chain[1]) in rules.personal_issuers:
         return PERSONAL, "certificate of an e-ID card (podpis osobisty)"
 
     return ADVANCED, why
 
 
 def _qualified(
-    chain: tuple[x509.Certificate, ...], result: SignatureResult, rules: KindRules
+    chain: tuple[x509.Certificate, ...], at: datetime | None, rules: KindRules
 ) -> tuple[bool, str]:
     """Decide qualification by trusted list when configured, else QCStatements."""
     if rules.trusted_lists:
-        at = result.timestamp_time or result.signing_time
         moment = at or chain[0].not_valid_before_utc
         for tl in rules.trusted_lists:
             decision = tl.qualification(chain, moment)
@@ -120,9 +187,8 @@ def _qualified(
 
         return False, "not qualified under the configured trusted lists"
 
-    try:
-        facts = qc_facts(chain[0])
-    except ValueError:  # extensions cryptography cannot parse
+    facts = rules.qc(chain[0])
+    if facts is None:
         return False, "the certificate's extensions cannot be read"
 
     if facts.compliance and facts.sscd:
@@ -134,15 +200,11 @@ def _qualified(
     return False, "the certificate is not a qualified certificate"
 
 
-def _path_validated(result: SignatureResult) -> bool:
-    return any(c.name == "certificate-path" and c.passed for c in result.checks)
-
-
-def _trusted_profile_person(result: SignatureResult) -> dict[str, str] | None:
+def _trusted_profile_person(covered: Sequence[SignedObject]) -> dict[str, str] | None:
     """Read the person's data from a signed ``PodpisZP``, if there is one."""
-    for covered in result.covered:
-        element = covered.element
-        if element is None or covered.kind not in ("element", "object"):
+    for item in covered:
+        element = item.element
+        if element is None or item.kind not in ("element", "object"):
             continue
 
         for candidate in (element, *element.iterchildren()):
@@ -176,6 +238,17 @@ def _person_signer(person: dict[str, str], platform: Signer) -> Signer:
         identifier=identifier,
         organization=None,
     )
+
+
+def _qc_or_none(cert: x509.Certificate) -> QcFacts | None:
+    """Read QCStatements once per certificate; odd extensions (cryptography
+    warns of some, refuses others) mean we cannot say it is qualified."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return qc_facts(cert)
+        except ValueError:
+            return None
 
 
 def _sha256(cert: x509.Certificate) -> str:

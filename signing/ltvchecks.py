@@ -3,6 +3,8 @@
 - :func:`check_archive` verifies the archive time-stamps (B-LTA), latest
   first at the validation time, each earlier one at the time of the one
   after it; the earliest that verifies is a proof of existence (POE).
+- :func:`tsa_revocation` gives the signature time-stamp's TSA the embedded
+  and supplied revocation data (never fetched).
 - :func:`revocation_for` gathers the revocation data for the signer's path:
   embedded, supplied by the operator, and fetched when the policy says so.
 - :func:`judge_path` validates the path at the validation time and, when
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from lxml import etree
 
@@ -26,9 +29,13 @@ from signing.certs import CertFacts
 from signing.ltv import embedded_revocation
 from signing.policy import ValidationPolicy
 from signing.result import Check, SubIndication
-from signing.revocation import RevocationCheck, fetch_revocation
+from signing.revocation import RevocationCheck, fetch_revocation, tsa_context_options
 from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import ReferenceOutcome
+
+MAX_ARCHIVE_STAMPS = 16
+"""The most archive time-stamps checked on one signature (each costs a CMS
+validation; real renewals add one every few years)."""
 
 _CURABLE = frozenset(
     {
@@ -51,6 +58,11 @@ def check_archive(
         stamps = archive_timestamps(sig)
     except ArchiveTimestampError as exc:
         checks.append(Check("archive-timestamp", False, f"not used: {exc}"))
+        return None
+
+    if len(stamps) > MAX_ARCHIVE_STAMPS:
+        detail = f"not used: more than {MAX_ARCHIVE_STAMPS} archive time-stamps"
+        checks.append(Check("archive-timestamp", False, detail))
         return None
 
     at, earliest = moment, None
@@ -84,6 +96,21 @@ def revocation_for(
     return RevocationCheck(rules, data)
 
 
+def tsa_revocation(
+    sig: etree._Element, policy: ValidationPolicy
+) -> dict[str, Any] | None:
+    """Context options with the revocation data for the TSA's path: what the
+    signature embeds (TimeStampValidationData, RevocationValues) and the
+    operator supplies; never fetched. ``None`` when there is none, and the
+    TSA's revocation is then not checked."""
+    data = embedded_revocation(sig).merged(policy.revocation.supplied)
+    if not data:
+        return None
+
+    check = RevocationCheck(policy.revocation, data)
+    return tsa_context_options(check)
+
+
 def judge_path(
     signer: CertFacts,
     others: list[CertFacts],
@@ -101,6 +128,9 @@ def judge_path(
         return _revoked_after(signer, others, policy, poe, now)
 
     then = _validate(signer, others, policy, poe, revocation)
+    if then.revoked_at is not None:
+        return then  # revoked already at the POE: that is the finding
+
     if not then.passed:
         return now
 

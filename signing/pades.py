@@ -38,6 +38,7 @@ from signing.errors import NotPDFError, NotSignedError
 from signing.kinds import name_kind
 from signing.padescheck import check_doc_timestamp, check_pdf_signature
 from signing.pdfcontext import shared_context
+from signing.pdfpoe import archive_time, revocation_time, signature_time
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
 from signing.pdfrevocation import context_for, dss_of, revocation_of
 from signing.policy import ValidationPolicy
@@ -68,7 +69,7 @@ def validate_pdf(data: bytes, policy: ValidationPolicy) -> ValidationResult:
     moment = policy.effective_time()
     context = shared_context(policy, moment)
     dss = dss_of(reader)
-    job = _Job(data, reader, context, policy, moment, dss)
+    job = _Job(data, reader, context, policy, moment, dss, found)
     results = _long_term_forms(asyncio.run(_validate_all(found, job, deadline)), dss)
     indication, subindication = summarise(results)
     log.debug("validated %d PDF signature(s): %s", len(results), indication.value)
@@ -119,6 +120,7 @@ class _Job:
     policy: ValidationPolicy
     moment: datetime
     dss: tuple[RevocationData, list[bytes]]
+    found: list[_Found]
 
 
 async def _validate_all(
@@ -163,6 +165,9 @@ async def _with_revocation(
     certs = job.dss[1]
     strict = context_for(check, certs, job.policy, job.moment, strict=True)
     result = await check_pdf_signature(item, job.data, job.reader, strict, job.policy)
+    if result.subindication is SubIndication.REVOKED_NO_POE:
+        return await _cured_by_timestamp(item, job, check) or result
+
     if result.subindication not in _MISSING_DATA:
         done = result.indication is Indication.TOTAL_PASSED
         return _noted(result, done, "revocation status checked: not revoked")
@@ -185,6 +190,37 @@ async def _with_revocation(
         subindication=SubIndication.TRY_LATER,
         checks=(*tolerant.checks, revocation),
     )
+
+
+async def _cured_by_timestamp(
+    item: LenientSignature, job: _Job, check: RevocationCheck
+) -> SignatureResult | None:
+    """Judge again at the signature time-stamp's time when it is before the
+    revocation (EN 319 102-1, 5.5.4); ``None`` when that does not hold."""
+    # Both helpers run their own event loops: off this one, in a thread.
+    stamped = await asyncio.to_thread(signature_time, item, job.policy, job.moment)
+    archived = await archive_time(item, job.found, job.context)
+    if archived is not None and (stamped is None or archived < stamped):
+        stamped = archived
+
+    certs = job.dss[1]
+    revoked = await asyncio.to_thread(
+        revocation_time, item, certs, check, job.policy, job.moment
+    )
+    if stamped is None or revoked is None or stamped >= revoked:
+        return None
+
+    plain = RevocationCheck(check.policy, RevocationData())
+    then = context_for(plain, certs, job.policy, stamped, strict=False)
+    again = await check_pdf_signature(item, job.data, job.reader, then, job.policy)
+    if again.indication is not Indication.TOTAL_PASSED:
+        return None
+
+    detail = (
+        f"revoked at {revoked.isoformat()}, after a time-stamp "
+        f"at {stamped.isoformat()}, the signature's proof of existence"
+    )
+    return _noted(again, True, detail)
 
 
 _MISSING_DATA = frozenset(

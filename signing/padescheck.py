@@ -84,7 +84,17 @@ async def check_pdf_signature(
 
     _check_timestamp(status.timestamp_validity, report)
     result = _result(sig, report, form, signer, status.signer_reported_dt)
-    return replace(result, chain=_chain(status, signer, policy))
+    stamped = _proven_time(status.timestamp_validity)
+    return replace(result, chain=_chain(status, signer, policy), timestamp_time=stamped)
+
+
+def _proven_time(tst: SignatureStatus | None) -> datetime | None:
+    """The signature time-stamp's time, when it verifies from a trusted TSA."""
+    moment = getattr(tst, "timestamp", None)
+    if tst is None or not (tst.intact and tst.valid and tst.trusted):
+        return None
+
+    return moment if isinstance(moment, datetime) else None
 
 
 def _chain(

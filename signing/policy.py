@@ -28,12 +28,12 @@ from signing.trust import PathCache, TrustStore
 WEAK_DIGESTS = frozenset({"sha1", "sha224"})
 
 DIGEST_SUNSETS: tuple[tuple[str, datetime], ...] = (
-    ("sha1", datetime(2013, 1, 1, tzinfo=UTC)),
+    ("sha1", datetime(2012, 8, 1, tzinfo=UTC)),
 )
 """Refused digests still accepted for a signature whose proof of existence
-(a time-stamp) is before the date: our reading of ETSI TS 119 312 and the
-SOG-IS agreed mechanisms, which retired SHA-1 for signatures a decade ago;
-the exact day is this project's choice, as data an operator may change."""
+(a time-stamp) is before the date. SHA-1's is the end date of the ETSI
+cryptographic suite that DSS's default policy applies (as the shared
+corpus's manifest records for Signature-X-EE-3); data an operator may change."""
 
 RSA_SUNSETS: tuple[tuple[int, datetime], ...] = (
     (1024, datetime(2011, 1, 1, tzinfo=UTC)),

@@ -133,6 +133,29 @@ STRICT = CertRevTrustPolicy(
 certificate must when it names where its status is published."""
 
 
+TSA_STRICT = CertRevTrustPolicy(
+    RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
+    ),
+    retroactive_revinfo=True,
+)
+"""For a time-stamping authority's path: data is needed for a certificate
+that names where its status is published."""
+
+
+def tsa_context_options(check: RevocationCheck) -> dict[str, Any]:
+    """ValidationContext options for a TSA's path (:data:`TSA_STRICT` unless
+    the policy soft-fails)."""
+    options = context_options(check, strict=False)
+    if not check.policy.soft_fail and check.data:
+        options.pop("revocation_mode", None)
+        options.pop("retroactive_revinfo", None)
+        options["revinfo_policy"] = TSA_STRICT
+
+    return options
+
+
 def context_options(check: RevocationCheck | None, strict: bool) -> dict[str, Any]:
     """Return ValidationContext keyword arguments for ``check``.
 

@@ -34,7 +34,12 @@ from signing.certs import CertCache, CertFacts, unique_facts
 from signing.contentstamp import check_content_timestamps
 from signing.epes import IMPLIED, MATCHED, NOT_AVAILABLE, read_policy
 from signing.ltv import has_long_term_values
-from signing.ltvchecks import check_archive, judge_path, revocation_for
+from signing.ltvchecks import (
+    check_archive,
+    judge_path,
+    revocation_for,
+    tsa_revocation,
+)
 from signing.policy import ValidationPolicy
 from signing.result import (
     Check,
@@ -531,10 +536,13 @@ def _check_timestamp(
 
     One that does not verify now is checked again at the archive
     time-stamp's time, which proves it existed then (B-LTA)."""
+    tsa = tsa_revocation(sig, policy)
     try:
-        stamp = check_signature_timestamp(sig, policy.trust, at=moment)
+        stamp = check_signature_timestamp(sig, policy.trust, at=moment, revocation=tsa)
         if stamp is not None and not stamp.passed and archived_at is not None:
-            stamp = check_signature_timestamp(sig, policy.trust, at=archived_at)
+            stamp = check_signature_timestamp(
+                sig, policy.trust, at=archived_at, revocation=tsa
+            )
     except SignatureTimestampError as exc:
         report.not_used("signature-timestamp", f"not used: {exc}")
         return None

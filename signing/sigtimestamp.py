@@ -18,7 +18,7 @@ import binascii
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -73,7 +73,11 @@ def signature_value_octets(signature: etree._Element, c14n_method: str) -> bytes
 
 
 def check_signature_timestamp(
-    signature: etree._Element, trust: TrustStore, *, at: datetime | None = None
+    signature: etree._Element,
+    trust: TrustStore,
+    *,
+    at: datetime | None = None,
+    revocation: dict[str, Any] | None = None,
 ) -> TimestampResult | None:
     """Check the signature's first time-stamp; ``None`` when it has none.
 
@@ -90,7 +94,7 @@ def check_signature_timestamp(
 
     stamp = stamps[0]
     covered = signature_value_octets(signature, stamp.c14n_method)
-    return verify_timestamp(stamp.token, covered, trust, at=at)
+    return verify_timestamp(stamp.token, covered, trust, at=at, revocation=revocation)
 
 
 def _read(element: etree._Element) -> SignatureTimestamp:

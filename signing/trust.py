@@ -197,12 +197,15 @@ def _validate_uncached(
 
     strict = _run(*run, context_options(revocation, strict=True))
     if strict.passed:
-        detail = "revocation status checked: not revoked"
+        sources = ", ".join(revocation.data.sources) or "given"
+        detail = f"revocation status checked ({sources} data): not revoked"
         return replace(strict, revocation=detail, revocation_checked=True)
 
     if strict.subindication is SubIndication.TRY_LATER and revocation.policy.soft_fail:
         loose = _run(*run, context_options(revocation, strict=False))
         detail = "revocation data is missing or stale for part of the path"
+        if revocation.data.problems:
+            detail += " (" + "; ".join(revocation.data.problems) + ")"
         return replace(loose, revocation=detail) if loose.passed else loose
 
     return strict
@@ -303,9 +306,11 @@ def _map_error(exc: Exception) -> PathOutcome:
 
 
 def _revoked_detail(exc: cv_errors.RevokedError) -> str:
-    who = "the signing certificate" if exc.is_ee_cert else "a CA certificate"
+    who = (
+        "the signing certificate" if exc.is_ee_cert else "a CA certificate of the path"
+    )
     when = exc.revocation_dt.isoformat()
-    return f"{who} of the path was revoked at {when} ({exc.reason.human_friendly})"
+    return f"{who} was revoked at {when} ({exc.reason.human_friendly})"
 
 
 _DETAILS = {

@@ -155,11 +155,15 @@ def verify_timestamp(
     trust: TrustStore,
     *,
     at: datetime | None = None,
+    revocation: dict[str, Any] | None = None,
 ) -> TimestampResult:
     """Check a token: its imprint over ``imprint_data``, signature and TSA path.
 
     The path is validated at ``at`` (default: now) with the certificates the
-    token carries as candidates; revocation is not checked.
+    token carries as candidates. ``revocation`` holds validation-context
+    options with revocation data for the TSA's path
+    (:func:`signing.revocation.context_options`); without, its revocation is
+    not checked.
     """
     try:
         token = cms.ContentInfo.load(token_der)
@@ -172,7 +176,7 @@ def verify_timestamp(
 
     imprint_problem = _imprint_problem(info, imprint_data)
     imprint_ok = imprint_problem is None
-    facts = _validate_cms(signed, trust, at)
+    facts = _validate_cms(signed, trust, at, revocation)
     problems = list(facts.problems)
     if imprint_problem is not None:
         problems.insert(0, imprint_problem)
@@ -238,9 +242,20 @@ class _CmsFacts:
 
 
 def _validate_cms(
-    signed: cms.SignedData, trust: TrustStore, at: datetime | None
+    signed: cms.SignedData,
+    trust: TrustStore,
+    at: datetime | None,
+    revocation: dict[str, Any] | None = None,
 ) -> _CmsFacts:
-    context = _context(trust, at or datetime.now(UTC))
+    moment = at or datetime.now(UTC)
+    if revocation is None:
+        context = _context(trust, moment)
+    else:
+        context = ValidationContext(
+            trust_roots=[_asn1(c) for c in trust.certificates],
+            moment=moment,
+            **revocation,
+        )
     try:
         # The imprint is checked apart (above), so that a wrong imprint and
         # a broken signature are told apart: pyHanko gets the token's own.
@@ -344,6 +359,9 @@ def _chain_problem(trust: TrustStore, problem: object) -> str:
 
     if "CRYPTO_CONSTRAINTS" in str(problem):
         return "The time-stamp uses an algorithm that is no longer accepted."
+
+    if "REVOKED" in str(problem):
+        return "The time-stamping authority's certificate is revoked."
 
     return "The time-stamping authority does not chain to a trusted root."
 

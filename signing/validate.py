@@ -31,7 +31,7 @@ from datetime import datetime
 from lxml import etree
 
 from signing.errors import ForbiddenXMLError, NotSignedError
-from signing.kinds import name_kind
+from signing.kinds import decide_kind
 from signing.policy import ValidationPolicy
 from signing.result import SignatureResult, ValidationResult, summarise
 from signing.safexml import parse_xml
@@ -93,18 +93,25 @@ def _validate_one(
     report = Report()
     outcome = check_signature(sig, doc, policy, moment, report)
     indication, subindication = report.verdict()
-    result = SignatureResult(
+    checks = tuple(report.checks)
+    at = outcome.timestamp_time or outcome.signing_time
+    kind = decide_kind(
+        outcome.signer, outcome.chain, checks, outcome.covered, at, policy.kinds
+    )
+    return SignatureResult(
         signature_id=outcome.signature_id,
         indication=indication,
         subindication=subindication,
         form=outcome.form,
-        signer=outcome.signer,
+        signer=kind.signer,
         signing_time=outcome.signing_time,
         covered=outcome.covered,
-        checks=tuple(report.checks),
+        checks=checks,
         counter_signature_of=outcome.counter_signature_of,
         timestamp_time=outcome.timestamp_time,
         policy=outcome.policy,
         chain=outcome.chain,
+        kind=kind.kind,
+        kind_detail=kind.detail,
+        sealed_by=kind.sealed_by,
     )
-    return name_kind(result, policy.kinds)

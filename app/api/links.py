@@ -9,7 +9,7 @@ from flask import url_for
 from app.registry.models import Document
 
 
-def document_json(document: Document) -> dict[str, Any]:
+def document_json(document: Document, case_number: str | None) -> dict[str, Any]:
     """Return the status of a document as ``GET /submissions/{id}`` shows it."""
     return {
         "id": document.public_id,
@@ -20,8 +20,7 @@ def document_json(document: Document) -> dict[str, Any]:
         "form": {"id": document.form_id, "version": document.form_version},
         "sha256": document.sha256,
         "received_at": document.received_at.isoformat(),
-        # Cases come with the clerk's workspace; none exists yet.
-        "case_number": None,
+        "case_number": case_number,
         **document_links(document),
     }
 

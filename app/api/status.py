@@ -11,6 +11,7 @@ from app.api.access import given_code, same_code
 from app.api.auth import current_client, require_client
 from app.api.links import document_json
 from app.api.paging import make_cursor, page_limit, read_cursor
+from app.cases.queries import case_numbers
 from app.errors import ErrorCode, RequestError
 from app.registry.models import Document
 from app.services import current_services as services
@@ -23,7 +24,8 @@ def submission_status(public_id: str) -> Response:
     """Return a submission's status to its client or the holder of its code."""
     with services().sessions() as session:
         document = visible_document(session, public_id)
-        return jsonify(document_json(document))
+        numbers = case_numbers(session, [document.id])
+        return jsonify(document_json(document, numbers.get(document.id)))
 
 
 @bp.get("/submissions")
@@ -39,7 +41,9 @@ def list_submissions() -> Response:
     query = query.order_by(Document.id.desc()).limit(limit + 1)
     with services().sessions() as session:
         rows = session.scalars(query).all()
-        page = [document_json(row) for row in rows[:limit]]
+        shown = rows[:limit]
+        numbers = case_numbers(session, [row.id for row in shown])
+        page = [document_json(row, numbers.get(row.id)) for row in shown]
         more = rows[limit - 1].id if len(rows) > limit else None
 
     next_cursor = make_cursor("d", more) if more is not None else None

@@ -1,20 +1,17 @@
-"""Departments and clerk accounts: create, change, lock, and check a sign-in.
+"""Departments and clerk accounts: create, list, change the password, lock.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults). Five wrong
-passwords in a row lock the account for 15 minutes; an administrator can
-lock it indefinitely or unlock it. Unknown logins cost as much time as
-known ones, so that timing does not tell which logins exist.
+Passwords are hashed with argon2id (argon2-cffi's defaults); signing in is
+app.cases.signin. An administrator's lock lasts until it is lifted.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from enum import StrEnum
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,27 +22,32 @@ from app.registry.numbering import DEPARTMENT_SYMBOL
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 # An administrator's lock: until unlocked.
 LOCKED_FOR_GOOD = datetime(9999, 1, 1, tzinfo=UTC)
 MIN_PASSWORD = 12
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,63}")
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+hasher = PasswordHasher()
+
+
+class AccountErrorCode(StrEnum):
+    """Why an account or department change was refused."""
+
+    BAD_SYMBOL = "bad-symbol"
+    DEPARTMENT_EXISTS = "department-exists"
+    BAD_LOGIN = "bad-login"
+    NEEDS_DEPARTMENT = "needs-department"
+    LOGIN_TAKEN = "login-taken"
+    SHORT_PASSWORD = "short-password"  # noqa: S105 (a code, not a password)
+    UNKNOWN_ROLE = "unknown-role"
 
 
 class AccountError(ValueError):
     """An account or department change that is not allowed."""
 
-
-@dataclass(frozen=True)
-class SignInResult:
-    """The outcome of a sign-in attempt; ``clerk`` only when it succeeded."""
-
-    clerk: Clerk | None
-    reason: str  # "ok", "unknown", "wrong-password", "locked", "inactive"
+    def __init__(self, code: AccountErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def add_department(
@@ -58,10 +60,15 @@ def add_department(
 ) -> Department:
     """Create a department; its symbol is the first part of its case numbers."""
     if not DEPARTMENT_SYMBOL.fullmatch(symbol):
-        raise AccountError("A department symbol is 1-8 capitals or digits.")
+        raise AccountError(
+            AccountErrorCode.BAD_SYMBOL,
+            "A department symbol is 1-8 capitals or digits.",
+        )
 
     if session.scalar(select(Department.id).where(Department.symbol == symbol)):
-        raise AccountError(f"Department {symbol} exists already.")
+        raise AccountError(
+            AccountErrorCode.DEPARTMENT_EXISTS, f"Department {symbol} exists already."
+        )
 
     department = Department(
         symbol=symbol, name_pl=name_pl, name_en=name_en, email=email, active=True
@@ -87,15 +94,23 @@ def add_clerk(
     by: Clerk | None = None,
 ) -> Clerk:
     """Create an account; every role but admin and archivist needs a department."""
+    if role not in set(Role):
+        raise AccountError(AccountErrorCode.UNKNOWN_ROLE, f"No role {role[:32]!r}.")
+
     role = Role(role)
     if not LOGIN_PATTERN.fullmatch(login):
-        raise AccountError("A login is 2-64 small letters, digits, '.', '_' or '-'.")
+        raise AccountError(
+            AccountErrorCode.BAD_LOGIN,
+            "A login is 2-64 small letters, digits, '.', '_' or '-'.",
+        )
 
     if department is None and role not in (Role.ADMIN, Role.ARCHIVIST):
-        raise AccountError(f"A {role} account needs a department.")
+        raise AccountError(
+            AccountErrorCode.NEEDS_DEPARTMENT, f"A {role} account needs a department."
+        )
 
     if find_clerk(session, login) is not None:
-        raise AccountError(f"Login {login} is taken.")
+        raise AccountError(AccountErrorCode.LOGIN_TAKEN, f"Login {login} is taken.")
 
     clerk = Clerk(
         login=login,
@@ -123,9 +138,12 @@ def find_clerk(session: Session, login: str) -> Clerk | None:
 def hash_password(password: str) -> str:
     """Hash a new password; refuse one shorter than 12 characters."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(
+            AccountErrorCode.SHORT_PASSWORD,
+            f"A password needs at least {MIN_PASSWORD} characters.",
+        )
 
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def set_password(
@@ -151,58 +169,10 @@ def unlock(session: Session, clerk: Clerk, by: Clerk | None = None) -> None:
     record_office_event(session, "clerk-unlocked", by, clerk=clerk.login)
 
 
-def sign_in(
-    session: Session, login: str, password: str, now: datetime | None = None
-) -> SignInResult:
-    """Check a password in the caller's write transaction (it counts failures)."""
-    now = now or datetime.now(UTC)
-    clerk = find_clerk(session, login)
-
-    if clerk is None:
-        _verify(_DUMMY_HASH, password)
-        return SignInResult(None, "unknown")
-
-    if clerk.locked_until is not None and clerk.locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        return SignInResult(None, "locked")
-
-    if not _verify(clerk.password_hash, password):
-        _count_failure(session, clerk, now)
-        return SignInResult(None, "wrong-password")
-
-    if not clerk.active:
-        return SignInResult(None, "inactive")
-
-    clerk.failed_logins = 0
-    clerk.locked_until = None
-    if _hasher.check_needs_rehash(clerk.password_hash):
-        clerk.password_hash = _hasher.hash(password)
-
-    log.info("clerk signed in", extra={"clerk_id": clerk.id})
-    return SignInResult(clerk, "ok")
-
-
 def is_locked(clerk: Clerk, now: datetime | None = None) -> bool:
     """Say whether the account is locked at ``now``."""
     now = now or datetime.now(UTC)
     return clerk.locked_until is not None and clerk.locked_until > now
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _count_failure(session: Session, clerk: Clerk, now: datetime) -> None:
-    clerk.failed_logins += 1
-    log.warning("wrong password", extra={"clerk_id": clerk.id})
-
-    if clerk.failed_logins >= MAX_FAILURES:
-        clerk.failed_logins = 0
-        clerk.locked_until = now + LOCKOUT
-        record_office_event(session, "clerk-locked-out", None, clerk=clerk.login)
 
 
 def list_departments(session: Session) -> list[Department]:

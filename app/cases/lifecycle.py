@@ -221,6 +221,11 @@ def _check_title(title: str) -> str:
 
 
 def _check_free(session: Session, document: Document) -> None:
+    # Lock the document row first: two clerks putting it into two cases at
+    # once wait for each other, and the second sees the first one's link.
+    session.execute(
+        select(Document.id).where(Document.id == document.id).with_for_update()
+    )
     taken = session.scalar(
         select(CaseDocument.id).where(CaseDocument.document_id == document.id)
     )

@@ -87,6 +87,19 @@ def case_of_document(session: Session, document: Document) -> Case | None:
     )
 
 
+def case_numbers(session: Session, document_ids: Sequence[int]) -> dict[int, str]:
+    """The case number of each of these documents that is in a case."""
+    if not document_ids:
+        return {}
+
+    rows = session.execute(
+        select(CaseDocument.document_id, Case.number)
+        .join(Case, CaseDocument.case_id == Case.id)
+        .where(CaseDocument.document_id.in_(document_ids))
+    )
+    return {document_id: number for document_id, number in rows}
+
+
 def _running(
     session: Session, department: Department | None, condition: ColumnElement[bool]
 ) -> Sequence[Case]:

@@ -27,10 +27,9 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.cases import writing
 from app.cases.access import Action, may, may_somewhere
-from app.cases.accounts import sign_in
 from app.cases.models import Clerk
+from app.cases.signin import sign_in
 from app.desk import bp
 from app.services import current_services as services
 
@@ -109,6 +108,17 @@ def require(action: Action | None = None) -> Callable[[View], View]:
 
 
 @bp.before_request
+def refuse_nul_characters() -> None:
+    """Refuse a NUL anywhere in the address or the fields (400, not a 500).
+
+    PostgreSQL text cannot hold NUL, and no person types one.
+    """
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
+@bp.before_request
 def expire_idle_sessions() -> BaseResponse | None:
     """End a desk session that was idle or is too old; else note this request."""
     if not current_user.is_authenticated:
@@ -133,8 +143,7 @@ def sign_in_page() -> str | BaseResponse | tuple[str, int]:
 
     login = request.form.get("login", "").strip().lower()[:64]
     password = request.form.get("password", "")[:1024]
-    with writing(services().sessions) as db:
-        result = sign_in(db, login, password)
+    result = sign_in(services().sessions, login, password)
 
     if result.clerk is None:
         error = _("Wrong login or password, or the account is locked.")
@@ -169,6 +178,12 @@ def home() -> BaseResponse:
         return redirect(url_for("desk.register_paper"))
 
     return redirect(url_for("desk.inbox"))
+
+
+@bp.errorhandler(403)
+def forbidden(_error: Exception) -> tuple[str, int]:
+    """Say plainly that the role does not allow this."""
+    return render_template("desk/forbidden.html"), 403
 
 
 def _end_session() -> None:

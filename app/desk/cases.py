@@ -137,7 +137,7 @@ def _act(
     done: str,
 ) -> BaseResponse | tuple[str, int]:
     with writing(services().sessions) as db:
-        case = _case_or_404(db, number, action)
+        case = _case_or_404(db, number, action, for_update=True)
         clerk = db.get_one(Clerk, current_clerk().id)
         try:
             act(db, clerk, case)
@@ -150,8 +150,15 @@ def _act(
     return redirect(url_for("desk.case_page", number=number), 303)
 
 
-def _case_or_404(db: Session, number: str, action: Action) -> Case:
-    case = db.scalar(select(Case).where(Case.number == number))
+def _case_or_404(
+    db: Session, number: str, action: Action, for_update: bool = False
+) -> Case:
+    query = select(Case).where(Case.number == number)
+    if for_update:
+        # Two clerks acting on one case at once take turns (PostgreSQL).
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+
+    case = db.scalar(query)
     clerk = db.get_one(Clerk, current_clerk().id)
     if case is None or not may_on_case(clerk, Action.VIEW_CASE, case):
         abort(404)
@@ -210,6 +217,10 @@ def _case_page(db: Session, case: Case, error: str | None = None) -> str:
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     ).all()
     people = {c.id: c for c in list_clerks(db, department)}
+    actors = {e.clerk_id for e in events if e.clerk_id is not None} - set(people)
+    if actors:
+        outside = db.scalars(select(Clerk).where(Clerk.id.in_(actors)))
+        people |= {c.id: c for c in outside}
     page: dict[str, Any] = {
         "case": case,
         "error": error,
@@ -217,7 +228,11 @@ def _case_page(db: Session, case: Case, error: str | None = None) -> str:
         "free_documents": queries.inbox_documents(db, department),
         "events": events,
         "people": people,
-        "workers": [c for c in people.values() if c.role in WORKERS and c.active],
+        "workers": [
+            c
+            for c in people.values()
+            if c.role in WORKERS and c.active and c.department_id == department.id
+        ],
         "deadline": deadline_for(case),
         "days_left": days_left(case),
         "can": {a.value: may_on_case(clerk, a, case) for a in Action},

@@ -17,6 +17,7 @@ from app.desk import bp
 from app.desk.auth import require
 from app.desk.receipts import receipt_pdf_response
 from app.desk.wording import paper_error_message, request_error_message
+from app.drafts import Draft, find_draft
 from app.errors import RequestError
 from app.intake import Submission, intake
 from app.intake.scan import ARRIVALS, Paper, PaperError, PaperErrorCode
@@ -88,7 +89,12 @@ def _registered_here(public_id: str) -> Document:
 
 
 def _paper(values: dict[str, str]) -> Paper:
-    form = _chosen_form(values.get("form", ""))
+    draft = _draft(values.get("draft", ""))
+    key = values.get("form", "")
+    if draft is not None:
+        key = f"{draft.form_id}/{draft.form_version}"
+
+    form = _chosen_form(key)
     department = values.get("department", "").strip()
     if not department and form is not None:
         department = form.department
@@ -101,7 +107,23 @@ def _paper(values: dict[str, str]) -> Paper:
         arrival=values.get("arrival", ""),
         subject=values.get("subject", "").strip() or None,
         form=form,
+        draft_code=draft.code if draft else None,
+        draft_xml=draft.xml if draft else None,
     )
+
+
+def _draft(typed: str) -> Draft | None:
+    """The draft whose code is printed on the paper; None when none was typed."""
+    if not typed.strip():
+        return None
+
+    with services().sessions() as db:
+        draft = find_draft(db, typed)
+
+    if draft is None:
+        raise PaperError(PaperErrorCode.BAD_PAPER_DETAILS, "draft")
+
+    return draft
 
 
 def _chosen_form(key: str) -> FormVersion | None:

@@ -87,6 +87,27 @@ def original(public_id: str) -> Response:
     )
 
 
+@bp.get("/documents/<public_id>/draft")
+@require(Action.VIEW_DOCUMENT)
+def draft(public_id: str) -> Response:
+    """Send the XML filled in on the portal that this paper is a printout of."""
+    clerk = current_clerk()
+    with writing(services().sessions) as db:
+        document = _viewable(db, clerk, public_id)
+        linked = json.loads(document.report_json).get("paper", {}).get("draft")
+        name = document.registry_number.replace("/", "-")
+
+    if not linked:
+        abort(404)
+
+    return send_file(
+        services().blobs.open(linked["sha256"]),
+        mimetype="application/xml",
+        as_attachment=True,
+        download_name=f"{name}-formularz.xml",
+    )
+
+
 def _viewable(db: Session, clerk: Clerk, public_id: str) -> Document:
     # Another department's document is answered like a missing one (404),
     # so that its existence is not told either.

@@ -26,6 +26,7 @@ from app.cases.constants import Role
 from app.cases.models import Clerk
 from app.desk import bp
 from app.desk.auth import current_clerk, require
+from app.desk.wording import account_error_message
 from app.services import current_services as services
 
 
@@ -47,7 +48,7 @@ def departments() -> str | BaseResponse | tuple[str, int]:
                     by=db.get_one(Clerk, current_clerk().id),
                 )
         except AccountError as exc:
-            error = str(exc)
+            error = account_error_message(exc)
         else:
             flash(_("Department added."))
             return redirect(url_for("desk.departments"), 303)
@@ -122,7 +123,7 @@ def _add_user(form: dict[str, str]) -> str | None:
                 department,
                 by=db.get_one(Clerk, current_clerk().id),
             )
-    except (AccountError, ValueError) as exc:
-        return str(exc)
+    except AccountError as exc:
+        return account_error_message(exc)
 
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext as _
 
+from app.cases.accounts import AccountError, AccountErrorCode
 from app.cases.errors import CaseError, CaseErrorCode
 from app.errors import RequestError, message_in
 from app.intake.scan import PaperError, PaperErrorCode
@@ -28,6 +29,7 @@ def paper_error_message(exc: PaperError) -> str:
         "arrival": _("Say how the paper came in: in person or by post."),
         "subject": _("Give the subject (up to 500 characters) or choose the form."),
         "form": _("Choose a form from the list."),
+        "draft": _("No form was filled in with this code; check the code."),
     }
     return str(fields.get(exc.field or "", _("The paper's details are incomplete.")))
 
@@ -47,5 +49,23 @@ def case_error_message(exc: CaseError) -> str:
         CaseErrorCode.NOT_PAUSED: _("The case is not waiting for a remedy."),
         CaseErrorCode.DECISION_EMPTY: _("A decision needs its text."),
         CaseErrorCode.MESSAGE_INVALID: _("A message must have 1 to 10000 characters."),
+    }
+    return str(messages[exc.code])
+
+
+def account_error_message(exc: AccountError) -> str:
+    """Say why an account or department was not added."""
+    messages = {
+        AccountErrorCode.BAD_SYMBOL: _(
+            "A department symbol is a capital letter and up to 7 capitals or digits."
+        ),
+        AccountErrorCode.DEPARTMENT_EXISTS: _("This department exists already."),
+        AccountErrorCode.BAD_LOGIN: _(
+            "A login is 2 to 64 small letters, digits, dots, dashes or underscores."
+        ),
+        AccountErrorCode.NEEDS_DEPARTMENT: _("This role needs a department."),
+        AccountErrorCode.LOGIN_TAKEN: _("This login is taken."),
+        AccountErrorCode.SHORT_PASSWORD: _("A password needs at least 12 characters."),
+        AccountErrorCode.UNKNOWN_ROLE: _("Choose a role from the list."),
     }
     return str(messages[exc.code])

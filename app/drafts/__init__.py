@@ -6,13 +6,20 @@ code) lets the front desk find the exact XML that was filled in.
 
 from app.drafts.code import format_code, new_code, normalise_code
 from app.drafts.models import Draft
-from app.drafts.store import find_draft, save_draft
+from app.drafts.store import (
+    DraftTooLargeError,
+    find_draft,
+    purge_drafts,
+    save_draft,
+)
 
 __all__ = [
     "Draft",
+    "DraftTooLargeError",
     "find_draft",
     "format_code",
     "new_code",
     "normalise_code",
+    "purge_drafts",
     "save_draft",
 ]

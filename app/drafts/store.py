@@ -6,7 +6,7 @@ import hashlib
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,11 @@ from app.drafts.models import Draft
 
 log = logging.getLogger(__name__)
 
+
+class DraftTooLargeError(ValueError):
+    """The filled form is larger than a draft may be."""
+
+
 MAX_DRAFT_BYTES = 2 * 1024 * 1024
 ATTEMPTS = 5
 
@@ -22,7 +27,9 @@ ATTEMPTS = 5
 def save_draft(session: Session, form_id: str, version: str, xml: bytes) -> Draft:
     """Store ``xml`` under a fresh code and commit; the draft saved."""
     if len(xml) > MAX_DRAFT_BYTES:
-        raise ValueError("draft larger than MAX_DRAFT_BYTES")
+        raise DraftTooLargeError(
+            f"draft of {len(xml)} bytes, at most {MAX_DRAFT_BYTES}"
+        )
 
     digest = hashlib.sha256(xml).hexdigest()
     for _attempt in range(ATTEMPTS):
@@ -55,3 +62,12 @@ def find_draft(session: Session, code: str) -> Draft | None:
         return None
 
     return session.scalars(select(Draft).where(Draft.code == normal)).first()
+
+
+def purge_drafts(session: Session, before: datetime) -> int:
+    """Delete the drafts created before ``before`` and commit; how many went."""
+    result = session.execute(delete(Draft).where(Draft.created_at < before))
+    session.commit()
+    count = int(getattr(result, "rowcount", 0) or 0)
+    log.info("drafts purged", extra={"count": count})
+    return count

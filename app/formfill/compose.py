@@ -8,6 +8,7 @@ to the field or block it concerns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from app.formfill.nodes import Block, Field, Repeat
 from app.formfill.words import _
 
 MAX_ISSUES = 50
+# Characters XML 1.0 cannot carry at all (control characters, lone surrogates).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -76,6 +79,9 @@ def _field_error(item: Field) -> str | None:
     value = item.value.strip()
     if not value:
         return _("Fill in this field.") if item.required else None
+
+    if _NOT_XML.search(value):
+        return _("Remove the special characters this field cannot hold.")
 
     if item.fixed is not None and value != item.fixed:
         return _("This value is fixed by the form: %(v)s.", v=item.fixed)

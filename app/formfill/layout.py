@@ -28,6 +28,7 @@ from app.formfill.nodes import (
     describe,
     humanise,
     is_group,
+    is_wildcard,
     occurs,
     segments,
 )
@@ -75,6 +76,9 @@ def _particle(walk: _Walk, particle: Any, segment: str, prefix: str, depth: int)
         raise FormLimitError(_("The form is nested too deeply to be shown."))
 
     base = prefix + segment
+    if is_wildcard(particle):
+        return Group(base, [])  # optional xs:any: offered as nothing
+
     low, high = occurs(particle)
     simple = not is_group(particle) and particle.type.is_simple()
     if simple and high == 1:
@@ -186,19 +190,38 @@ def _field(
     walk.count_field()
     label, help_text = describe(element)
     stype = stype if stype is not None else element.type
-    fixed = element.fixed
+    hints = hints_for(stype)
+    forced = _forced(hints, required)
+    fixed = element.fixed or forced
+    # A box to tick is never ticked for the person, even when it must be.
+    tick = hints.kind in ("boolean", "checkbox") and forced is None
+    default = element.default or ("" if tick else fixed)
     return Field(
         key=key,
         label=label,
         code=str(element.local_name),
         help=help_text,
-        hints=hints_for(stype),
+        hints=hints,
         stype=stype,
         qname=element.name,
         required=required,
-        value=walk.values.get(key, element.default or fixed or ""),
+        value=walk.values.get(key, default or ""),
         fixed=fixed,
     )
+
+
+def _forced(hints: Hints, required: bool) -> str | None:
+    """The one value a required element may take, unless it is a tick to confirm.
+
+    Codes such as a form's KodFormularza ("PCC-3") or a country fixed to
+    "PL" are filled in for the person; a "1" or "true" stays a box to tick,
+    since forms use it for statements the person confirms.
+    """
+    if not required or hints.kind != "checkbox":
+        return None
+
+    value = hints.options[0][0]
+    return None if value in ("1", "true") else value
 
 
 def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:

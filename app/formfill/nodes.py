@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from xmlschema.validators import XsdAnyElement
+
 from app.formfill.hints import Hints
 
 COUNT = "_n:"
@@ -107,6 +109,11 @@ class Repeat:
     node: str = "repeat"
 
     @property
+    def html_id(self) -> str:
+        """A stable, valid HTML id for the repeat's container."""
+        return "r" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
+
+    @property
     def count(self) -> int:
         """How many instances are on the page."""
         return len(self.items)
@@ -160,7 +167,8 @@ def choice_key(prefix: str) -> str:
 def segments(group: Any) -> list[str]:
     """Key segment of each particle of a model group, in order."""
     names = [
-        p.local_name if not _is_group(p) else f"~{pos}" for pos, p in enumerate(group)
+        f"~{pos}" if _is_group(p) or is_wildcard(p) else str(p.local_name)
+        for pos, p in enumerate(group)
     ]
     seen: set[str] = set()
     result = []
@@ -185,10 +193,15 @@ def _is_group(particle: Any) -> bool:
     return hasattr(particle, "model")
 
 
+def is_wildcard(particle: Any) -> bool:
+    """Whether a particle is xs:any (no declaration to make fields from)."""
+    return isinstance(particle, XsdAnyElement)
+
+
 def check_supported(particle: Any) -> None:
-    """Refuse wildcards and abstract elements: nothing to generate fields from."""
-    if not _is_group(particle) and not hasattr(particle, "type"):
-        raise FormModelError("the schema allows any element here (xs:any)")
+    """Refuse required wildcards and abstract elements: nothing to make fields of."""
+    if is_wildcard(particle) and occurs(particle)[0] > 0:
+        raise FormModelError("the schema requires any element here (xs:any)")
 
     if getattr(particle, "abstract", False):
         raise FormModelError(f"{particle.local_name} is abstract")

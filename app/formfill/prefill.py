@@ -17,6 +17,7 @@ from app.formfill.nodes import (
     child_prefix,
     choice_key,
     is_group,
+    is_wildcard,
     occurs,
     segments,
 )
@@ -60,6 +61,9 @@ def _particle(
 ) -> int:
     """Match every occurrence of ``particle`` from ``children[at]``; next index."""
     base = prefix + segment
+    if is_wildcard(particle):
+        return at
+
     _, high = occurs(particle)
     count = 0
     while (high is None or count < high) and at < len(children):
@@ -108,6 +112,9 @@ def _group_once(
 
 def first_names(particle: Any) -> set[str]:
     """Clark names of the elements that can start ``particle``."""
+    if is_wildcard(particle):
+        return set()
+
     if not is_group(particle):
         return {particle.name}
 

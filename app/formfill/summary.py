@@ -48,12 +48,22 @@ def _rows(node: Any, depth: int, rows: list[Row], heading: bool = True) -> None:
             _rows(child, depth, rows)
 
 
+YES = "tak / yes"
+NO = "nie / no"
+
+
 def _shown(item: Field) -> str:
     """The value as a person reads it: an option's label rather than its code."""
     value = item.value.strip()
+    if item.hints.kind == "boolean":
+        return YES if value in ("true", "1") else NO
+
     labels = dict(item.hints.options)
+    if item.hints.kind == "checkbox" and labels.get(value, value) == value:
+        return f"{YES} ({value})" if value == "1" else value
+
     label = labels.get(value)
-    if label and label != value and item.hints.kind not in ("boolean", "checkbox"):
+    if label and label != value:
         return f"{label} ({value})"
 
     return value

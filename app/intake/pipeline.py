@@ -21,7 +21,6 @@ from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt, try_stamp_receipt
-from app.registry import register
 from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
@@ -302,33 +301,33 @@ def _register(
         stamped_at_issue = issued.timestamped
         return issued.xml
 
-    with services.sessions() as session:
-        document, receipt = register(
-            session,
-            received_at=received_at,
-            channel=submission.channel,
-            form_id=form.form_id if form else None,
-            form_version=form.version if form else None,
-            form_namespace=form.namespace if form else None,
-            schema_sha256=form.schema_sha256 if form else None,
-            sender=submission.sender,
-            signer_name=signer.name if signer else None,
-            signer_identifier=signer.identifier if signer else None,
-            signer_cert_sha256=signer.certificate_sha256 if signer else None,
-            signing_time=signature.signing_time,
-            sha256=digest,
-            size=len(data),
-            media_type=submission.media_type,
-            indication=validation.indication.value,
-            subindication=(
-                validation.subindication.value if validation.subindication else None
-            ),
-            report_json=_report(validation, form, issues, extra),
-            department=form.department if form else services.settings.pdf_department,
-            client_id=submission.client_id,
-            receipt_builder=receipt_builder,
-            on_registered=enqueue_registered,
-        )
+    # Concurrent registrations of this process share a transaction (group
+    # commit); this returns once this document is committed.
+    document, receipt = services.registrar.register(
+        received_at=received_at,
+        channel=submission.channel,
+        form_id=form.form_id if form else None,
+        form_version=form.version if form else None,
+        form_namespace=form.namespace if form else None,
+        schema_sha256=form.schema_sha256 if form else None,
+        sender=submission.sender,
+        signer_name=signer.name if signer else None,
+        signer_identifier=signer.identifier if signer else None,
+        signer_cert_sha256=signer.certificate_sha256 if signer else None,
+        signing_time=signature.signing_time,
+        sha256=digest,
+        size=len(data),
+        media_type=submission.media_type,
+        indication=validation.indication.value,
+        subindication=(
+            validation.subindication.value if validation.subindication else None
+        ),
+        report_json=_report(validation, form, issues, extra),
+        department=form.department if form else services.settings.pdf_department,
+        client_id=submission.client_id,
+        receipt_builder=receipt_builder,
+        on_registered=enqueue_registered,
+    )
 
     return Outcome(document, receipt, validation, form, tuple(issues), stamped_at_issue)
 

@@ -9,6 +9,7 @@ electronic to verify) and a report that records the paper's details.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING
 from app.intake.report import report_dict
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt
-from app.registry import register
 from app.registry.models import Document, Receipt
 from app.registry.numbering import DEPARTMENT_SYMBOL
 from signing.result import Indication, ValidationResult
@@ -72,6 +72,10 @@ class Paper:
     arrival: str
     subject: str | None = None
     form: FormVersion | None = None
+    # The draft (app.drafts) whose printout this is: its code and XML, kept
+    # with the scan so the paper copy stays linked to what was filled in.
+    draft_code: str | None = None
+    draft_xml: bytes | None = None
 
     def check(self) -> None:
         """Raise PaperError naming the first field that is missing or wrong."""
@@ -110,6 +114,9 @@ def take_scan(
     media_type = scan_media_type(data)
 
     services.blobs.put(data)
+    if paper.draft_xml is not None:
+        services.blobs.put(paper.draft_xml)
+
     validation = ValidationResult(Indication.INDETERMINATE, None, (), datetime.now(UTC))
     document, receipt, stamped = _register(
         services, data, digest, paper, media_type, validation
@@ -135,24 +142,23 @@ def _register(
         return issued.xml
 
     form = paper.form
-    with services.sessions() as session:
-        document, receipt = register(
-            session,
-            received_at=validation.validation_time,
-            channel=CHANNEL,
-            form_id=form.form_id if form else None,
-            form_version=form.version if form else None,
-            form_namespace=form.namespace if form else None,
-            sender=paper.sender.strip(),
-            sha256=digest,
-            size=len(data),
-            media_type=media_type,
-            indication=validation.indication.value,
-            report_json=_report(validation, paper),
-            department=paper.department,
-            receipt_builder=receipt_builder,
-            on_registered=enqueue_registered,
-        )
+    # Through the registrar like every other registration (group commit).
+    document, receipt = services.registrar.register(
+        received_at=validation.validation_time,
+        channel=CHANNEL,
+        form_id=form.form_id if form else None,
+        form_version=form.version if form else None,
+        form_namespace=form.namespace if form else None,
+        sender=paper.sender.strip(),
+        sha256=digest,
+        size=len(data),
+        media_type=media_type,
+        indication=validation.indication.value,
+        report_json=_report(validation, paper),
+        department=paper.department,
+        receipt_builder=receipt_builder,
+        on_registered=enqueue_registered,
+    )
 
     return document, receipt, stamped_at_issue
 
@@ -168,4 +174,9 @@ def _report(validation: ValidationResult, paper: Paper) -> str:
         "subject": paper.subject,
         "form": paper.form.form_id if paper.form else None,
     }
+    if paper.draft_code is not None and paper.draft_xml is not None:
+        report["paper"]["draft"] = {
+            "code": paper.draft_code,
+            "sha256": hashlib.sha256(paper.draft_xml).hexdigest(),
+        }
     return json.dumps(report, ensure_ascii=False)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
-from app.drafts import find_draft, format_code, save_draft
+from app.drafts import DraftTooLargeError, find_draft, format_code, save_draft
 from app.drafts.pdf import PaperCopy, render_paper_copy
 from app.formfill import (
     FormLimitError,
@@ -64,9 +64,11 @@ def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     if composed.xml is None:
         return _page(form, model, composed.errors), 400
 
-    with services().sessions() as session:
-        draft = save_draft(session, form.form_id, form.version, composed.xml)
-        code = draft.code
+    try:
+        with services().sessions() as session:
+            code = save_draft(session, form.form_id, form.version, composed.xml).code
+    except DraftTooLargeError:
+        return _refused(form, _("The filled form is too large to be kept.")), 413
 
     return redirect(url_for("portal.draft", code=code), 303)
 

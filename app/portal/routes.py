@@ -26,7 +26,7 @@ from app.intake import Submission, intake
 from app.intake.multipart import Parts, intake_parts
 from app.intake.pipeline import Outcome, receive
 from app.portal import bp
-from app.portal.wording import reason, verdict
+from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
@@ -176,6 +176,8 @@ def submission(year: int, sequence: int) -> str:
             "signer_identifier": document.signer_identifier,
             "signing_time": document.signing_time,
             "sha256": document.sha256,
+            "media_type": document.media_type,
+            "kind": kind_label(signature_kind(report), g.lang),
             "schema": report.get("schema", {}),
             "receipt_url": url_for(
                 "api.receipt", year=year, sequence=sequence, code=code

@@ -54,3 +54,36 @@ def reason(subindication: str | None, lang: str | None = None) -> str | None:
         return None
 
     return translate(REASONS[subindication], lang)
+
+
+KINDS: dict[str, str] = {
+    "qualified": N_("qualified electronic signature"),
+    "trusted-profile": N_("trusted-profile signature (podpis zaufany)"),
+    "personal": N_("personal signature (podpis osobisty)"),
+    "advanced": N_("advanced electronic signature"),
+}
+
+
+def kind_label(kind: str | None, lang: str | None = None) -> str | None:
+    """Return the name of a signature's kind (signing.kinds), if known."""
+    if kind not in KINDS:
+        return None
+
+    return translate(KINDS[kind], lang)
+
+
+def signature_kind(report: dict[str, object]) -> str | None:
+    """The kind of the first signature made by a signer, from the report."""
+    validation = report.get("signature")
+    signatures = (
+        validation.get("signatures", []) if isinstance(validation, dict) else []
+    )
+    for item in signatures:
+        if not isinstance(item, dict) or item.get("form") == "PDF-TS":
+            continue
+
+        if item.get("counter_signature_of") is None:
+            kind = item.get("kind")
+            return kind if isinstance(kind, str) else None
+
+    return None

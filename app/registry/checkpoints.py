@@ -13,9 +13,10 @@ import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from lxml import etree
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from app.db import begin_write
@@ -33,6 +34,9 @@ CHECKPOINT_NS = "urn:kancelaria:checkpoint:1"
 
 # Key of the PostgreSQL advisory lock that serialises checkpoint makers.
 CHECKPOINT_LOCK = 0x4B434B50
+
+# Per database (engine): the time of the newest checkpoint seen by this process.
+_known_latest: WeakKeyDictionary[Engine, datetime] = WeakKeyDictionary()
 
 
 class CheckpointError(RuntimeError):
@@ -61,6 +65,11 @@ def maybe_checkpoint(services: Services) -> Checkpoint | None:
     """Make a checkpoint if the latest is older than the interval and the log grew."""
     interval = timedelta(seconds=services.settings.checkpoint_interval)
     due = datetime.now(UTC) - interval
+    # No database read while the newest checkpoint this process knows of is
+    # recent enough: checkpoints are never taken back, so that stays true.
+    known = _known_latest.get(services.engine)
+    if known is not None and known > due:
+        return None
 
     with services.sessions() as session:
         # Two cheap reads on the common path: no checkpoint XML is loaded.
@@ -69,8 +78,10 @@ def maybe_checkpoint(services: Services) -> Checkpoint | None:
             .order_by(Checkpoint.tree_size.desc())
             .limit(1)
         ).first()
-        if latest is not None and latest.at > due:
-            return None
+        if latest is not None:
+            _known_latest[services.engine] = latest.at
+            if latest.at > due:
+                return None
 
         size = journal_size(session)
         if size == 0 or (latest is not None and size <= latest.tree_size):
@@ -78,7 +89,9 @@ def maybe_checkpoint(services: Services) -> Checkpoint | None:
 
         session.rollback()
         sealer, office = services.sealer, services.settings.office_name
-        return _make(session, sealer, office, not_after=due)
+        made = _make(session, sealer, office, not_after=due)
+        _known_latest[services.engine] = made.at
+        return made
 
 
 def journal_size(session: Session) -> int:

@@ -104,6 +104,51 @@ def next_position(session: Session) -> int:
     return _last_entry(session)[0] + 1
 
 
+def last_entry(session: Session) -> tuple[int, str]:
+    """Lock the journal for this transaction; return the last position and hash."""
+    return _last_entry(session)
+
+
+def continue_after(session: Session, position: int, last_hash: str) -> None:
+    """Let later appends in this transaction follow entries written in bulk."""
+    session.info[_LAST] = (_innermost(session), position, last_hash)
+
+
+class Chain:
+    """Entries chained in memory after a known last entry, for a bulk write."""
+
+    def __init__(self, position: int, last_hash: str) -> None:
+        self.position = position
+        self.last_hash = last_hash
+        self.entries: list[JournalEntry] = []
+
+    @property
+    def next_position(self) -> int:
+        """The position the next entry added will take."""
+        return self.position + 1
+
+    def add(
+        self,
+        event: str,
+        document_id: int | None,
+        payload: Mapping[str, Any],
+        at: datetime,
+    ) -> JournalEntry:
+        """Chain one more entry; it is written by the caller, not the session."""
+        entry = JournalEntry(
+            position=self.position + 1,
+            at=at.astimezone(UTC),
+            event=event,
+            document_id=document_id,
+            payload_json=canonical_json(payload),
+            prev_hash=self.last_hash,
+        )
+        entry.entry_hash = entry_hash(entry)
+        self.entries.append(entry)
+        self.position, self.last_hash = entry.position, entry.entry_hash
+        return entry
+
+
 def _last_entry(session: Session) -> tuple[int, str]:
     # One lock and one read per transaction: later appends in the same
     # transaction continue from what the previous one left in session.info.

@@ -19,6 +19,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -45,6 +46,28 @@ def next_registry_number(
     connection = begin_write(session)
     sequence = session.execute(_increment(connection.dialect.name, year)).scalar_one()
     return sequence, format_registry_number(sequence, year, prefix)
+
+
+def take_registry_numbers(session: Session, year: int, count: int) -> int:
+    """Take ``count`` sequences of ``year`` at once; return the last one taken.
+
+    The caller numbers its documents up to the returned value and must
+    give back (:func:`give_back_registry_numbers`) any it does not use
+    before committing.
+    """
+    connection = begin_write(session)
+    statement = _increment(connection.dialect.name, year, count)
+    last: int = session.execute(statement).scalar_one()
+    return last
+
+
+def give_back_registry_numbers(session: Session, year: int, last_used: int) -> None:
+    """Set the year's counter back to ``last_used`` in the open transaction."""
+    session.execute(
+        update(RegistryCounter)
+        .where(RegistryCounter.year == year)
+        .values(last_sequence=last_used)
+    )
 
 
 def next_case_number(
@@ -110,7 +133,7 @@ def _increment_case(
     return upsert.returning(CaseCounter.last_sequence)
 
 
-def _increment(dialect: str, year: int) -> ReturningInsert[int]:
+def _increment(dialect: str, year: int, count: int = 1) -> ReturningInsert[int]:
     # One statement, one round trip: the first writer of a year creates the
     # row with 1; every later one (even racing) increments it. Either way
     # the row stays locked until the transaction ends.
@@ -120,8 +143,8 @@ def _increment(dialect: str, year: int) -> ReturningInsert[int]:
     else:
         insert = sqlite.insert(RegistryCounter)
 
-    upsert = insert.values(year=year, last_sequence=1).on_conflict_do_update(
+    upsert = insert.values(year=year, last_sequence=count).on_conflict_do_update(
         index_elements=[RegistryCounter.year],
-        set_={"last_sequence": RegistryCounter.last_sequence + 1},
+        set_={"last_sequence": RegistryCounter.last_sequence + count},
     )
     return upsert.returning(RegistryCounter.last_sequence)

@@ -6,3 +6,9 @@ document.addEventListener("change", function (event) {
   var button = input.closest("fieldset").querySelector("button.choose");
   if (button) button.click();
 });
+
+// After a refused check, move the focus to the list of what to correct.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("errors");
+  if (summary) summary.focus();
+});

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask.testing import FlaskClient
 from lxml import etree
 
 from app.api.reports import ETSI_NS
+from app.cases import writing
+from app.cases.accounts import add_department, find_department
+from app.cases.jrwa import load_jrwa_file
+from app.cases.lifecycle import open_case
+from app.cases.models import JrwaClass
+from app.registry.queries import get_document_by_number
 from app.services import Services
 from signing.seal import XadesSigner
 from tests.api.fixtures import (
@@ -18,6 +26,7 @@ from tests.api.fixtures import (
 )
 
 NS = {"v": ETSI_NS}
+JRWA_DEMO = Path(__file__).resolve().parents[2] / "app/cases/data/jrwa-demo.xml"
 
 
 def test_forbidden_form_is_403_and_registers_nothing(
@@ -157,3 +166,34 @@ def test_report_xml_is_well_formed_with_the_main_indication_uri(
         "urn:etsi:019102:mainindication:total-passed"
     ]
     assert tree.findtext(".//v:SignerInformation/v:Signer", namespaces=NS)
+
+
+def test_status_names_the_case_once_a_clerk_opens_one(
+    api_http: FlaskClient, api_signer: XadesSigner, api_services: Services
+) -> None:
+    issued = new_client(api_services)
+    created = api_http.post(
+        SUBMISSIONS, data=signed(api_signer), headers=bearer(issued.key)
+    ).get_json()
+    case_number = open_case_for(api_services, created["registry_number"])
+
+    status = api_http.get(created["status_url"]).get_json()
+    listed = api_http.get(SUBMISSIONS, headers=bearer(issued.key)).get_json()
+
+    assert status["case_number"] == case_number
+    assert listed["submissions"][0]["case_number"] == case_number
+
+
+def open_case_for(services: Services, registry_number: str) -> str:
+    """Open a case in OR for the document, as a clerk at the desk would."""
+    with writing(services.sessions) as session:
+        department = find_department(session, "OR") or add_department(
+            session, "OR", "Wydział Organizacyjny", "Organisation Department"
+        )
+        if not session.get(JrwaClass, "0152"):
+            load_jrwa_file(session, JRWA_DEMO)
+
+        document = get_document_by_number(session, registry_number)
+        assert document is not None
+        case = open_case(session, None, department, "0152", "Wniosek", document)
+        return case.number

@@ -74,8 +74,13 @@ def gunicorn_server(
     ready_path: str = "/api/v1/forms",
     env: Mapping[str, str] | None = None,
     worker_class: str = "gthread",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
-    """Serve the app with ``env`` added to the environment; stop it after."""
+    """Serve the app with ``env`` added to the environment; stop it after.
+
+    ``root`` is the source tree gunicorn imports the app from (the bench
+    serves an older checkout from there to compare against).
+    """
     port = free_port()
     instance.mkdir(parents=True, exist_ok=True)
     # Load and crash tests send many anonymous submissions from one address.
@@ -98,7 +103,7 @@ def gunicorn_server(
         str(threads),
         target,
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=log)
+    process = subprocess.Popen(command, cwd=root, env=environ, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base + ready_path, process)

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree, html
+from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from app import create_app
 from app.catalog import parse_local
+from app.drafts import Draft
 from app.formfill import root_element, values_from_document
 from tests.app.conftest import app_database_env, check_app_backend, make_settings
 from tests.app.test_receipt_pdf import qr_payloads
@@ -235,3 +238,36 @@ def test_form_page_lists_attachments_fee_deadline_and_downloads(
         download = web.get(f"/forms/zameldowanie/1/{name}")
         download.close()
         assert download.status_code == 200
+
+
+def test_filling_page_switches_to_english(web: FlaskClient) -> None:
+    text = web.get("/forms/zameldowanie/fill?lang=en").get_data(as_text=True)
+
+    assert 'lang="en"' in text
+    assert "Check and prepare the document" in text
+    assert "Add: Obywatelstwo" in text
+
+
+def test_drafts_purge_command_removes_old_drafts(
+    web: FlaskClient, guarded: Flask
+) -> None:
+    answer = post(web, "zameldowanie", filled(web, guarded, "zameldowanie"), "build")
+    location = answer.headers["Location"]
+
+    kept = guarded.test_cli_runner().invoke(
+        args=["drafts", "purge", "--older-than", "1"]
+    )
+    still = web.get(location).status_code
+    with guarded.extensions["kancelaria"].sessions() as session:
+        session.execute(
+            update(Draft).values(created_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
+        session.commit()
+    removed = guarded.test_cli_runner().invoke(
+        args=["drafts", "purge", "--older-than", "1"]
+    )
+
+    assert kept.exit_code == 0 and "Drafts removed: 0" in kept.output
+    assert still == 200
+    assert removed.exit_code == 0 and "Drafts removed: 0" not in removed.output
+    assert web.get(location).status_code == 404

@@ -258,7 +258,11 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
     page = client.get(answer.headers["Location"] + "&lang=en")
     assert page.status_code == 200
-    assert "RPW/" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert "RPW/" in text
+    assert "Kind of signature: qualified electronic signature" in text
+    polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
+    assert "Rodzaj podpisu: kwalifikowany podpis elektroniczny" in polish
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +311,23 @@ def test_trusted_profile_signature_registers_the_person_named_inside(profile_app
         sig = json.loads(row.report_json)["signature"]["signatures"][0]
     assert sig["kind"] == "trusted-profile"
     assert sig["sealed_by"]["certificate_sha256"] == row.signer_cert_sha256
+
+
+def test_registry_verify_rehashes_the_detached_signature_part(
+    client: FlaskClient, services: Services
+) -> None:
+    from app.registry.integrity import verify_blobs
+
+    signature = sign_xades(services.demo.citizen, Shape(files={"v.pdf": LETTER}))
+    answer = _multipart(
+        client, [("signature", signature, "v.xades"), ("payload", LETTER, "v.pdf")]
+    )
+    assert answer.status_code == 201
+    with services.sessions() as session:
+        assert verify_blobs(session, services.blobs) == []
+    # Lose the signature part: verify names it.
+    digest = hashlib.sha256(signature).hexdigest()
+    assert services.blobs.delete(digest)  # type: ignore[attr-defined]
+    with services.sessions() as session:
+        problems = verify_blobs(session, services.blobs)
+    assert any("signature: original is missing" in p for p in problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import Page, expect
 
@@ -27,6 +28,8 @@ from tests.pdftools import require_tool, run
 ROOT = Path(__file__).resolve().parents[2]
 FORM = ROOT / "forms" / "zameldowanie" / "1"
 NAMESPACE = "urn:kancelaria:forms:zameldowanie:1"
+
+pytestmark = pytest.mark.clients
 
 
 def test_resident_fills_signs_sends_and_prints_a_form(

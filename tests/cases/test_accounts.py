@@ -17,10 +17,10 @@ from app.cases.accounts import (
     find_clerk,
     lock,
     set_password,
-    sign_in,
     unlock,
 )
 from app.cases.models import Clerk
+from app.cases.signin import sign_in
 from app.registry.models import JournalEntry
 from tests.cases.conftest import PASSWORD, Office
 
@@ -30,8 +30,7 @@ NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
 def _attempt(
     sessions: sessionmaker[Session], login: str, password: str, now: datetime = NOW
 ) -> str:
-    with writing(sessions) as session:
-        return sign_in(session, login, password, now=now).reason
+    return sign_in(sessions, login, password, now=now).reason
 
 
 def test_add_clerk_keeps_an_argon2id_hash_only(
@@ -156,3 +155,20 @@ def test_a_new_password_replaces_the_old_and_ends_sessions(
 
     assert _attempt(sessions, "clerk.so", PASSWORD) == "wrong-password"
     assert _attempt(sessions, "clerk.so", "a much newer passphrase") == "ok"
+
+
+def test_wrong_passwords_at_once_still_lock_once(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        reasons = list(
+            pool.map(lambda _n: _attempt(sessions, "clerk.so", "wrong!"), range(8))
+        )
+
+    assert sorted(reasons) == ["locked"] * 3 + ["wrong-password"] * 5
+    assert _attempt(sessions, "clerk.so", PASSWORD) == "locked"
+    with sessions() as session:
+        events = [e.event for e in session.scalars(select(JournalEntry))]
+    assert events.count("clerk-locked-out") == 1

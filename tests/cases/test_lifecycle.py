@@ -236,3 +236,32 @@ def test_change_status_sets_only_open_or_in_progress(
             lifecycle.change_status(session, None, case, status)
 
     assert caught.value.code == CaseErrorCode.STATUS_NOT_ALLOWED
+
+
+def test_two_clerks_filing_one_document_at_once_put_it_in_one_case(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    document_id = _new_document(sessions, b"<race/>")
+    with writing(sessions) as session:
+        cases = [_open(session, office).id for _ in range(4)]
+    start = threading.Barrier(len(cases))
+
+    def attach(case_id: int) -> str:
+        start.wait()
+        try:
+            with writing(sessions) as session:
+                case = session.get_one(Case, case_id)
+                document = session.get_one(Document, document_id)
+                lifecycle.attach_document(session, None, case, document)
+        except CaseError as exc:
+            return exc.code
+
+        return "attached"
+
+    with ThreadPoolExecutor(len(cases)) as pool:
+        outcomes = sorted(pool.map(attach, cases))
+
+    assert outcomes == ["DOCUMENT_IN_CASE"] * 3 + ["attached"]

@@ -12,6 +12,8 @@ import pytest
 
 from bench.conformance import DSS, SAMPLES, all_rows
 
+pytestmark = pytest.mark.corpus
+
 EXPLAINED = {
     # test_dss_pades.py::test_de_sci_4_gives_manifest_indication_code_too_strict_on_
     # resources (strict xfail): CODE too strict — pyHanko's diff flags /Resources
@@ -26,10 +28,6 @@ EXPLAINED = {
     # test_bad_encoded_cms_is_format_failure_in_ours_dss_says_no_signature: a filled
     # signature field with unreadable CMS is a failed signature, registered with it.
     "pades/BadEncodedCMS.pdf": "unreadable CMS is a failed signature, not none",
-    # Revocation (embedded, OCSP/CRL) is the sig-revocation branch's work; until it
-    # lands these revoked signers pass (tests/signing strict xfails say the same).
-    "pades/itext5-cades-revoked.pdf": "revocation not checked on this branch",
-    "xades/xadesjs-enveloped-revoked.xml": "revocation not checked on this branch",
 }
 
 

@@ -17,6 +17,8 @@ from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
 from signing.trust import TrustStore
 
+pytestmark = pytest.mark.corpus
+
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "forms-real"
 EMPTY = ValidationPolicy(TrustStore.empty())
 IND, FAILED = Indication.INDETERMINATE, Indication.TOTAL_FAILED

@@ -190,3 +190,47 @@ def test_signed_out_visitors_are_sent_to_sign_in(http: FlaskClient) -> None:
         answer = http.open(request_.url(target), method=request_.method)
         assert answer.status_code == 302, request_.url(target)
         assert "/desk/sign-in" in answer.headers["Location"]
+
+
+def test_a_refusal_says_so_in_polish(clients: dict[str, FlaskClient]) -> None:
+    answer = clients["clerk.so"].get("/desk/manage/users")
+
+    assert answer.status_code == 403
+    assert "Twoja rola na to nie pozwala" in answer.get_data(as_text=True)
+
+
+GARBAGE = ["", "x" * 5000, "../../etc/passwd", "\x00", "SO.5360.1.2026'--", "ąę"]
+
+
+@pytest.mark.parametrize("value", GARBAGE, ids=range(len(GARBAGE)))
+def test_garbage_in_every_field_never_answers_500(
+    clients: dict[str, FlaskClient], desk_services: Services, value: str
+) -> None:
+    number = open_case_in(desk_services)
+    head = clients["head.so"]
+    posts = {
+        "/desk/cases/new": {"document": value, "jrwa": value, "title": value},
+        f"/desk/cases/{number}/attach": {"document": value},
+        f"/desk/cases/{number}/assign": {"assignee": value, "note": value},
+        f"/desk/cases/{number}/status": {"status": value, "note": value},
+        f"/desk/cases/{number}/decide": {"decision": value},
+        "/desk/sign-in": {"login": value, "password": value},
+    }
+    for url, data in posts.items():
+        assert head.post(url, data=data).status_code < 500, url
+
+    for url in [f"/desk/cases/{value}", f"/desk/documents/{value}", "/desk/inbox"]:
+        assert head.get(url, query_string={"department": value}).status_code < 500
+
+    admin = clients["admin"]
+    fields = {"symbol": value, "name_pl": value, "name_en": value, "email": value}
+    assert admin.post("/desk/manage/departments", data=fields).status_code < 500
+    account = {
+        "login": value,
+        "display_name": value,
+        "password": value,
+        "role": value,
+        "department": value,
+    }
+    assert admin.post("/desk/manage/users", data=account).status_code < 500
+    assert admin.post(f"/desk/manage/users/{value}/lock").status_code < 500

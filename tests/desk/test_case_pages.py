@@ -201,3 +201,49 @@ def test_pages_are_polish_by_default_and_english_on_request(
     assert "Pisma wpływające" in clerk.get("/desk/inbox").get_data(as_text=True)
     english = clerk.get("/desk/inbox?lang=en").get_data(as_text=True)
     assert "Inbox" in english and "Pisma wpływające" not in english
+
+
+def test_the_administrator_adds_departments_and_accounts_in_polish(
+    desk_app: Flask,
+) -> None:
+    admin = desk_app.test_client()
+    sign_in(admin, "admin")
+
+    added = admin.post(
+        "/desk/manage/departments",
+        data={"symbol": "PZ", "name_pl": "Zamówienia", "name_en": "Procurement"},
+    )
+    twice = admin.post(
+        "/desk/manage/departments",
+        data={"symbol": "PZ", "name_pl": "Zamówienia", "name_en": "Procurement"},
+    )
+    short = admin.post(
+        "/desk/manage/users",
+        data={
+            "login": "nowy.pz",
+            "display_name": "Nowy",
+            "password": "krotkie",
+            "role": "clerk",
+            "department": "PZ",
+        },
+    )
+    account = admin.post(
+        "/desk/manage/users",
+        data={
+            "login": "nowy.pz",
+            "display_name": "Nowy",
+            "password": "dostatecznie długie hasło",
+            "role": "clerk",
+            "department": "PZ",
+        },
+    )
+
+    assert added.status_code == 303
+    assert twice.status_code == 400
+    assert "Taki wydział już istnieje" in twice.get_data(as_text=True)
+    assert short.status_code == 400
+    assert "co najmniej 12 znaków" in short.get_data(as_text=True)
+    assert account.status_code == 303
+    assert "nowy.pz" in admin.get("/desk/manage/users").get_data(as_text=True)
+    newcomer = desk_app.test_client()
+    sign_in(newcomer, "nowy.pz", "dostatecznie długie hasło")

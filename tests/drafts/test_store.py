@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.drafts import find_draft, format_code, save_draft
@@ -45,3 +46,37 @@ def test_a_code_with_a_slip_or_unknown_finds_nothing(
         assert find_draft(session, slip) is None
         assert find_draft(session, "") is None
         assert find_draft(session, "' OR 1=1 --") is None
+
+
+def test_a_draft_over_the_size_limit_is_refused_and_not_kept(
+    sessions: sessionmaker[Session],
+) -> None:
+    from sqlalchemy import func, select
+
+    from app.drafts import Draft, DraftTooLargeError
+    from app.drafts.store import MAX_DRAFT_BYTES
+
+    with sessions() as session:
+        before = session.scalar(select(func.count()).select_from(Draft))
+        with pytest.raises(DraftTooLargeError):
+            save_draft(session, "pismo-ogolne", "1", b"<a/>" + b" " * MAX_DRAFT_BYTES)
+
+        assert session.scalar(select(func.count()).select_from(Draft)) == before
+
+
+def test_purge_removes_only_drafts_older_than_the_cut(
+    sessions: sessionmaker[Session],
+) -> None:
+    from app.drafts import purge_drafts
+
+    with sessions() as session:
+        old = save_draft(session, "zameldowanie", "1", XML)
+        old.created_at = datetime.now(UTC) - timedelta(days=40)
+        session.commit()
+        kept = save_draft(session, "zameldowanie", "1", XML)
+
+        removed = purge_drafts(session, datetime.now(UTC) - timedelta(days=30))
+
+        assert removed >= 1
+        assert find_draft(session, old.code) is None
+        assert find_draft(session, kept.code) is not None

@@ -66,8 +66,13 @@ def cases() -> list[Any]:
         for f in OURS
     ]
     pcc3 = CORPUS / "edeklaracje-pcc3/samples/pcc3_valid_anonymised.xml"
-    real = [pytest.param(Case(CORPUS / PCC3, pcc3), id="pcc3")] + [
-        pytest.param(Case(CORPUS / FA3, CORPUS / "ksef-fa3/samples" / name), id=name)
+    corpus = pytest.mark.corpus
+    real = [pytest.param(Case(CORPUS / PCC3, pcc3), id="pcc3", marks=corpus)] + [
+        pytest.param(
+            Case(CORPUS / FA3, CORPUS / "ksef-fa3/samples" / name),
+            id=name,
+            marks=corpus,
+        )
         for name in FA3_SAMPLES
     ]
     return ours + real

@@ -181,3 +181,47 @@ def test_element_order_follows_the_schema_not_the_post() -> None:
 
     assert composed.xml is not None
     assert canonical(composed.xml) == canonical(ZAMELDOWANIE.sample())
+
+
+def test_printed_rows_show_labels_of_codes_and_yes_for_ticks() -> None:
+    from app.formfill.summary import summary_rows
+    from tests.formfill.schemas import CORPUS, PCC3
+
+    pcc3 = Case(
+        CORPUS / PCC3, CORPUS / "edeklaracje-pcc3/samples/pcc3_valid_anonymised.xml"
+    )
+    model = layout(pcc3.root(), values_from_document(pcc3.root(), pcc3.sample()))
+    rows = {(r.label, r.value) for r in summary_rows(model)}
+
+    assert ("Kod urzedu", "DRUGI MAZOWIECKI URZĄD SKARBOWY W WARSZAWIE (1472)") in rows
+    assert ("Kod formularza", "PCC-3") in rows, "a one-value list shows its value"
+    assert ("P_21", "1") in rows
+    assert ("Nazwisko", "TESTOWY") in rows
+    assert ("Osoba fizyczna", None) in rows
+
+    ours = layout(ZAMELDOWANIE.root(), sample_values())
+    statement = [r for r in summary_rows(ours) if r.label.startswith("Oświadczenie")]
+    assert [r.value for r in statement] == ["tak / yes"]
+
+
+def test_a_required_one_value_code_is_filled_in_and_a_tick_is_asked() -> None:
+    from tests.formfill.schemas import CORPUS, FA3
+
+    fa3 = Case(CORPUS / FA3, CORPUS / "ksef-fa3/samples/FA_3_Przyklad_1_podstawowa.xml")
+    model = layout(fa3.root(), {})
+
+    code = field(model, "Naglowek.0/KodFormularza.0")
+    statement = field(
+        blank_zameldowanie(), "PotwierdzenieWlasciciela.0/PotwierdzamPobyt.0"
+    )
+
+    assert (code.fixed, code.value) == ("FA", "FA")
+    assert (statement.fixed, statement.value, statement.hints.kind) == (
+        "true",
+        "",
+        "boolean",
+    ), "a statement is not ticked for the person"
+
+
+def blank_zameldowanie() -> Block:
+    return layout(ZAMELDOWANIE.root(), {})

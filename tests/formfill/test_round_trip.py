@@ -78,3 +78,25 @@ def test_blank_form_is_refused_with_an_error_on_each_required_field(
         f.html_id for f in required
     }
     assert all(f.error == "Fill in this field." for f in required)
+
+
+@pytest.mark.parametrize("case", cases())
+def test_every_control_has_a_label_and_a_unique_id(case: Case) -> None:
+    from lxml import html
+
+    values = values_from_document(case.root(), case.sample())
+    tree = html.fromstring(render_fields(layout(case.root(), values)))
+
+    controls = tree.xpath("//input[not(@type='hidden')]|//select|//textarea|//button")
+    ids = [c.get("id") for c in tree.xpath("//*[@id]")]
+    unlabelled = [
+        c.get("name")
+        for c in controls
+        if c.tag != "button"
+        and not c.xpath("ancestor::label")
+        and not tree.xpath(f'//label[@for="{c.get("id")}"]')
+    ]
+    assert controls
+    assert unlabelled == []
+    assert len(ids) == len(set(ids))
+    assert all((b.text_content() or "").strip() for b in tree.xpath("//button"))

@@ -55,3 +55,24 @@ def make_zip(members: list[tuple[str, bytes]], *, stored_first: bool = True) -> 
             )
             archive.writestr(zipfile.ZipInfo(name), data, compress_type=method)
     return buffer.getvalue()
+
+
+def join_signers(first: bytes, second: bytes) -> bytes:
+    """One CMS with the SignerInfos (and certificates) of two, over one file."""
+    from asn1crypto import cms
+
+    one = cms.ContentInfo.load(first)
+    two = cms.ContentInfo.load(second)
+    signed = one["content"]
+    other = two["content"]
+    signed["signer_infos"] = cms.SignerInfos(
+        [*signed["signer_infos"], *other["signer_infos"]]
+    )
+    signed["certificates"] = cms.CertificateSet(
+        [*signed["certificates"], *other["certificates"]]
+    )
+    return bytes(
+        cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump(
+            force=True
+        )
+    )

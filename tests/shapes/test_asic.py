@@ -214,3 +214,45 @@ def test_member_lying_about_its_size_is_refused(polish):
     data[local + 22 : local + 26] = (10).to_bytes(4, "little")
     with pytest.raises(ContainerError):
         validate_container(bytes(data), polish.policy())
+
+
+def test_cli_names_the_unsigned_file_of_a_container(polish, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    files = {"pismo.pdf": PDF}
+    xml = sign_xades(polish.qualified, Shape(files=files, wrapper=WRAPPER))
+    container = tmp_path / "pismo.asice"
+    container.write_bytes(
+        make_zip(
+            [
+                ("mimetype", ASIC_E.encode()),
+                ("pismo.pdf", PDF),
+                ("dopisek.txt", b"!"),
+                ("META-INF/signatures001.xml", xml),
+            ]
+        )
+    )
+    anchor = tmp_path / "root.pem"
+    anchor.write_bytes(polish.root.certificate.public_bytes(Encoding.PEM))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "signing",
+            "validate",
+            str(container),
+            "--trust",
+            str(anchor),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "'dopisek.txt' in the container is not signed" in done.stderr
+    assert "kind: qualified" in done.stdout

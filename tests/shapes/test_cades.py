@@ -59,3 +59,29 @@ def test_untrusted_cades_is_indeterminate_no_chain(polish):
     result = validate_detached(p7s, PAYLOAD, policy)
     assert result.indication is Indication.INDETERMINATE
     assert result.primary.kind == "advanced"
+
+
+def test_two_signers_in_one_cms_are_each_reported(polish):
+    from tests.shapes.cmsmaker import join_signers
+
+    both = join_signers(
+        sign_cms(polish.qualified, PAYLOAD), sign_cms(polish.personal, PAYLOAD)
+    )
+    result = validate_detached(both, PAYLOAD, polish.policy())
+    # SignerInfos is a DER SET OF: its order is the encoding's, not ours.
+    assert sorted(s.kind for s in result.signatures) == ["personal", "qualified"]
+    assert result.indication is Indication.TOTAL_PASSED
+
+
+def test_one_bad_signer_of_two_fails_the_document(polish):
+    from tests.shapes.cmsmaker import join_signers
+
+    good = sign_cms(polish.qualified, PAYLOAD)
+    other = sign_cms(polish.personal, PAYLOAD + b"other file")
+    result = validate_detached(join_signers(good, other), PAYLOAD, polish.policy())
+    verdicts = {s.signer.name: s.indication for s in result.signatures}
+    assert verdicts == {
+        "Jan Testowy": Indication.TOTAL_PASSED,
+        "Ewa Przykładowa": Indication.TOTAL_FAILED,
+    }
+    assert result.indication is Indication.TOTAL_FAILED

@@ -181,3 +181,27 @@ def _pem(cert) -> bytes:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return cert.public_bytes(Encoding.PEM)
+
+
+def test_xades_t_report_gives_the_time_stamp_as_best_signature_time(polish):
+    from signing.pki import make_tsa
+    from signing.seal import XadesSigner
+    from signing.tsa import LocalTimestamper
+
+    signer = XadesSigner.from_issued(polish.qualified)
+    stamper = LocalTimestamper.from_issued(make_tsa(polish.qualified_ca))
+    stamped = signer.add_signature_timestamp(
+        signer.sign_enveloped(etree.fromstring(FORM)), stamper
+    )
+    result = validate_xml(stamped, polish.policy())
+    sig = result.primary
+    assert sig.form == "XAdES-T"
+    assert sig.signing_time_proof == "timestamp"
+    tree = etree.fromstring(render_report(result.to_json()))
+    best = tree.find(
+        "v:SignatureValidationReport/v:ValidationTimeInfo/v:BestSignatureTime", NS
+    )
+    assert best.findtext("v:TypeOfProof", namespaces=NS) == (
+        "urn:etsi:019102:poetype:timestamp"
+    )
+    assert best.findtext("v:POETime", namespaces=NS) == sig.timestamp_time.isoformat()

@@ -33,3 +33,15 @@ def test_pades_by_eid_card_is_named_personal(polish):
     sig = validate_pdf(signed, polish.policy()).primary
     assert sig.indication is Indication.TOTAL_PASSED
     assert sig.kind == "personal"
+
+
+def test_pades_b_t_proves_its_signing_time_by_the_time_stamp(polish):
+    from signing.pki import make_tsa
+    from signing.tsa import LocalTimestamper
+
+    stamper = LocalTimestamper.from_issued(make_tsa(polish.qualified_ca))
+    signed = PdfSealer.from_issued(polish.qualified, timestamper=stamper).seal(_pdf())
+    sig = validate_pdf(signed, polish.policy()).primary
+    assert sig.form == "PAdES-B-T"
+    assert sig.timestamp_time is not None
+    assert sig.to_json()["signing_time_proof"] == "timestamp"

@@ -11,6 +11,7 @@ is down would; requests are counted so tests can prove nothing was fetched.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,11 +38,15 @@ class Services:
     """What the loopback services answer, changeable by the tests."""
 
     inter: Issued | None = None
+    root: Issued | None = None
     revoked: dict[int, datetime] = field(default_factory=dict)
+    revoked_cas: dict[int, datetime] = field(default_factory=dict)
     known: set[int] = field(default_factory=set)
     crl_days: int = 30
     crl_issued: datetime | None = None
     down: bool = False
+    stall: float = 0.0
+    """Seconds every answer waits first, as a responder that hangs."""
     requests: list[str] = field(default_factory=list)
     base: str = ""
 
@@ -136,15 +141,23 @@ def serve() -> Iterator[Services]:
 
         def do_GET(self) -> None:
             state.requests.append("GET " + self.path)
-            if state.down or self.path != "/inter.crl":
+            time.sleep(state.stall)
+            if state.down or self.path not in ("/inter.crl", "/root.crl"):
                 self.send_error(503 if state.down else 404)
                 return
 
-            self._answer(state.crl_der(), "application/pkix-crl")
+            if self.path == "/root.crl":
+                assert state.root is not None
+                body = crl_of(state.root, state.revoked_cas)
+            else:
+                body = state.crl_der()
+
+            self._answer(body, "application/pkix-crl")
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.requests.append("POST " + self.path)
+            time.sleep(state.stall)
             if state.down or self.path != "/ocsp":
                 self.send_error(503 if state.down else 404)
                 return
@@ -195,14 +208,42 @@ class RevocationPKI:
         )
 
 
-def make_revocation_pki(services: Services) -> RevocationPKI:
-    """Issue the PKI for running ``services`` (valid since 500 days)."""
+def make_revocation_pki(services: Services, ca_crl: bool = False) -> RevocationPKI:
+    """Issue the PKI for running ``services`` (valid since 500 days).
+
+    With ``ca_crl`` the intermediate names the root's CRL (``/root.crl``),
+    so that its own revocation is checked too."""
     start = datetime.now(UTC) - timedelta(days=500)
     root = make_root("Fake Revocation Root", now=start)
     inter = make_intermediate(root, "Fake Revocation CA", now=start)
+    if ca_crl:
+        inter = _with_crl_point(inter, root, f"{services.base}/root.crl")
     tsa = make_tsa(root, not_before=start)
-    services.inter = inter
+    services.inter, services.root = inter, root
     return RevocationPKI(root, inter, tsa, services)
+
+
+def _with_crl_point(issued: Issued, issuer: Issued, url: str) -> Issued:
+    """The same CA certificate, re-signed with a CRL distribution point."""
+    cert = issued.certificate
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(cert.subject)
+        .issuer_name(cert.issuer)
+        .public_key(cert.public_key())
+        .serial_number(cert.serial_number)
+        .not_valid_before(cert.not_valid_before_utc)
+        .not_valid_after(cert.not_valid_after_utc)
+    )
+    for extension in cert.extensions:
+        builder = builder.add_extension(extension.value, extension.critical)
+
+    point = x509.DistributionPoint(
+        [x509.UniformResourceIdentifier(url)], None, None, None
+    )
+    builder = builder.add_extension(x509.CRLDistributionPoints([point]), False)
+    signed = builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    return Issued(key=issued.key, certificate=signed, chain=issued.chain)
 
 
 __all__ = ["RevocationPKI", "Services", "crl_of", "make_crl", "make_revocation_pki"]

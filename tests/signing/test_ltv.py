@@ -229,3 +229,54 @@ def _b64(cert) -> str:
     from cryptography.hazmat.primitives import serialization
 
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+
+
+def test_a_flood_of_archive_time_stamps_is_not_checked_one_by_one(rpki):
+    from signing.ltvchecks import MAX_ARCHIVE_STAMPS
+
+    signed = b_lt(rpki, "44051401477", NOW - timedelta(hours=1))
+    archived = add_archive_timestamp(signed, rpki.timestamper(NOW))
+    start = archived.index(b"<xades141:ArchiveTimeStamp")
+    end = archived.index(b"</xades141:ArchiveTimeStamp>") + len(
+        b"</xades141:ArchiveTimeStamp>"
+    )
+    stamp = archived[start:end]
+    flood = archived[:end] + stamp * MAX_ARCHIVE_STAMPS + archived[end:]
+    result = validate_xml(flood, policy_of(rpki))
+
+    [archive] = check(result, "archive-timestamp")
+    assert not archive.passed and "more than" in archive.detail
+    assert result.primary.form == "XAdES-LT"
+
+
+def test_a_revoked_tsa_in_the_embedded_data_makes_its_time_stamp_unused(rpki):
+    from tests.signing.revocationpki import _with_crl_point
+
+    tsa = _with_crl_point(rpki.tsa, rpki.root, f"{rpki.services.base}/root.crl")
+    stamped = NOW - timedelta(hours=1)
+    stamper = LocalTimestamper(tsa.key, tsa.certificate, clock=lambda: stamped)
+    citizen = rpki.citizen("44051401478")
+    _issued.append(citizen.certificate)
+    signer = XadesSigner.from_issued(citizen)
+    signed = signer.add_signature_timestamp(signer.sign_enveloped(FORM), stamper)
+    serial = citizen.certificate.serial_number
+    certs = [citizen.certificate, rpki.inter.certificate, tsa.certificate]
+    revoked_tsa = {tsa.certificate.serial_number: NOW - timedelta(days=1)}
+    lt = add_lt_values(
+        signed,
+        certs,
+        crls=[crl_of(rpki.root, revoked_tsa)],
+        ocsps=[ocsp_of(rpki, serial, {})],
+    )
+    fine = add_lt_values(
+        signed, certs, crls=[crl_of(rpki.root, {})], ocsps=[ocsp_of(rpki, serial, {})]
+    )
+
+    result = validate_xml(lt, policy_of(rpki, soft_fail=True))
+    control = validate_xml(fine, policy_of(rpki, soft_fail=True))
+
+    [stamp] = check(result, "signature-timestamp")
+    assert not stamp.passed and "revoked" in stamp.detail
+    assert result.primary.form == "XAdES-BES"
+    [good] = check(control, "signature-timestamp")
+    assert good.passed and control.primary.form == "XAdES-LT"

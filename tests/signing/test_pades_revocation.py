@@ -175,3 +175,38 @@ def test_pades_b_lta_with_a_document_time_stamp_names_the_form(rpki, plain_pdf):
 
     assert [s.form for s in result.signatures] == ["PAdES-B-LTA", "PDF-TS"]
     assert result.indication is Ind.TOTAL_PASSED
+
+
+def test_pades_revoked_after_its_time_stamp_passes(rpki, plain_pdf):
+    pdf, citizen = sealed_by(rpki, plain_pdf, "44051401495", NOW - timedelta(days=10))
+    rpki.services.revoked[citizen.certificate.serial_number] = NOW - timedelta(days=5)
+    result = validate_pdf(pdf, policy_of(rpki, fetch=True, soft_fail=False))
+
+    assert (result.indication, result.subindication) == (Ind.TOTAL_PASSED, None)
+    [revocation] = check(result, "revocation")
+    assert revocation.passed and "after a time-stamp" in revocation.detail
+
+
+def test_pades_revoked_before_its_time_stamp_is_revoked_no_poe(rpki, plain_pdf):
+    pdf, citizen = sealed_by(rpki, plain_pdf, "44051401496", NOW - timedelta(days=3))
+    rpki.services.revoked[citizen.certificate.serial_number] = NOW - timedelta(days=5)
+    result = validate_pdf(pdf, policy_of(rpki, fetch=True))
+
+    assert (result.indication, result.subindication) == (
+        Ind.INDETERMINATE,
+        S.REVOKED_NO_POE,
+    )
+
+
+def test_pades_revoked_after_a_document_time_stamp_passes_as_b_lta(rpki, plain_pdf):
+    # No signature time-stamp: the document time-stamp over the next
+    # revision (10 days ago) is the proof of existence; revoked 5 days ago.
+    pdf, citizen = sealed_by(rpki, plain_pdf, "44051401497")
+    archived = doc_timestamped(rpki, pdf, NOW - timedelta(days=10))
+    rpki.services.revoked[citizen.certificate.serial_number] = NOW - timedelta(days=5)
+
+    plain = validate_pdf(pdf, policy_of(rpki, fetch=True))
+    result = validate_pdf(archived, policy_of(rpki, fetch=True))
+
+    assert plain.subindication is S.REVOKED_NO_POE
+    assert (result.indication, result.subindication) == (Ind.TOTAL_PASSED, None)

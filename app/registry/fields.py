@@ -1,0 +1,63 @@
+"""What a registration is given: the document's fields and the receipt builder."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import NotRequired, TypedDict
+
+from sqlalchemy.orm import Session
+
+from app.registry.models import Document
+
+ReceiptBuilder = Callable[[Document], bytes]
+RegisteredHook = Callable[[Session, Document], None]
+
+# Unambiguous characters for codes people type from paper (no 0/O, 1/I/L).
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACCESS_CODE_LENGTH = 16
+
+
+class DocumentFields(TypedDict):
+    """What the intake pipeline knows about a submission it has stored.
+
+    The registry adds the number, year, sequence and status; it makes up an
+    access code when none is given.
+    """
+
+    received_at: datetime
+    channel: str
+    sha256: str
+    size: int
+    media_type: str
+    indication: str
+    report_json: str
+    subindication: NotRequired[str | None]
+    form_id: NotRequired[str | None]
+    form_version: NotRequired[str | None]
+    form_namespace: NotRequired[str | None]
+    schema_sha256: NotRequired[str | None]
+    sender: NotRequired[str | None]
+    signer_name: NotRequired[str | None]
+    signer_identifier: NotRequired[str | None]
+    signer_cert_sha256: NotRequired[str | None]
+    signing_time: NotRequired[datetime | None]
+    department: NotRequired[str | None]
+    access_code: NotRequired[str | None]
+    client_id: NotRequired[int | None]
+
+
+def new_access_code() -> str:
+    """Return a random code that lets the holder of a receipt follow the case."""
+    return "".join(
+        secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH)
+    )
+
+
+def check_times(fields: DocumentFields) -> None:
+    """Refuse naive datetimes before anything is numbered (the registry keeps UTC)."""
+    for name in ("received_at", "signing_time"):
+        value = fields.get(name)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(f"naive datetime given for {name}; the registry keeps UTC")
