@@ -33,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
     )
     app.extensions["kancelaria"] = services
 
@@ -50,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.desk.auth import init_login
     from app.portal import bp as portal_bp
     from app.portal import csrf
+    from app.security_headers import init_security_headers
     from app.web_errors import register_error_handlers
 
     csrf.init_app(app)
@@ -59,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp, url_prefix="/desk")
     init_login(app)
     register_error_handlers(app)
+    init_security_headers(app)
 
 
 def _register_commands(app: Flask) -> None:

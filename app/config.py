@@ -99,6 +99,11 @@ class Settings:
     # Most registrations one process writes in one transaction (group commit);
     # 1: each its own transaction.
     registry_batch: int = DEFAULT_REGISTRY_BATCH
+    # Session cookie only over HTTPS; on by default when public_url is https.
+    secure_cookies: bool = False
+    # Webhook targets in private or loopback ranges (link-local, multicast and
+    # unspecified addresses are refused always).
+    webhook_private_targets: bool = False
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -123,6 +128,7 @@ class Settings:
         crls = get("REVOCATION_CRLS")
         seals = get("TRUSTED_PROFILE_SEALS")
         personal = get("PERSONAL_ISSUERS")
+        public_url = (get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
         return cls(
             instance=instance,
@@ -141,7 +147,7 @@ class Settings:
             checkpoint_interval=int(
                 get("CHECKPOINT_INTERVAL") or DEFAULT_CHECKPOINT_INTERVAL
             ),
-            public_url=(get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            public_url=public_url,
             proxy_hops=int(get("PROXY_HOPS") or 0),
             blob_backend=(get("BLOB_BACKEND") or "file").lower(),
             tsa_url=get("TSA_URL"),
@@ -171,4 +177,14 @@ class Settings:
             ),
             revocation_crls=Path(crls) if crls else None,
             registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
+            secure_cookies=_switch(
+                "SECURE_COOKIES",
+                get("SECURE_COOKIES"),
+                default=public_url.lower().startswith("https://"),
+            ),
+            webhook_private_targets=_switch(
+                "WEBHOOK_PRIVATE_TARGETS",
+                get("WEBHOOK_PRIVATE_TARGETS"),
+                default=False,
+            ),
         )
