@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import TYPE_CHECKING
 
 from flask import request
 
 from app.errors import ErrorCode, RequestError
+from app.registry.fields import same_access_code
 from app.registry.queries import get_document_by_number
 
 if TYPE_CHECKING:
@@ -36,5 +36,5 @@ def document_for_code(session: Session, year: int, sequence: int) -> Document:
 
 
 def same_code(given: str, expected: str) -> bool:
-    """Compare access codes in constant time."""
-    return hmac.compare_digest(given.encode(), expected.encode())
+    """Compare access codes in constant time, in any letter case."""
+    return same_access_code(given, expected)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
@@ -28,6 +27,7 @@ from app.portal import bp
 from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
+from app.registry.fields import same_access_code
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 
@@ -163,7 +163,7 @@ def submission(year: int, sequence: int) -> str:
         if (
             document is None
             or not code
-            or not hmac.compare_digest(code.encode(), document.access_code.encode())
+            or not same_access_code(code, document.access_code)
         ):
             abort(404)
 
@@ -232,9 +232,7 @@ def _check_number(
         if (
             document is None
             or not code
-            or not hmac.compare_digest(
-                code.upper().encode(), document.access_code.encode()
-            )
+            or not same_access_code(code, document.access_code)
         ):
             page["error"] = _t(
                 "Rejestr nie zawiera pisma o tym numerze i kodzie dostępu.",
