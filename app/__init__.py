@@ -50,11 +50,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
     from app.desk.auth import init_login
+    from app.limits import init_limiter
     from app.portal import bp as portal_bp
     from app.portal import csrf
     from app.security_headers import init_security_headers
     from app.web_errors import register_error_handlers
 
+    init_limiter(app, app.extensions["kancelaria"].settings)
     csrf.init_app(app)
     csrf.exempt(api_bp)
     app.register_blueprint(portal_bp)

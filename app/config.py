@@ -13,6 +13,7 @@ DEFAULT_CHECKPOINT_INTERVAL = 300
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 DEFAULT_ANONYMOUS_RATE_LIMIT = "30/minute"
 DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
+DEFAULT_LOOKUP_RATE_LIMIT = "20/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
@@ -69,6 +70,8 @@ class Settings:
     anonymous_rate_limit: str = DEFAULT_ANONYMOUS_RATE_LIMIT
     # Reverse proxies in front that append to X-Forwarded-For; 0 trusts none.
     proxy_hops: int = 0
+    # Wrong access or draft codes per remote address; "off" switches it off.
+    lookup_rate_limit: str = DEFAULT_LOOKUP_RATE_LIMIT
     # Limit given to new API clients unless the operator names another.
     client_rate_limit: str = DEFAULT_CLIENT_RATE_LIMIT
     # Seconds a retry waits for the same Idempotency-Key still in progress.
@@ -158,6 +161,7 @@ class Settings:
                 get("ANONYMOUS_RATE_LIMIT") or DEFAULT_ANONYMOUS_RATE_LIMIT
             ),
             client_rate_limit=get("CLIENT_RATE_LIMIT") or DEFAULT_CLIENT_RATE_LIMIT,
+            lookup_rate_limit=get("LOOKUP_RATE_LIMIT") or DEFAULT_LOOKUP_RATE_LIMIT,
             idempotency_wait_seconds=float(
                 get("IDEMPOTENCY_WAIT_SECONDS") or DEFAULT_IDEMPOTENCY_WAIT
             ),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.api import bp
 from app.errors import ErrorCode, RequestError
+from app.limits import guard_code_lookup, note_wrong_code
 from app.registry.checkpoints import latest_checkpoint, make_checkpoint
 from app.registry.fields import same_access_code
 from app.registry.journal import EVENT_REGISTERED
@@ -31,6 +32,7 @@ def receipt_proof(year: int, sequence: int) -> Response:
     found = services()
     code = request.args.get("code") or request.headers.get("X-Access-Code", "")
 
+    guard_code_lookup()
     with found.sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
         if (
@@ -38,6 +40,7 @@ def receipt_proof(year: int, sequence: int) -> Response:
             or not code
             or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             raise RequestError(ErrorCode.NOT_FOUND, 404)
 
         entry = _registered_entry(session, document)

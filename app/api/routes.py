@@ -10,6 +10,7 @@ from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.pipeline import receive, recognise
+from app.limits import guard_code_lookup, note_wrong_code
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.fields import same_access_code
@@ -28,6 +29,7 @@ def list_forms() -> Response:
 def receipt(year: int, sequence: int) -> Response:
     """Return a receipt's sealed XML to whoever holds its access code."""
     code = request.args.get("code") or request.headers.get("X-Access-Code", "")
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
         if (
@@ -35,6 +37,7 @@ def receipt(year: int, sequence: int) -> Response:
             or not code
             or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             raise RequestError(ErrorCode.NOT_FOUND, 404)
 
         found = get_receipt(session, document.id)

@@ -23,6 +23,7 @@ from app.errors import RequestError, message_in
 from app.intake import Submission, intake
 from app.intake.multipart import Parts, intake_parts
 from app.intake.pipeline import Outcome, receive
+from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
@@ -118,6 +119,8 @@ def submit() -> str | BaseResponse | tuple[str, int]:
     if request.method != "POST":
         return render_template("portal/submit.html", error=None)
 
+    limit_uploads()
+
     upload = request.files.get("document")
     if upload is None or not upload.filename:
         message = _t("Wybierz plik do wysłania.", "Choose a file to send.")
@@ -158,6 +161,7 @@ def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:
 def submission(year: int, sequence: int) -> str:
     """Show a registered submission to whoever holds its access code."""
     code = request.args.get("code", "")
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
         if (
@@ -165,6 +169,7 @@ def submission(year: int, sequence: int) -> str:
             or not code
             or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             abort(404)
 
         report = json.loads(document.report_json)
@@ -227,6 +232,7 @@ def _check_number(
     page: dict[str, Any], number: str, code: str
 ) -> str | tuple[str, int]:
     """Show what the registry holds under a number to the holder of its code."""
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, number) if number else None
         if (
@@ -234,6 +240,7 @@ def _check_number(
             or not code
             or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             page["error"] = _t(
                 "Rejestr nie zawiera pisma o tym numerze i kodzie dostępu.",
                 "The registry holds no document with this number and access code.",
