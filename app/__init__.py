@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
 from app.i18n import init_i18n
+from app.input_guard import init_input_guard
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["kancelaria"] = services
 
     init_i18n(app, settings.instance)
+    init_input_guard(app)
     _register_blueprints(app)
     _register_commands(app)
     _start_outbox_thread(app)
@@ -50,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
     from app.desk.auth import init_login
+    from app.kiosk import bp as kiosk_bp
     from app.limits import init_limiter
     from app.portal import bp as portal_bp
     from app.portal import csrf
@@ -62,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     init_login(app)
     register_error_handlers(app)
     init_security_headers(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -83,7 +83,7 @@ def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
     if request.path.startswith("/api/"):
         answer = jsonify(envelope(code, message))
     else:
-        sentence = message_in(code, g.get("lang", "pl"))
+        sentence = message_in(code)
         answer = Response(
             render_template("error.html", code=code.value, message=sentence)
         )

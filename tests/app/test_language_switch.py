@@ -31,7 +31,7 @@ def test_switching_language_on_the_result_page_keeps_the_access_code(
 
     page = client.get(location + "&lang=pl")
     link = _switch_link(page.get_data(as_text=True), "en")
-    english = client.get(path + link)
+    english = client.get(path + link[link.index("?") :])
 
     assert "code=" in link and link.count("lang=") == 1
     assert english.status_code == 200
@@ -44,8 +44,8 @@ def test_switching_language_on_the_catalog_keeps_the_search_phrase(
     page = client.get("/?q=zamel&lang=en")
     link = _switch_link(page.get_data(as_text=True), "pl")
 
-    polish = client.get("/" + link)
+    polish = client.get("/" + link[link.index("?") :])
 
-    assert link == "?q=zamel&lang=pl"
+    assert link.endswith("?q=zamel&lang=pl")
     text = polish.get_data(as_text=True)
     assert "/forms/zameldowanie" in text and "/forms/pismo-ogolne" not in text

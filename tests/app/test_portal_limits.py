@@ -147,3 +147,16 @@ def test_right_code_lookups_do_not_use_up_the_wrong_code_limit(
     pages = [client.get(location).status_code for _ in range(WRONG * 2)]
 
     assert pages == [200] * (WRONG * 2)
+
+
+def test_guessing_access_codes_on_the_case_page_is_429(limited: Flask) -> None:
+    client = _client(limited, "127.0.0.61")
+    misses = [
+        client.get(f"/case/2026/1?code=WRONGCODE{i}").status_code for i in range(WRONG)
+    ]
+
+    refused = client.get("/case/2026/1?code=WRONGCODE")
+
+    assert all(status == 404 for status in misses), misses
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers

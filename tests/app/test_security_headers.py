@@ -120,3 +120,12 @@ def test_secure_cookies_setting_overrides_the_public_url(tmp_path: Path) -> None
         False,
         False,
     )
+
+
+def test_kiosk_page_keeps_its_own_stricter_policy(client: FlaskClient) -> None:
+    answer = client.get("/kiosk/")
+
+    assert answer.status_code == 200
+    _assert_not_frameable(answer)
+    assert "connect-src 'none'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["Cache-Control"] == "no-store"
