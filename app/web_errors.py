@@ -38,7 +38,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _request_error(exc: RequestError) -> Response:
-    return _answer(exc.code, exc.status, exc.message)
+    answer = _answer(exc.code, exc.status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        answer.headers["Retry-After"] = str(retry_after)
+
+    return answer
 
 
 def _http_error(exc: HTTPException) -> Response | HTTPException:

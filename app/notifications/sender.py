@@ -126,7 +126,13 @@ def _send(
 
     body = row.payload.encode("utf-8")
     attempt = deliver(
-        target.url, target.secret, row.event, row.delivery_id, body, policy.timeout_s
+        target.url,
+        target.secret,
+        row.event,
+        row.delivery_id,
+        body,
+        policy.timeout_s,
+        private_targets=services.settings.webhook_private_targets,
     )
     state = record(services.sessions, row, attempt, policy, now)
     _log_attempt(row, attempt.status_code, attempt.error, state)

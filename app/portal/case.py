@@ -7,7 +7,6 @@ is answered the same way as a missing one.
 
 from __future__ import annotations
 
-import hmac
 import re
 from typing import Any
 
@@ -23,7 +22,9 @@ from app.cases.constants import CaseStatus
 from app.cases.errors import CaseError
 from app.cases.questions import QuestionRefused, ask_clerk
 from app.cases.trail import BODY_MAX
+from app.limits import guard_code_lookup, note_wrong_code
 from app.portal import bp
+from app.registry.fields import same_access_code
 from app.registry.models import Document
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
@@ -174,13 +175,14 @@ def _refusal(reason: str) -> dict[str, str]:
 
 
 def _document(session: Session, year: int, sequence: int, code: str) -> Document | None:
-    """The document under RPW/sequence/year if ``code`` is its access code."""
-    document = get_document_by_number(session, f"RPW/{sequence}/{year}")
-    if document is None or not code:
-        return None
+    """The document under RPW/sequence/year if ``code`` is its access code.
 
-    given = code.strip().upper().encode()
-    if not hmac.compare_digest(given, document.access_code.encode()):
+    Wrong codes count against the address's lookup limit (review F5).
+    """
+    guard_code_lookup()
+    document = get_document_by_number(session, f"RPW/{sequence}/{year}")
+    if document is None or not code or not same_access_code(code, document.access_code):
+        note_wrong_code()
         return None
 
     return document

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
@@ -25,10 +24,12 @@ from app.errors import RequestError, message_in
 from app.intake import Submission, intake
 from app.intake.multipart import Parts, intake_parts
 from app.intake.pipeline import Outcome, receive
+from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
+from app.registry.fields import same_access_code
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 
@@ -115,6 +116,8 @@ def submit() -> str | BaseResponse | tuple[str, int]:
     if request.method != "POST":
         return render_template("portal/submit.html", error=None)
 
+    limit_uploads()
+
     upload = request.files.get("document")
     if upload is None or not upload.filename:
         message = _("Choose a file to send.")
@@ -155,13 +158,15 @@ def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:
 def submission(year: int, sequence: int) -> str:
     """Show a registered submission to whoever holds its access code."""
     code = request.args.get("code", "")
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
         if (
             document is None
             or not code
-            or not hmac.compare_digest(code.encode(), document.access_code.encode())
+            or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             abort(404)
 
         report = json.loads(document.report_json)
@@ -224,15 +229,15 @@ def _check_number(
     page: dict[str, Any], number: str, code: str
 ) -> str | tuple[str, int]:
     """Show what the registry holds under a number to the holder of its code."""
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, number) if number else None
         if (
             document is None
             or not code
-            or not hmac.compare_digest(
-                code.upper().encode(), document.access_code.encode()
-            )
+            or not same_access_code(code, document.access_code)
         ):
+            note_wrong_code()
             page["error"] = _(
                 "The registry holds no document with this number and access code."
             )
