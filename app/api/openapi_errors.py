@@ -101,6 +101,10 @@ OPERATION_ERRORS: dict[str, Codes] = {
     "getOpenApi": {},
 }
 
+# Every operation refuses a NUL character in its address, query or access
+# code header (app/input_guard.py): PostgreSQL text cannot hold one.
+GUARDED = ("bad-request",)
+
 # Codes no operation names: the router's answers for any address.
 ANYWHERE: Codes = {404: ("not-found",), 405: ("method-not-allowed",)}
 
@@ -125,9 +129,16 @@ def error_responses(operation_id: str) -> dict[str, Any]:
     """Return the documented error responses of one operation, by status."""
     return {
         str(status): _response(status, codes)
-        for status, codes in sorted(OPERATION_ERRORS[operation_id].items())
+        for status, codes in sorted(operation_errors(operation_id).items())
         if _known(codes)
     }
+
+
+def operation_errors(operation_id: str) -> Codes:
+    """Return the table row of one operation, with the guard's 400 added."""
+    table = dict(OPERATION_ERRORS[operation_id])
+    table[400] = tuple(dict.fromkeys((*table.get(400, ()), *GUARDED)))
+    return table
 
 
 def error_examples() -> dict[str, Any]:
@@ -184,8 +195,8 @@ def _known(codes: tuple[str, ...]) -> list[str]:
 
 def _returned_by() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for operation_id, table in OPERATION_ERRORS.items():
-        for status, codes in sorted(table.items()):
+    for operation_id in OPERATION_ERRORS:
+        for status, codes in sorted(operation_errors(operation_id).items()):
             for code in codes:
                 found.setdefault(code, []).append(f"{operation_id} ({status})")
 

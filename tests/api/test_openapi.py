@@ -11,7 +11,12 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from app.api.clients import create_client
 from app.api.openapi import document
-from app.api.openapi_errors import OPERATION_ERRORS, documented_codes, example_name
+from app.api.openapi_errors import (
+    OPERATION_ERRORS,
+    documented_codes,
+    example_name,
+    operation_errors,
+)
 from app.errors import ErrorCode
 from app.notifications.sender import run_once
 from app.services import Services
@@ -107,8 +112,10 @@ def test_every_operation_lists_its_error_codes_with_example_refs(
     }
 
     assert set(operations) == set(OPERATION_ERRORS)
-    for operation_id, table in OPERATION_ERRORS.items():
+    for operation_id in OPERATION_ERRORS:
         responses = operations[operation_id]["responses"]
+        table = operation_errors(operation_id)
+        assert "bad-request" in table[400], operation_id
         for status, codes in table.items():
             examples = responses[str(status)]["content"]["application/json"]
             assert sorted(examples["examples"]) == sorted(codes), operation_id
