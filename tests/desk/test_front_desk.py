@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.cases import writing
+from app.cases.accounts import add_department, find_department
 from app.registry.journal import verify_chain
 from app.registry.models import Document, Receipt
 from app.services import Services
@@ -125,6 +127,7 @@ def test_a_form_chosen_sets_its_department(
         (None, {"arrival": "pigeon"}, "osobiście czy pocztą"),
         (None, {"subject": ""}, "Podaj sprawę"),
         (None, {"department": "fn; drop"}, "Wybierz wydział"),
+        (None, {"department": "XX"}, "Wybierz wydział"),
         (None, {"form": "no-such-form/9"}, "Wybierz formularz"),
     ],
     ids=[
@@ -137,6 +140,7 @@ def test_a_form_chosen_sets_its_department(
         "bad-arrival",
         "no-subject-no-form",
         "bad-department",
+        "department-that-does-not-exist-review-F8",
         "unknown-form",
     ],
 )
@@ -157,6 +161,25 @@ def test_bad_paper_is_refused_and_nothing_is_registered(
     assert status == 400
     assert words in page
     assert re.search(r'role="alert"', page)
+    assert _count(desk_services) == before
+    assert sorted(desk_services.settings.blob_dir.rglob("*")) == blobs
+
+
+def test_paper_for_an_inactive_department_is_refused_review_f8(
+    front: FlaskClient, desk_services: Services
+) -> None:
+    with writing(desk_services.sessions) as session:
+        if find_department(session, "ZAM") is None:
+            add_department(session, "ZAM", "Wydział zamknięty", "Closed").active = False
+    before = _count(desk_services)
+    blobs = sorted(desk_services.settings.blob_dir.rglob("*"))
+
+    status, _location, page = register_paper(
+        front, scan("PNG", "#654321"), "x.png", department="ZAM"
+    )
+
+    assert status == 400
+    assert "Wybierz wydział" in page
     assert _count(desk_services) == before
     assert sorted(desk_services.settings.blob_dir.rglob("*")) == blobs
 
