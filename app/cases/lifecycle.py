@@ -19,6 +19,7 @@ from app.cases.deadlines import base_deadline, office_day, paused_days_until
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.events import record_event
 from app.cases.models import Case, CaseDocument, Clerk, Department, JrwaClass
+from app.notifications.outbox import enqueue_status_change
 from app.registry.models import Document
 from app.registry.numbering import next_case_number
 
@@ -95,7 +96,7 @@ def attach_document(
         attached_by_id=clerk.id if clerk else None,
     )
     session.add(link)
-    document.status = _document_status(case)
+    _set_status(session, document, _document_status(case))
     document.department = case.department.symbol
     record_event(
         session,
@@ -252,4 +253,14 @@ def _set_documents(session: Session, case: Case, status: DocumentStatus) -> None
         .where(CaseDocument.case_id == case.id)
     )
     for document in documents:
-        document.status = status
+        _set_status(session, document, status)
+
+
+def _set_status(session: Session, document: Document, status: DocumentStatus) -> None:
+    """Change a document's status; its client hears of it with the same commit."""
+    old = document.status
+    if old == status:
+        return
+
+    document.status = status
+    enqueue_status_change(session, document, old, str(status))
