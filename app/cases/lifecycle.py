@@ -39,8 +39,13 @@ def open_case(
     document: Document | None = None,
     complex_case: bool = False,
     now: datetime | None = None,
+    form_days: int | None = None,
 ) -> Case:
-    """Open a case in ``department`` under a JRWA class; take its number."""
+    """Open a case in ``department`` under a JRWA class; take its number.
+
+    ``form_days``: the catalog form's own time limit when ``document`` is a
+    catalog form; the deadline is then counted from it instead of KPA's 30.
+    """
     now = now or datetime.now(UTC)
     _check_jrwa(session, jrwa)
     title = _check_title(title)
@@ -64,7 +69,7 @@ def open_case(
         opened_at=now,
         opened_by_id=clerk.id if clerk else None,
         started_on=started_on,
-        deadline=base_deadline(started_on, complex_case),
+        deadline=base_deadline(started_on, complex_case, form_days),
         paused_days=0,
     )
     session.add(case)
@@ -175,8 +180,8 @@ def resume(
     now = now or datetime.now(UTC)
     days = paused_days_until(case, now)
     case.paused_days += days
-    deadline = base_deadline(case.started_on, case.complex)
-    case.deadline = deadline + timedelta(days=case.paused_days)
+    # The stored deadline already holds earlier pauses and the form's limit.
+    case.deadline = case.deadline + timedelta(days=days)
     case.paused_since = None
     case.status = CaseStatus.IN_PROGRESS
     _set_documents(session, case, DocumentStatus.IN_CASE)
