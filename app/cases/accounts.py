@@ -162,6 +162,11 @@ def lock(session: Session, clerk: Clerk, by: Clerk | None = None) -> None:
     record_office_event(session, "clerk-locked", by, clerk=clerk.login)
 
 
+def end_sessions(session: Session, clerk: Clerk) -> None:
+    """End every session the clerk has (sign-out: a copied cookie stops working)."""
+    clerk.auth_version += 1
+
+
 def unlock(session: Session, clerk: Clerk, by: Clerk | None = None) -> None:
     """Lift a lock (an administrator's or the one after failed sign-ins)."""
     clerk.locked_until = None
