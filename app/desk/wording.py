@@ -49,6 +49,9 @@ def case_error_message(exc: CaseError) -> str:
         CaseErrorCode.NOT_PAUSED: _("The case is not waiting for a remedy."),
         CaseErrorCode.DECISION_EMPTY: _("A decision needs its text."),
         CaseErrorCode.MESSAGE_INVALID: _("A message must have 1 to 10000 characters."),
+        CaseErrorCode.EMAIL_INVALID: _(
+            "The e-mail must be one address such as jan@example.org."
+        ),
     }
     return str(messages[exc.code])
 
@@ -67,5 +70,12 @@ def account_error_message(exc: AccountError) -> str:
         AccountErrorCode.LOGIN_TAKEN: _("This login is taken."),
         AccountErrorCode.SHORT_PASSWORD: _("A password needs at least 12 characters."),
         AccountErrorCode.UNKNOWN_ROLE: _("Choose a role from the list."),
+        AccountErrorCode.BAD_EMAIL: _(
+            "The e-mail must be one address such as wydzial@example.org."
+        ),
+        AccountErrorCode.LOCKS_ONESELF: _("You cannot lock your own account."),
+        AccountErrorCode.LAST_ADMIN: _(
+            "The last active administrator cannot be locked."
+        ),
     }
     return str(messages[exc.code])
