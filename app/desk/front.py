@@ -7,22 +7,25 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.cases.access import Action
+from app.cases.access import Action, may_somewhere
 from app.cases.accounts import list_departments
 from app.catalog import FormVersion
 from app.desk import bp
-from app.desk.auth import require
+from app.desk.auth import current_clerk, require
 from app.desk.receipts import receipt_pdf_response
 from app.desk.wording import paper_error_message, request_error_message
 from app.drafts import Draft, find_draft
-from app.errors import RequestError
+from app.errors import ErrorCode, RequestError
 from app.intake import Submission, intake
 from app.intake.scan import ARRIVALS, Paper, PaperError, PaperErrorCode
 from app.registry.models import Document
 from app.services import current_services as services
+from app.web_errors import http_error_answer
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +54,30 @@ def register_paper() -> str | BaseResponse | tuple[str, int]:
     except PaperError as exc:
         return _page(values, paper_error_message(exc), exc.field), 400
     except RequestError as exc:
+        if exc.code == ErrorCode.TOO_LARGE:
+            return _page(values, _scan_too_large(), "scan"), exc.status
         return _page(values, request_error_message(exc), "scan"), exc.status
 
     public_id = outcome.document.public_id
     kept = [public_id, *session.get(REGISTERED, [])][:KEEP_REGISTERED]
     session[REGISTERED] = kept
     return redirect(url_for("desk.paper_registered", public_id=public_id), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def body_too_large(error: RequestEntityTooLarge) -> Any:
+    """At the front desk, show the form again saying how large a scan may be.
+
+    The body was not read (it can fail in any before-request check that
+    reads the form, CSRF included), so nothing typed can be shown again.
+    """
+    allowed = current_user.is_authenticated and may_somewhere(
+        current_clerk(), Action.REGISTER_PAPER
+    )
+    if request.endpoint != "desk.register_paper" or not allowed:
+        return http_error_answer(error)
+
+    return _page({}, _scan_too_large(), "scan"), 413
 
 
 @bp.get("/paper/<public_id>")
@@ -142,6 +163,17 @@ def _number(text: str, field: str) -> int:
         raise PaperError(PaperErrorCode.BAD_PAPER_DETAILS, field)
 
     return int(text.strip())
+
+
+def _scan_too_large() -> str:
+    limit = services().settings.max_upload_bytes // (1024 * 1024)
+    return str(
+        _(
+            "The scan is larger than %(size)s MB: scan it again at a lower "
+            "resolution or in parts.",
+            size=limit,
+        )
+    )
 
 
 def _page(

@@ -24,7 +24,7 @@ def paper_error_message(exc: PaperError) -> str:
     fields = {
         "sender": _("Give the sender."),
         "department": _("Choose the department."),
-        "pages": _("Give the number of pages (1 or more)."),
+        "pages": _("Give the number of pages (1 to 10000)."),
         "attachments": _("Give the number of attachments (0 or more)."),
         "arrival": _("Say how the paper came in: in person or by post."),
         "subject": _("Give the subject (up to 500 characters) or choose the form."),

@@ -193,3 +193,35 @@ def test_a_receipt_is_printed_only_where_the_paper_was_registered(
 
     assert other_desk.get(location).status_code == 404
     assert other_desk.get(location + "/receipt.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("extra", "keeps_details"),
+    [(1, True), (256 * 1024, False)],
+    ids=["just-over-the-limit", "body-over-the-request-limit"],
+)
+def test_an_over_large_scan_shows_the_form_again_with_the_limit_review_f12(
+    front: FlaskClient, desk_services: Services, extra: int, keeps_details: bool
+) -> None:
+    before = _count(desk_services)
+    limit = desk_services.settings.max_upload_bytes
+    big = scan("PNG", "#0c0c0c") + b"\0" * (limit + extra)
+
+    status, _location, page = register_paper(front, big, "big.png")
+
+    assert status == 413
+    assert "Skan jest większy niż 10 MB" in page
+    assert 'name="sender"' in page and 'role="alert"' in page
+    assert (DETAILS["sender"] in page) == keeps_details
+    assert _count(desk_services) == before
+
+
+def test_a_page_count_over_ten_thousand_says_the_upper_limit_review_f12(
+    front: FlaskClient,
+) -> None:
+    status, _location, page = register_paper(
+        front, scan("PNG", "#0d0d0d"), "p.png", pages="99999999999999999999"
+    )
+
+    assert status == 400
+    assert "od 1 do 10000" in page
