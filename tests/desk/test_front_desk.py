@@ -207,13 +207,37 @@ def test_an_over_large_scan_shows_the_form_again_with_the_limit_review_f12(
     limit = desk_services.settings.max_upload_bytes
     big = scan("PNG", "#0c0c0c") + b"\0" * (limit + extra)
 
-    status, _location, page = register_paper(front, big, "big.png")
+    status, page = _post_multipart(front, {**DETAILS}, big)
 
     assert status == 413
     assert "Skan jest większy niż 10 MB" in page
     assert 'name="sender"' in page and 'role="alert"' in page
     assert (DETAILS["sender"] in page) == keeps_details
     assert _count(desk_services) == before
+
+
+def _post_multipart(
+    client: FlaskClient, fields: dict[str, str], data: bytes
+) -> tuple[int, str]:
+    """Post the form as one bytes body (no temporary file on the test side)."""
+    boundary = "kancelaria-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n".encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="scan"; '
+        'filename="big.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    answer = client.post(
+        "/desk/paper",
+        data=b"".join(parts),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    return answer.status_code, answer.get_data(as_text=True)
 
 
 def test_a_page_count_over_ten_thousand_says_the_upper_limit_review_f12(
