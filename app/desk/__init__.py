@@ -13,4 +13,4 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.desk import auth, cases, front, inbox, manage  # noqa: E402,F401
+from app.desk import auth, cases, front, inbox, manage, times  # noqa: E402,F401
