@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -48,6 +48,10 @@ def register_paper() -> str | BaseResponse | tuple[str, int]:
 
     try:
         paper = _paper(values)
+        earlier = [] if values.get("again") == "on" else _earlier(paper)
+        if earlier:
+            message = _already_registered(earlier)
+            return _page(values, message, "draft", again=True), 409
         outcome = intake(
             services(), upload.stream, Submission(channel="desk", paper=paper)
         )
@@ -58,6 +62,8 @@ def register_paper() -> str | BaseResponse | tuple[str, int]:
             return _page(values, _scan_too_large(), "scan"), exc.status
         return _page(values, request_error_message(exc), "scan"), exc.status
 
+    for note in _conflicts(values, paper):
+        flash(note)
     public_id = outcome.document.public_id
     kept = [public_id, *session.get(REGISTERED, [])][:KEEP_REGISTERED]
     session[REGISTERED] = kept
@@ -176,8 +182,61 @@ def _scan_too_large() -> str:
     )
 
 
+def _earlier(paper: Paper) -> list[str]:
+    """Registry numbers of paper already registered with this draft's code."""
+    if paper.draft_code is None:
+        return []
+
+    # The paper's report keeps the code (app.intake.scan); codes are unique.
+    linked = Document.report_json.contains(f'"code": "{paper.draft_code}"')
+    query = select(Document.registry_number).where(Document.channel == "desk", linked)
+    with services().sessions() as db:
+        return list(db.scalars(query.order_by(Document.id)))
+
+
+def _already_registered(numbers: list[str]) -> str:
+    return str(
+        _(
+            "This code was already registered as %(numbers)s. Check the paper; to "
+            "register it once more, choose the scan again and tick the box.",
+            numbers=", ".join(numbers),
+        )
+    )
+
+
+def _conflicts(values: dict[str, str], paper: Paper) -> list[str]:
+    """Say which of the typed fields the draft's code overrode, or not."""
+    form = paper.form
+    if paper.draft_code is None or form is None:
+        return []
+
+    notes = []
+    chosen = values.get("form", "")
+    if chosen and chosen != f"{form.form_id}/{form.version}":
+        notes.append(
+            _(
+                "The form came from the code (%(form)s), not from the list.",
+                form=form.form_id,
+            )
+        )
+    department = values.get("department", "").strip()
+    if department and department != form.department:
+        notes.append(
+            _(
+                "The department chosen (%(chosen)s) was used, not the form's "
+                "(%(form)s).",
+                chosen=department,
+                form=form.department,
+            )
+        )
+    return [str(note) for note in notes]
+
+
 def _page(
-    values: dict[str, str], error: str | None = None, field: str | None = None
+    values: dict[str, str],
+    error: str | None = None,
+    field: str | None = None,
+    again: bool = False,
 ) -> str:
     with services().sessions() as db:
         departments = list_departments(db)
@@ -189,5 +248,6 @@ def _page(
         "forms": services().catalog.forms(),
         "departments": departments,
         "arrivals": ARRIVALS,
+        "again": again,
     }
     return render_template("desk/paper.html", **page)
