@@ -12,6 +12,7 @@ someone guessing cannot throw a working clerk out.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from collections.abc import Callable
@@ -37,7 +38,7 @@ from app.cases.access import Action, may, may_somewhere
 from app.cases.accounts import end_sessions
 from app.cases.models import Clerk
 from app.cases.signin import sign_in
-from app.desk import bp
+from app.desk import bp, throttle
 from app.services import current_services as services
 
 log = logging.getLogger(__name__)
@@ -146,16 +147,26 @@ def expire_idle_sessions() -> BaseResponse | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in_page() -> str | BaseResponse | tuple[str, int]:
+def sign_in_page() -> str | BaseResponse | tuple[str, int] | tuple[str, int, Any]:
     """Show the sign-in form, or check a login and password."""
     if request.method != "POST":
         return render_template("desk/sign_in.html", error=None)
 
     login = request.form.get("login", "").strip().lower()[:64]
+    wait = throttle.wait_seconds()
+    if wait is not None:
+        error = _(
+            "Too many failed sign-ins from this address. Try again in %(minutes)s min.",
+            minutes=math.ceil(wait / 60),
+        )
+        page = render_template("desk/sign_in.html", error=error, login=login)
+        return page, 429, {"Retry-After": str(wait)}
+
     password = request.form.get("password", "")[:1024]
     result = sign_in(services().sessions, login, password)
 
     if result.clerk is None:
+        throttle.count_failure()
         error = _("Wrong login or password, or the account is locked.")
         if result.reason == "locked":
             error = _(

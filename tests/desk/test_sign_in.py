@@ -200,3 +200,24 @@ def test_sign_in_ignores_an_open_redirect_next_review_f10(
 
     assert signed.status_code == 303
     assert signed.headers["Location"] == "/desk/"
+
+
+def test_one_address_is_stopped_after_twenty_failed_sign_ins_review_f11(
+    desk_app: Flask, account: str
+) -> None:
+    sprayer = desk_app.test_client()
+    sprayer.environ_base["REMOTE_ADDR"] = "127.0.0.9"
+    for attempt in range(20):
+        login = account if attempt < 3 else f"nobody{attempt}"
+        assert _post_sign_in(sprayer, login, "not the password")[0] == 401
+
+    refused = sprayer.post(
+        "/desk/sign-in", data={"login": account, "password": PASSWORD}
+    )
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Zbyt wiele nieudanych logowań" in refused.get_data(as_text=True)
+    # Another address, and the account itself (3 failures, not locked), still work.
+    other = desk_app.test_client()
+    sign_in(other, account)
