@@ -13,7 +13,7 @@ from app.registry.numbering import OFFICE_TIMEZONE
 
 
 @bp.app_template_filter("office_time")
-def office_time(moment: datetime | None) -> str:
+def office_time(moment: datetime | None, seconds: bool = False) -> str:
     """Return ``moment`` in the office's time with its zone, to the minute."""
     if moment is None:
         return "—"
@@ -22,4 +22,5 @@ def office_time(moment: datetime | None) -> str:
         moment = moment.replace(tzinfo=UTC)
 
     local = moment.astimezone(OFFICE_TIMEZONE)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    shown = f"{local:%Y-%m-%d %H:%M:%S}" if seconds else f"{local:%Y-%m-%d %H:%M}"
+    return f"{shown} {local.tzname()}"

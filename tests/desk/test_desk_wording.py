@@ -47,3 +47,20 @@ def test_the_inbox_shows_office_time_with_the_zone_review_f28(
     page = clerk.get("/desk/inbox").get_data(as_text=True)
 
     assert office_time(document.received_at) in page
+
+
+def test_office_time_can_show_seconds_review_f28() -> None:
+    moment = datetime(2026, 12, 4, 20, 11, 5, tzinfo=UTC)
+
+    assert office_time(moment, seconds=True) == "2026-12-04 21:11:05 CET"
+
+
+def test_no_desk_template_formats_time_another_way_review_f28() -> None:
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "app/desk/templates/desk"
+    others = [
+        p.name for p in templates.glob("*.html") if "datetimeformat" in p.read_text()
+    ]
+
+    assert others == []

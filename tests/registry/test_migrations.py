@@ -33,6 +33,8 @@ TABLES = {
     "case_event",
     "case_message",
     "document_view",
+    "routing",
+    "transfer",
     "draft",
 }
 
