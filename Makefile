@@ -24,6 +24,7 @@ init: $(STAMP)
 # The access log leaves out query strings and draft codes (app/accesslog.py).
 run: init
 	KANCELARIA_OUTBOX_THREAD=on \
+	KANCELARIA_WEBHOOK_PRIVATE_TARGETS=$${KANCELARIA_WEBHOOK_PRIVATE_TARGETS:-on} \
 	KANCELARIA_PUBLIC_URL=$${KANCELARIA_PUBLIC_URL:-http://$(HOST):$(PORT)} \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --access-logfile - \

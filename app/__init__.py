@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
     )
     app.extensions["kancelaria"] = services
 
@@ -50,17 +52,23 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
     from app.desk.auth import init_login
+    from app.kiosk import bp as kiosk_bp
+    from app.limits import init_limiter
     from app.portal import bp as portal_bp
     from app.portal import csrf
+    from app.security_headers import init_security_headers
     from app.web_errors import register_error_handlers
 
+    init_limiter(app, app.extensions["kancelaria"].settings)
     csrf.init_app(app)
     csrf.exempt(api_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     init_login(app)
     register_error_handlers(app)
+    init_security_headers(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import begin_write
-from app.notifications.webhooks import WebhookURLError
+from app.notifications.webhooks import WebhookAddressError, WebhookURLError
 from app.notifications.webhooks import check_webhook_url as webhook_url_rule
 from app.registry import journal
 from app.registry.models import ApiClient
@@ -74,11 +74,16 @@ def create_client(
     webhook_url: str | None = None,
     mtls_sha256: str | None = None,
     by: str | None = None,
+    private_targets: bool = False,
 ) -> IssuedKey:
-    """Add a client with a fresh key; commit; return the key to show once."""
+    """Add a client with a fresh key; commit; return the key to show once.
+
+    ``private_targets``: a webhook may point at private or loopback addresses
+    (the operator's ``KANCELARIA_WEBHOOK_PRIVATE_TARGETS``).
+    """
     _check_rate(rate_limit)
     if webhook_url is not None:
-        check_webhook_url(webhook_url)
+        check_webhook_url(webhook_url, private_targets)
 
     key = new_key()
     secret = secrets.token_hex(32) if webhook_url else None
@@ -141,10 +146,16 @@ def list_clients(session: Session) -> Sequence[ApiClient]:
     return session.scalars(select(ApiClient).order_by(ApiClient.id)).all()
 
 
-def check_webhook_url(url: str) -> None:
+def check_webhook_url(url: str, private_targets: bool = False) -> None:
     """Refuse webhook addresses that are not plain http(s) URLs with a host."""
     try:
-        webhook_url_rule(url)
+        webhook_url_rule(url, private_targets)
+    except WebhookAddressError as exc:
+        raise ClientError(
+            "The webhook URL must not point at a link-local, multicast or "
+            "unspecified address, nor at a private or loopback one unless "
+            "KANCELARIA_WEBHOOK_PRIVATE_TARGETS is on."
+        ) from exc
     except WebhookURLError as exc:
         raise ClientError(
             "The webhook URL must be a plain http:// or https:// address "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PREFIX = "KANCELARIA_"
@@ -13,10 +13,14 @@ DEFAULT_CHECKPOINT_INTERVAL = 300
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 DEFAULT_ANONYMOUS_RATE_LIMIT = "30/minute"
 DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
+DEFAULT_LOOKUP_RATE_LIMIT = "20/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
 DEFAULT_OFFICE_ID = "urzad"
+DEFAULT_SMTP_PORT = 587
+DEFAULT_MAIL_FROM = "kancelaria@localhost"
+DEFAULT_KIOSK_IDLE = 60
 DEFAULT_REVOCATION_TIMEOUT = 5.0
 _ON = {"1", "on", "yes", "true"}
 _OFF = {"0", "off", "no", "false"}
@@ -70,6 +74,8 @@ class Settings:
     anonymous_rate_limit: str = DEFAULT_ANONYMOUS_RATE_LIMIT
     # Reverse proxies in front that append to X-Forwarded-For; 0 trusts none.
     proxy_hops: int = 0
+    # Wrong access or draft codes per remote address; "off" switches it off.
+    lookup_rate_limit: str = DEFAULT_LOOKUP_RATE_LIMIT
     # Limit given to new API clients unless the operator names another.
     client_rate_limit: str = DEFAULT_CLIENT_RATE_LIMIT
     # Seconds a retry waits for the same Idempotency-Key still in progress.
@@ -85,6 +91,15 @@ class Settings:
     # partner offices packages are exchanged with (app.transfers.partners).
     office_id: str = DEFAULT_OFFICE_ID
     partners_file: Path | None = None
+    # Mail to departments and citizens; None: no SMTP, mail stays queued.
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = DEFAULT_MAIL_FROM
+    # Seconds without a touch after which a kiosk page returns to its start.
+    kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE
     # Fetch OCSP/CRL from the URLs in certificates while validating; off:
     # only what signatures embed and the CRL folder below are used.
     revocation_fetch: bool = False
@@ -104,6 +119,11 @@ class Settings:
     # Most registrations one process writes in one transaction (group commit);
     # 1: each its own transaction.
     registry_batch: int = DEFAULT_REGISTRY_BATCH
+    # Session cookie only over HTTPS; on by default when public_url is https.
+    secure_cookies: bool = False
+    # Webhook targets in private or loopback ranges (link-local, multicast and
+    # unspecified addresses are refused always).
+    webhook_private_targets: bool = False
 
     @property
     def demo_pki_dir(self) -> Path:
@@ -129,6 +149,7 @@ class Settings:
         crls = get("REVOCATION_CRLS")
         seals = get("TRUSTED_PROFILE_SEALS")
         personal = get("PERSONAL_ISSUERS")
+        public_url = (get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
 
         return cls(
             instance=instance,
@@ -147,7 +168,7 @@ class Settings:
             checkpoint_interval=int(
                 get("CHECKPOINT_INTERVAL") or DEFAULT_CHECKPOINT_INTERVAL
             ),
-            public_url=(get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+            public_url=public_url,
             proxy_hops=int(get("PROXY_HOPS") or 0),
             blob_backend=(get("BLOB_BACKEND") or "file").lower(),
             tsa_url=get("TSA_URL"),
@@ -158,6 +179,7 @@ class Settings:
                 get("ANONYMOUS_RATE_LIMIT") or DEFAULT_ANONYMOUS_RATE_LIMIT
             ),
             client_rate_limit=get("CLIENT_RATE_LIMIT") or DEFAULT_CLIENT_RATE_LIMIT,
+            lookup_rate_limit=get("LOOKUP_RATE_LIMIT") or DEFAULT_LOOKUP_RATE_LIMIT,
             idempotency_wait_seconds=float(
                 get("IDEMPOTENCY_WAIT_SECONDS") or DEFAULT_IDEMPOTENCY_WAIT
             ),
@@ -168,6 +190,13 @@ class Settings:
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
             office_id=get("OFFICE_ID") or DEFAULT_OFFICE_ID,
             partners_file=Path(partners) if partners else None,
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=int(get("SMTP_PORT") or DEFAULT_SMTP_PORT),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=_switch("SMTP_STARTTLS", get("SMTP_STARTTLS"), default=True),
+            mail_from=get("SMTP_FROM") or DEFAULT_MAIL_FROM,
+            kiosk_idle_seconds=int(get("KIOSK_IDLE_SECONDS") or DEFAULT_KIOSK_IDLE),
             revocation_fetch=_switch(
                 "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
             ),
@@ -179,4 +208,14 @@ class Settings:
             ),
             revocation_crls=Path(crls) if crls else None,
             registry_batch=int(get("REGISTRY_BATCH") or DEFAULT_REGISTRY_BATCH),
+            secure_cookies=_switch(
+                "SECURE_COOKIES",
+                get("SECURE_COOKIES"),
+                default=public_url.lower().startswith("https://"),
+            ),
+            webhook_private_targets=_switch(
+                "WEBHOOK_PRIVATE_TARGETS",
+                get("WEBHOOK_PRIVATE_TARGETS"),
+                default=False,
+            ),
         )

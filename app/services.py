@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import logging
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from signing.tsp import Timestamper
 
 log = logging.getLogger(__name__)
+
+OWNER_ONLY_DIR = 0o700
+OWNER_ONLY_FILE = 0o600
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,12 @@ def current_services() -> Services:
 
 def build_services(settings: Settings) -> Services:
     """Initialise the instance folder if needed and build the services."""
-    settings.instance.mkdir(parents=True, exist_ok=True)
+    _owner_only_folder(settings.instance)
     with _instance_lock(settings.instance):
         demo = _demo_pki(settings)
         engine = make_engine(settings.database_url)
         upgrade(engine)
+        _owner_only_sqlite(engine)
         secret_key = settings.secret_key or _secret_key(settings.instance)
 
     sealer, seal_cert, seal_chain = _office_seal(settings, demo)
@@ -120,6 +125,32 @@ def _revocation(settings: Settings) -> RevocationPolicy:
 def fingerprint(cert: x509.Certificate) -> str:
     """Return the hex SHA-256 of a certificate's DER encoding."""
     return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+
+
+def _owner_only_folder(folder: Path) -> None:
+    """Create ``folder`` readable by its owner only, and tighten an older one.
+
+    The instance holds the database, blobs and keys (review F18); a folder
+    made under umask 022 by an earlier version is closed here as well.
+    """
+    folder.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
+    if stat.S_IMODE(folder.stat().st_mode) & 0o077:
+        folder.chmod(OWNER_ONLY_DIR)
+
+
+def _owner_only_sqlite(engine: Engine) -> None:
+    """Make an SQLite database file and its WAL/SHM files owner-only.
+
+    SQLite gives the WAL and shared-memory files it creates later the
+    database file's own mode, so the rule holds for them too.
+    """
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return
+
+    database = Path(engine.url.database)
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        if path.exists() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(OWNER_ONLY_FILE)
 
 
 @contextmanager

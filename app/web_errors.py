@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -38,7 +38,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _request_error(exc: RequestError) -> Response:
-    return _answer(exc.code, exc.status, exc.message)
+    answer = _answer(exc.code, exc.status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        answer.headers["Retry-After"] = str(retry_after)
+
+    return answer
 
 
 def _http_error(exc: HTTPException) -> Response | HTTPException:
@@ -83,7 +88,7 @@ def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
     if request.path.startswith("/api/"):
         answer = jsonify(envelope(code, message))
     else:
-        sentence = message_in(code, g.get("lang", "pl"))
+        sentence = message_in(code)
         answer = Response(
             render_template("error.html", code=code.value, message=sentence)
         )

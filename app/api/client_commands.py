@@ -58,6 +58,7 @@ def create_command(
                 forms=form_ids,
                 webhook_url=webhook,
                 mtls_sha256=mtls_sha256,
+                private_targets=services.settings.webhook_private_targets,
             )
         )
 

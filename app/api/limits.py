@@ -20,11 +20,11 @@ from flask_limiter import Limiter, RateLimitExceeded
 from app.api.auth import current_client
 from app.config import Settings
 from app.errors import ErrorCode, envelope
+from app.limits import EXTENSION, init_limiter
 from app.services import current_services
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "kancelaria_limiter"
 SUBMIT = "api.submit"
 # Routes an authenticated client's limit counts; anonymous callers are
 # limited on submissions only.
@@ -43,17 +43,9 @@ UNREACHABLE = "1000000/second"
 
 
 def init_limits(app: Flask, bp: Blueprint, settings: Settings) -> Limiter:
-    """Give ``app`` its own limiter with the API blueprint's shared limit."""
-    limiter = Limiter(
-        key_func=_key,
-        storage_uri=settings.rate_limit_storage,
-        key_prefix=settings.rate_limit_prefix,
-        strategy="fixed-window",
-        headers_enabled=False,
-    )
-    limiter.init_app(app)
+    """Add the API blueprint's shared limit to the application's limiter."""
+    limiter = init_limiter(app, settings)
     limiter.shared_limit(_limit, scope="api", key_func=_key, exempt_when=_exempt)(bp)
-    app.extensions[EXTENSION] = limiter
     return limiter
 
 

@@ -81,9 +81,10 @@ OPERATION_ERRORS: dict[str, Codes] = {
         **LIMITED,
         **UNAVAILABLE,
     },
-    "getReceipt": {**BY_CODE, **UNAVAILABLE},
-    "getReceiptPdf": {**BY_CODE, **UNAVAILABLE},
-    "getReceiptProof": {**BY_CODE, **UNAVAILABLE},
+    # Wrong access codes are limited per address (KANCELARIA_LOOKUP_RATE_LIMIT).
+    "getReceipt": {**BY_CODE, **LIMITED, **UNAVAILABLE},
+    "getReceiptPdf": {**BY_CODE, **LIMITED, **UNAVAILABLE},
+    "getReceiptProof": {**BY_CODE, **LIMITED, **UNAVAILABLE},
     "checkReceipt": {
         400: BODY,
         413: ("too-large",),

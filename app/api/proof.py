@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from typing import Any
@@ -13,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.api import bp
 from app.errors import ErrorCode, RequestError
+from app.limits import guard_code_lookup, note_wrong_code
 from app.registry.checkpoints import latest_checkpoint, make_checkpoint
+from app.registry.fields import same_access_code
 from app.registry.journal import EVENT_REGISTERED
 from app.registry.merkletree import inclusion_path
 from app.registry.models import Checkpoint, Document, JournalEntry
@@ -31,9 +32,15 @@ def receipt_proof(year: int, sequence: int) -> Response:
     found = services()
     code = request.args.get("code") or request.headers.get("X-Access-Code", "")
 
+    guard_code_lookup()
     with found.sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
-        if document is None or not code or not _same(code, document.access_code):
+        if (
+            document is None
+            or not code
+            or not same_access_code(code, document.access_code)
+        ):
+            note_wrong_code()
             raise RequestError(ErrorCode.NOT_FOUND, 404)
 
         entry = _registered_entry(session, document)
@@ -98,7 +105,3 @@ def _proof_json(
         "root_hash": checkpoint.root_hash,
         "checkpoint": checkpoint.xml.decode("utf-8"),
     }
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())

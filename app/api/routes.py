@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
@@ -11,8 +10,10 @@ from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.pipeline import receive, recognise
+from app.limits import guard_code_lookup, note_wrong_code
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
+from app.registry.fields import same_access_code
 from app.registry.queries import get_document_by_number, get_receipt
 from app.services import current_services as services
 
@@ -28,9 +29,15 @@ def list_forms() -> Response:
 def receipt(year: int, sequence: int) -> Response:
     """Return a receipt's sealed XML to whoever holds its access code."""
     code = request.args.get("code") or request.headers.get("X-Access-Code", "")
+    guard_code_lookup()
     with services().sessions() as session:
         document = get_document_by_number(session, f"RPW/{sequence}/{year}")
-        if document is None or not code or not _same(code, document.access_code):
+        if (
+            document is None
+            or not code
+            or not same_access_code(code, document.access_code)
+        ):
+            note_wrong_code()
             raise RequestError(ErrorCode.NOT_FOUND, 404)
 
         found = get_receipt(session, document.id)
@@ -69,10 +76,6 @@ def check() -> Response:
             ],
         }
     )
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _form_json(form: FormVersion) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from app.api.links import document_json
 from app.api.paging import make_cursor, page_limit, read_cursor
 from app.cases.queries import case_numbers
 from app.errors import ErrorCode, RequestError
+from app.limits import guard_code_lookup, note_wrong_code
 from app.registry.models import Document
 from app.services import current_services as services
 
@@ -57,6 +58,9 @@ def visible_document(session: Session, public_id: str) -> Document:
     code; an unknown id and a refusal answer the same.
     """
     client = current_client()
+    code = given_code()
+    if code:
+        guard_code_lookup()
     document = None
     if len(public_id) <= MAX_PUBLIC_ID:
         document = session.scalars(
@@ -64,13 +68,16 @@ def visible_document(session: Session, public_id: str) -> Document:
         ).one_or_none()
 
     if document is None:
+        if code:
+            note_wrong_code()
         raise RequestError(ErrorCode.NOT_FOUND, 404)
 
     if client is not None and document.client_id == client.id:
         return document
 
-    code = given_code()
     if code and same_code(code, document.access_code):
         return document
 
+    if code:
+        note_wrong_code()
     raise RequestError(ErrorCode.NOT_FOUND, 404)

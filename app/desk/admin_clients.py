@@ -63,6 +63,7 @@ def create_client_page() -> Response | tuple[str, int]:
                 forms=forms,
                 webhook_url=webhook,
                 by=current_clerk().login,
+                private_targets=services().settings.webhook_private_targets,
             )
     except ClientError:
         return _page(

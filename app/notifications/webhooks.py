@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -35,6 +37,10 @@ HEADER_DELIVERY = "Kancelaria-Delivery"
 
 class WebhookURLError(ValueError):
     """A webhook address we will not send to (not an absolute http/https URL)."""
+
+
+class WebhookAddressError(WebhookURLError):
+    """A webhook host in an address range we do not send to (review F27)."""
 
 
 @dataclass(frozen=True)
@@ -81,11 +87,13 @@ def verify_webhook_signature(
     return any(hmac.compare_digest(expected, value) for value in offered)
 
 
-def check_webhook_url(url: str) -> str:
+def check_webhook_url(url: str, private_targets: bool = False) -> str:
     """Return ``url`` if it is a plain absolute http(s) address; raise otherwise.
 
     Plain means: a host, a valid port, no credentials and no white space or
     control characters (which could smuggle headers into the request line).
+    A host given as an address (or ``localhost``) must be one we send to, see
+    :func:`check_target_address`; names are checked again when resolved.
     """
     message = "a webhook URL must be an absolute http or https URL"
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
@@ -103,7 +111,76 @@ def check_webhook_url(url: str) -> str:
     if parts.username is not None or parts.password is not None:
         raise WebhookURLError("a webhook URL must not carry credentials")
 
+    host = parts.hostname.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        check_target_address(ipaddress.ip_address("127.0.0.1"), private_targets)
+    else:
+        literal = _literal_address(host)
+        if literal is not None:
+            check_target_address(literal, private_targets)
+
     return url
+
+
+def check_target_address(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, private_targets: bool
+) -> None:
+    """Refuse an address webhooks may not reach.
+
+    Link-local (cloud metadata lives there), multicast, unspecified and
+    reserved addresses never; private, loopback and other non-global ranges
+    only when the operator allows them (``KANCELARIA_WEBHOOK_PRIVATE_TARGETS``).
+    """
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+
+    never = (
+        address.is_link_local
+        or address.is_multicast
+        or address.is_unspecified
+        or (address.is_reserved and not address.is_loopback)
+    )
+    if never:
+        raise WebhookAddressError(
+            "a webhook URL must not point at a link-local, multicast or "
+            "unspecified address"
+        )
+
+    if not private_targets and not address.is_global:
+        raise WebhookAddressError(
+            "a webhook URL points at a private or loopback address, which "
+            "KANCELARIA_WEBHOOK_PRIVATE_TARGETS does not allow"
+        )
+
+
+def check_resolved_host(url: str, private_targets: bool) -> None:
+    """Resolve the URL's host now and refuse it if any address is not allowed."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise WebhookURLError("the webhook host could not be resolved") from exc
+
+    for *_, sockaddr in found:
+        check_target_address(
+            ipaddress.ip_address(str(sockaddr[0]).split("%")[0]), private_targets
+        )
+
+
+def _literal_address(
+    host: str,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        pass
+    try:
+        # Forms the resolver also takes as addresses: 2130706433, 0x7f.1 ...
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, UnicodeError, ValueError):
+        return None
 
 
 def deliver(
@@ -113,11 +190,14 @@ def deliver(
     delivery_id: str,
     body: bytes,
     timeout: float,
+    private_targets: bool = False,
 ) -> Attempt:
     """POST one signed event; 2xx is delivered, anything else a failed attempt.
 
     Redirects are not followed, and nothing from the environment (proxies,
     .netrc credentials) is used. The receiver's answer body is never read.
+    The host is resolved just before sending and every address it has must
+    be one webhooks may reach (``private_targets`` as the operator set it).
     """
     timestamp = int(time.time())
     headers = {
@@ -131,7 +211,8 @@ def deliver(
     started = time.monotonic()
 
     try:
-        check_webhook_url(url)
+        check_webhook_url(url, private_targets)
+        check_resolved_host(url, private_targets)
         status = _post(url, body, headers, timeout)
     except WebhookURLError as exc:
         return Attempt(False, None, str(exc), _elapsed_ms(started))

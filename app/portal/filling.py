@@ -32,6 +32,7 @@ from app.formfill import (
     values_from_post,
 )
 from app.formfill.summary import summary_rows
+from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.services import current_services as services
 
@@ -64,6 +65,7 @@ def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     if composed.xml is None:
         return _page(form, model, composed.errors), 400
 
+    limit_uploads()
     try:
         with services().sessions() as session:
             code = save_draft(session, form.form_id, form.version, composed.xml).code
@@ -138,10 +140,12 @@ def _form_or_404(form_id: str) -> FormVersion:
 
 
 def _draft_or_404(code: str) -> tuple[Any, FormVersion]:
+    guard_code_lookup()
     with services().sessions() as session:
         found = find_draft(session, code)
 
     if found is None:
+        note_wrong_code()
         abort(404)
 
     try:

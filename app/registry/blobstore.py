@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 PARTIAL_DIR = ".partial"
+OWNER_ONLY_DIR = 0o700
+# Read-only for the owner: a stored original is never rewritten in place.
+BLOB_MODE = 0o400
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -63,7 +67,12 @@ class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self._root = Path(root)
         self._partial = self._root / PARTIAL_DIR
-        self._partial.mkdir(parents=True, exist_ok=True)
+        # Originals carry personal data: the owner alone reads them (review
+        # F18); a root made world-readable by an older version is closed too.
+        self._partial.mkdir(mode=OWNER_ONLY_DIR, parents=True, exist_ok=True)
+        for folder in (self._root, self._partial):
+            if stat.S_IMODE(folder.stat().st_mode) & 0o077:
+                folder.chmod(OWNER_ONLY_DIR)
 
     def put(self, content: Content) -> str:
         """Store ``content`` (bytes, or a binary file read to its end)."""
@@ -136,7 +145,7 @@ class FileBlobStore:
             return
 
         _make_fan_out_dirs(target.parent)
-        temp.chmod(0o444)
+        temp.chmod(BLOB_MODE)
         os.replace(temp, target)
         _fsync_dir(target.parent)
         log.info("blob stored", extra={"sha256": sha256})
@@ -183,7 +192,7 @@ def _make_fan_out_dirs(folder: Path) -> None:
     # too, or the rename could survive a crash while its folder does not.
     for path in (folder.parent, folder):
         if not path.is_dir():
-            path.mkdir(exist_ok=True)
+            path.mkdir(mode=OWNER_ONLY_DIR, exist_ok=True)
             _fsync_dir(path.parent)
 
 

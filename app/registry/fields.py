@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -53,6 +54,16 @@ def new_access_code() -> str:
     return "".join(
         secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH)
     )
+
+
+def same_access_code(given: str, expected: str) -> bool:
+    """Tell whether a typed code is ``expected``: any letter case, constant time.
+
+    Codes are printed in capitals; a resident may type them in lower case
+    (review F24). Surrounding spaces are ignored as well.
+    """
+    typed = given.strip().upper().encode("utf-8")
+    return hmac.compare_digest(typed, expected.encode("utf-8"))
 
 
 def check_times(fields: DocumentFields) -> None:

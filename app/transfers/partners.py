@@ -80,7 +80,9 @@ def _partner(folder: Path, office_id: str, entry: object) -> Partner:
     url = entry.get("url")
     if url is not None:
         try:
-            check_webhook_url(str(url))
+            # The operator's own file: private networks allowed, link-local
+            # and multicast addresses never (review F27).
+            check_webhook_url(str(url), private_targets=True)
         except WebhookURLError as exc:
             raise PartnersFileError(f"office {office_id!r}: {exc}") from exc
 

@@ -40,8 +40,11 @@ class Seeded:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    # Its webhook receivers listen on 127.0.0.1 (review F27).
     app = make_api_app(
-        tmp_path_factory.mktemp("contract"), anonymous_rate_limit="100000/minute"
+        tmp_path_factory.mktemp("contract"),
+        anonymous_rate_limit="100000/minute",
+        webhook_private_targets=True,
     )
     services: Services = app.extensions["kancelaria"]
     with services.sessions() as session:
@@ -50,6 +53,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
             "Platforma kontraktowa",
             rate_limit="100000/minute",
             webhook_url=f"http://127.0.0.1:{_closed_port()}/hook",
+            private_targets=True,
         )
 
     assert services.demo is not None

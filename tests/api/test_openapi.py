@@ -287,6 +287,7 @@ def test_delivered_webhook_matches_its_documented_headers_and_body(
                 "Platforma z odbiornikiem",
                 rate_limit="100/minute",
                 webhook_url=receiver.url,
+                private_targets=True,
             )
         headers = {**XML, "Authorization": f"Bearer {issued.key}"}
         signed = signer.sign_enveloped(sample("pismo-ogolne"))

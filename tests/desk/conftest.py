@@ -53,7 +53,9 @@ def desk_app(
     instance = tmp_path_factory.mktemp("instance")
 
     with app_database_env(request) as environ:
-        application = create_app(make_settings(instance, environ))
+        # Webhook and partner addresses of these tests are on 127.0.0.1 (F27).
+        settings = make_settings(instance, environ, webhook_private_targets=True)
+        application = create_app(settings)
         application.config["WTF_CSRF_ENABLED"] = False
         try:
             check_app_backend(application)
