@@ -59,6 +59,11 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
     return answer
 
 
+def http_error_answer(exc: HTTPException) -> Response | HTTPException:
+    """The app's own answer for an HTTP error (for a blueprint's handler)."""
+    return _http_error(exc)
+
+
 def _database_error(exc: DBAPIError) -> Response:
     # Lost or refused connections (psycopg reports them as OperationalError,
     # SQLAlchemy flags them connection_invalidated), a closed connection

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.addresses import is_one_address
 from app.cases.constants import Role
 from app.cases.events import record_office_event
 from app.cases.models import Clerk, Department
@@ -40,6 +41,9 @@ class AccountErrorCode(StrEnum):
     LOGIN_TAKEN = "login-taken"
     SHORT_PASSWORD = "short-password"  # noqa: S105 (a code, not a password)
     UNKNOWN_ROLE = "unknown-role"
+    BAD_EMAIL = "bad-email"
+    LOCKS_ONESELF = "locks-oneself"
+    LAST_ADMIN = "last-admin"
 
 
 class AccountError(ValueError):
@@ -63,6 +67,12 @@ def add_department(
         raise AccountError(
             AccountErrorCode.BAD_SYMBOL,
             "A department symbol is 1-8 capitals or digits.",
+        )
+
+    if email is not None and not is_one_address(email):
+        raise AccountError(
+            AccountErrorCode.BAD_EMAIL,
+            "The e-mail must be one address such as wydzial@example.org.",
         )
 
     if session.scalar(select(Department.id).where(Department.symbol == symbol)):
@@ -156,10 +166,39 @@ def set_password(
 
 
 def lock(session: Session, clerk: Clerk, by: Clerk | None = None) -> None:
-    """Lock the account until an administrator unlocks it; end its sessions."""
+    """Lock the account until an administrator unlocks it; end its sessions.
+
+    Refused for the administrator's own account and for the last active
+    administrator: nobody could then manage the office from the desk.
+    """
+    if by is not None and by.id == clerk.id:
+        raise AccountError(
+            AccountErrorCode.LOCKS_ONESELF, "You cannot lock your own account."
+        )
+
+    if clerk.role == Role.ADMIN and not _other_active_admins(session, clerk):
+        raise AccountError(
+            AccountErrorCode.LAST_ADMIN,
+            "The last active administrator cannot be locked.",
+        )
+
     clerk.locked_until = LOCKED_FOR_GOOD
     clerk.auth_version += 1
     record_office_event(session, "clerk-locked", by, clerk=clerk.login)
+
+
+def _other_active_admins(session: Session, clerk: Clerk) -> list[Clerk]:
+    admins = session.scalars(
+        select(Clerk).where(
+            Clerk.role == Role.ADMIN, Clerk.active.is_(True), Clerk.id != clerk.id
+        )
+    )
+    return [admin for admin in admins if not is_locked(admin)]
+
+
+def end_sessions(session: Session, clerk: Clerk) -> None:
+    """End every session the clerk has (sign-out: a copied cookie stops working)."""
+    clerk.auth_version += 1
 
 
 def unlock(session: Session, clerk: Clerk, by: Clerk | None = None) -> None:

@@ -25,9 +25,18 @@ def office_day(moment: datetime) -> date:
     return moment.astimezone(OFFICE_TIMEZONE).date()
 
 
-def base_deadline(started_on: date, complex_case: bool) -> date:
-    """Return the deadline of a case started on ``started_on`` without pauses."""
-    days = COMPLEX_DAYS if complex_case else SIMPLE_DAYS
+def base_deadline(
+    started_on: date, complex_case: bool, form_days: int | None = None
+) -> date:
+    """Return the deadline of a case started on ``started_on`` without pauses.
+
+    ``form_days`` is the time limit of the catalog form the case was opened
+    for (e.g. 7 days for a certificate, KPA art. 217 § 2); without one the
+    KPA month applies, two months for a complex case.
+    """
+    days = SIMPLE_DAYS if form_days is None else form_days
+    if complex_case:
+        days = max(days, COMPLEX_DAYS)
     return started_on + timedelta(days=days)
 
 

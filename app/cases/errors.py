@@ -18,6 +18,7 @@ class CaseErrorCode(StrEnum):
     NOT_PAUSED = "NOT_PAUSED"
     DECISION_EMPTY = "DECISION_EMPTY"
     MESSAGE_INVALID = "MESSAGE_INVALID"
+    EMAIL_INVALID = "EMAIL_INVALID"
 
 
 MESSAGES = {
@@ -33,6 +34,9 @@ MESSAGES = {
     CaseErrorCode.NOT_PAUSED: "The case is not waiting for a remedy.",
     CaseErrorCode.DECISION_EMPTY: "A decision needs its text.",
     CaseErrorCode.MESSAGE_INVALID: "A message must have 1 to 10000 characters.",
+    CaseErrorCode.EMAIL_INVALID: (
+        "The e-mail must be one address such as jan@example.org."
+    ),
 }
 
 

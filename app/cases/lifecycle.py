@@ -19,6 +19,7 @@ from app.cases.deadlines import base_deadline, office_day, paused_days_until
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.events import record_event
 from app.cases.models import Case, CaseDocument, Clerk, Department, JrwaClass
+from app.notifications.outbox import enqueue_status_change
 from app.registry.models import Document
 from app.registry.numbering import next_case_number
 
@@ -38,8 +39,13 @@ def open_case(
     document: Document | None = None,
     complex_case: bool = False,
     now: datetime | None = None,
+    form_days: int | None = None,
 ) -> Case:
-    """Open a case in ``department`` under a JRWA class; take its number."""
+    """Open a case in ``department`` under a JRWA class; take its number.
+
+    ``form_days``: the catalog form's own time limit when ``document`` is a
+    catalog form; the deadline is then counted from it instead of KPA's 30.
+    """
     now = now or datetime.now(UTC)
     _check_jrwa(session, jrwa)
     title = _check_title(title)
@@ -63,7 +69,7 @@ def open_case(
         opened_at=now,
         opened_by_id=clerk.id if clerk else None,
         started_on=started_on,
-        deadline=base_deadline(started_on, complex_case),
+        deadline=base_deadline(started_on, complex_case, form_days),
         paused_days=0,
     )
     session.add(case)
@@ -95,7 +101,7 @@ def attach_document(
         attached_by_id=clerk.id if clerk else None,
     )
     session.add(link)
-    document.status = _document_status(case)
+    _set_status(session, document, _document_status(case))
     document.department = case.department.symbol
     record_event(
         session,
@@ -174,8 +180,8 @@ def resume(
     now = now or datetime.now(UTC)
     days = paused_days_until(case, now)
     case.paused_days += days
-    deadline = base_deadline(case.started_on, case.complex)
-    case.deadline = deadline + timedelta(days=case.paused_days)
+    # The stored deadline already holds earlier pauses and the form's limit.
+    case.deadline = case.deadline + timedelta(days=days)
     case.paused_since = None
     case.status = CaseStatus.IN_PROGRESS
     _set_documents(session, case, DocumentStatus.IN_CASE)
@@ -252,4 +258,14 @@ def _set_documents(session: Session, case: Case, status: DocumentStatus) -> None
         .where(CaseDocument.case_id == case.id)
     )
     for document in documents:
-        document.status = status
+        _set_status(session, document, status)
+
+
+def _set_status(session: Session, document: Document, status: DocumentStatus) -> None:
+    """Change a document's status; its client hears of it with the same commit."""
+    old = document.status
+    if old == status:
+        return
+
+    document.status = status
+    enqueue_status_change(session, document, old, str(status))

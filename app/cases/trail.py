@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from app.cases import constants as c
+from app.cases.addresses import is_one_address
 from app.cases.constants import Direction
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.events import record_event, record_office_event
@@ -29,6 +30,9 @@ def add_message(
     body = body.strip()
     if not body or len(body) > BODY_MAX:
         raise CaseError(CaseErrorCode.MESSAGE_INVALID)
+
+    if citizen_email is not None and not is_one_address(citizen_email):
+        raise CaseError(CaseErrorCode.EMAIL_INVALID)
 
     now = now or datetime.now(UTC)
     message = CaseMessage(

@@ -25,4 +25,5 @@ from app.desk import (  # noqa: E402,F401
     overview,
     receipt_check,
     routing,
+    times,
 )

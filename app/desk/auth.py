@@ -2,12 +2,18 @@
 
 A desk session ends after ``IDLE`` without a request and ``ABSOLUTE`` after
 sign-in, whichever comes first, and as soon as the account's password
-changes or it is locked (``Clerk.auth_version`` is part of the session id).
+changes, an administrator locks it or the clerk signs out
+(``Clerk.auth_version`` is part of the session id, and each of these
+raises it: signing out ends the clerk's sessions on every computer). The
+lock after five wrong passwords keeps sessions already signed in, so that
+someone guessing cannot throw a working clerk out.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -27,10 +33,12 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from app.cases import writing
 from app.cases.access import Action, may, may_somewhere
+from app.cases.accounts import end_sessions
 from app.cases.models import Clerk
 from app.cases.signin import sign_in
-from app.desk import bp
+from app.desk import bp, throttle
 from app.services import current_services as services
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,9 @@ log = logging.getLogger(__name__)
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 10 * 60 * 60
 SEEN, SINCE = "desk_seen", "desk_since"
+# A ``next`` the sign-in follows: a path under /desk/, never //, a scheme or
+# a host; printable ASCII only (Flask-Login gives it percent-encoded).
+SAME_SITE_DESK_PATH = re.compile(r"/desk/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*")
 
 login_manager = LoginManager()
 View = TypeVar("View", bound=Callable[..., Any])
@@ -136,16 +147,26 @@ def expire_idle_sessions() -> BaseResponse | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in_page() -> str | BaseResponse | tuple[str, int]:
+def sign_in_page() -> str | BaseResponse | tuple[str, int] | tuple[str, int, Any]:
     """Show the sign-in form, or check a login and password."""
     if request.method != "POST":
         return render_template("desk/sign_in.html", error=None)
 
     login = request.form.get("login", "").strip().lower()[:64]
+    wait = throttle.wait_seconds()
+    if wait is not None:
+        error = _(
+            "Too many failed sign-ins from this address. Try again in %(minutes)s min.",
+            minutes=math.ceil(wait / 60),
+        )
+        page = render_template("desk/sign_in.html", error=error, login=login)
+        return page, 429, {"Retry-After": str(wait)}
+
     password = request.form.get("password", "")[:1024]
     result = sign_in(services().sessions, login, password)
 
     if result.clerk is None:
+        throttle.count_failure()
         error = _("Wrong login or password, or the account is locked.")
         if result.reason == "locked":
             error = _(
@@ -156,14 +177,27 @@ def sign_in_page() -> str | BaseResponse | tuple[str, int]:
     session.clear()
     login_user(DeskUser(result.clerk))
     session[SEEN] = session[SINCE] = time.time()
-    return redirect(url_for("desk.home"), 303)
+    return redirect(_next_page(request.args.get("next", "")), 303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> BaseResponse:
-    """End the desk session."""
+    """End the desk session, on the server too: a copied cookie no longer works."""
+    if current_user.is_authenticated:
+        with writing(services().sessions) as db:
+            clerk = db.get(Clerk, current_clerk().id)
+            if clerk is not None:
+                end_sessions(db, clerk)
     _end_session()
     return redirect(url_for("desk.sign_in_page"), 303)
+
+
+def _next_page(wanted: str) -> str:
+    """Follow ``next`` only to a desk path on this site; else the role's page."""
+    if SAME_SITE_DESK_PATH.fullmatch(wanted):
+        return wanted
+
+    return url_for("desk.home")
 
 
 @bp.get("/")

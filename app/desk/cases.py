@@ -52,6 +52,7 @@ def new_case() -> str | BaseResponse | tuple[str, int]:
                 request.form.get("title", ""),
                 document,
                 complex_case=request.form.get("complex") == "on",
+                form_days=_form_days(document),
             )
         except CaseError as exc:
             db.rollback()
@@ -62,6 +63,18 @@ def new_case() -> str | BaseResponse | tuple[str, int]:
 
     flash(_("Case %(number)s opened.", number=number))
     return redirect(url_for("desk.case_page", number=number), 303)
+
+
+def _form_days(document: Document | None) -> int | None:
+    """The catalog form's time limit for a document that is a catalog form."""
+    if document is None or document.form_id is None:
+        return None
+
+    try:
+        form = services().catalog.get(document.form_id, document.form_version)
+    except KeyError:
+        return None
+    return form.deadline_days
 
 
 @bp.get("/cases/<number>")

@@ -5,24 +5,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.cases.access import Action
+from app.cases.access import Action, may_somewhere
 from app.cases.accounts import list_departments
 from app.catalog import FormVersion
 from app.desk import bp
-from app.desk.auth import require
+from app.desk.auth import current_clerk, require
 from app.desk.receipts import receipt_pdf_response
 from app.desk.wording import paper_error_message, request_error_message
 from app.drafts import Draft, find_draft
-from app.errors import RequestError
+from app.errors import ErrorCode, RequestError
 from app.intake import Submission, intake
 from app.intake.scan import ARRIVALS, Paper, PaperError, PaperErrorCode
 from app.registry.models import Document
 from app.services import current_services as services
+from app.web_errors import http_error_answer
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +48,42 @@ def register_paper() -> str | BaseResponse | tuple[str, int]:
 
     try:
         paper = _paper(values)
+        earlier = [] if values.get("again") == "on" else _earlier(paper)
+        if earlier:
+            message = _already_registered(earlier)
+            return _page(values, message, "draft", again=True), 409
         outcome = intake(
             services(), upload.stream, Submission(channel="desk", paper=paper)
         )
     except PaperError as exc:
         return _page(values, paper_error_message(exc), exc.field), 400
     except RequestError as exc:
+        if exc.code == ErrorCode.TOO_LARGE:
+            return _page(values, _scan_too_large(), "scan"), exc.status
         return _page(values, request_error_message(exc), "scan"), exc.status
 
+    for note in _conflicts(values, paper):
+        flash(note)
     public_id = outcome.document.public_id
     kept = [public_id, *session.get(REGISTERED, [])][:KEEP_REGISTERED]
     session[REGISTERED] = kept
     return redirect(url_for("desk.paper_registered", public_id=public_id), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def body_too_large(error: RequestEntityTooLarge) -> Any:
+    """At the front desk, show the form again saying how large a scan may be.
+
+    The body was not read (it can fail in any before-request check that
+    reads the form, CSRF included), so nothing typed can be shown again.
+    """
+    allowed = current_user.is_authenticated and may_somewhere(
+        current_clerk(), Action.REGISTER_PAPER
+    )
+    if request.endpoint != "desk.register_paper" or not allowed:
+        return http_error_answer(error)
+
+    return _page({}, _scan_too_large(), "scan"), 413
 
 
 @bp.get("/paper/<public_id>")
@@ -144,8 +171,72 @@ def _number(text: str, field: str) -> int:
     return int(text.strip())
 
 
+def _scan_too_large() -> str:
+    limit = services().settings.max_upload_bytes // (1024 * 1024)
+    return str(
+        _(
+            "The scan is larger than %(size)s MB: scan it again at a lower "
+            "resolution or in parts.",
+            size=limit,
+        )
+    )
+
+
+def _earlier(paper: Paper) -> list[str]:
+    """Registry numbers of paper already registered with this draft's code."""
+    if paper.draft_code is None:
+        return []
+
+    # The paper's report keeps the code (app.intake.scan); codes are unique.
+    linked = Document.report_json.contains(f'"code": "{paper.draft_code}"')
+    query = select(Document.registry_number).where(Document.channel == "desk", linked)
+    with services().sessions() as db:
+        return list(db.scalars(query.order_by(Document.id)))
+
+
+def _already_registered(numbers: list[str]) -> str:
+    return str(
+        _(
+            "This code was already registered as %(numbers)s. Check the paper; to "
+            "register it once more, choose the scan again and tick the box.",
+            numbers=", ".join(numbers),
+        )
+    )
+
+
+def _conflicts(values: dict[str, str], paper: Paper) -> list[str]:
+    """Say which of the typed fields the draft's code overrode, or not."""
+    form = paper.form
+    if paper.draft_code is None or form is None:
+        return []
+
+    notes = []
+    chosen = values.get("form", "")
+    if chosen and chosen != f"{form.form_id}/{form.version}":
+        notes.append(
+            _(
+                "The form came from the code (%(form)s), not from the list.",
+                form=form.form_id,
+            )
+        )
+    department = values.get("department", "").strip()
+    if department and department != form.department:
+        notes.append(
+            _(
+                "The department chosen (%(chosen)s) was used, not the form's "
+                "(%(form)s).",
+                chosen=department,
+                form=form.department,
+            )
+        )
+    return [str(note) for note in notes]
+
+
 def _page(
-    values: dict[str, str], error: str | None = None, field: str | None = None
+    values: dict[str, str],
+    error: str | None = None,
+    field: str | None = None,
+    again: bool = False,
 ) -> str:
     with services().sessions() as db:
         departments = list_departments(db)
@@ -157,5 +248,6 @@ def _page(
         "forms": services().catalog.forms(),
         "departments": departments,
         "arrivals": ARRIVALS,
+        "again": again,
     }
     return render_template("desk/paper.html", **page)

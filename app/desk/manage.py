@@ -44,7 +44,7 @@ def departments() -> str | BaseResponse | tuple[str, int]:
                     form.get("symbol", "").strip(),
                     form.get("name_pl", "").strip()[:256],
                     form.get("name_en", "").strip()[:256],
-                    form.get("email", "").strip()[:320] or None,
+                    form.get("email", "").strip() or None,
                     by=db.get_one(Clerk, current_clerk().id),
                 )
         except AccountError as exc:
@@ -71,6 +71,10 @@ def users() -> str | BaseResponse | tuple[str, int]:
             flash(_("Account added."))
             return redirect(url_for("desk.users"), 303)
 
+    return _users_page(error)
+
+
+def _users_page(error: str | None) -> str | tuple[str, int]:
     with services().sessions() as db:
         page: dict[str, Any] = {
             "clerks": list_clerks(db),
@@ -86,24 +90,29 @@ def users() -> str | BaseResponse | tuple[str, int]:
 
 @bp.post("/manage/users/<login>/lock")
 @require(Action.MANAGE)
-def lock_user(login: str) -> BaseResponse:
+def lock_user(login: str) -> BaseResponse | str | tuple[str, int]:
     """Lock an account and end its sessions."""
     return _change_lock(login, lock, _("Account locked."))
 
 
 @bp.post("/manage/users/<login>/unlock")
 @require(Action.MANAGE)
-def unlock_user(login: str) -> BaseResponse:
+def unlock_user(login: str) -> BaseResponse | str | tuple[str, int]:
     """Unlock an account."""
     return _change_lock(login, unlock, _("Account unlocked."))
 
 
-def _change_lock(login: str, change: Any, done: str) -> BaseResponse:
-    with writing(services().sessions) as db:
-        clerk = find_clerk(db, login)
-        if clerk is None:
-            abort(404)
-        change(db, clerk, by=db.get_one(Clerk, current_clerk().id))
+def _change_lock(
+    login: str, change: Any, done: str
+) -> BaseResponse | str | tuple[str, int]:
+    try:
+        with writing(services().sessions) as db:
+            clerk = find_clerk(db, login)
+            if clerk is None:
+                abort(404)
+            change(db, clerk, by=db.get_one(Clerk, current_clerk().id))
+    except AccountError as exc:
+        return _users_page(account_error_message(exc))
 
     flash(done)
     return redirect(url_for("desk.users"), 303)

@@ -24,7 +24,7 @@ def paper_error_message(exc: PaperError) -> str:
     fields = {
         "sender": _("Give the sender."),
         "department": _("Choose the department."),
-        "pages": _("Give the number of pages (1 or more)."),
+        "pages": _("Give the number of pages (1 to 10000)."),
         "attachments": _("Give the number of attachments (0 or more)."),
         "arrival": _("Say how the paper came in: in person or by post."),
         "subject": _("Give the subject (up to 500 characters) or choose the form."),
@@ -49,6 +49,9 @@ def case_error_message(exc: CaseError) -> str:
         CaseErrorCode.NOT_PAUSED: _("The case is not waiting for a remedy."),
         CaseErrorCode.DECISION_EMPTY: _("A decision needs its text."),
         CaseErrorCode.MESSAGE_INVALID: _("A message must have 1 to 10000 characters."),
+        CaseErrorCode.EMAIL_INVALID: _(
+            "The e-mail must be one address such as jan@example.org."
+        ),
     }
     return str(messages[exc.code])
 
@@ -67,5 +70,12 @@ def account_error_message(exc: AccountError) -> str:
         AccountErrorCode.LOGIN_TAKEN: _("This login is taken."),
         AccountErrorCode.SHORT_PASSWORD: _("A password needs at least 12 characters."),
         AccountErrorCode.UNKNOWN_ROLE: _("Choose a role from the list."),
+        AccountErrorCode.BAD_EMAIL: _(
+            "The e-mail must be one address such as wydzial@example.org."
+        ),
+        AccountErrorCode.LOCKS_ONESELF: _("You cannot lock your own account."),
+        AccountErrorCode.LAST_ADMIN: _(
+            "The last active administrator cannot be locked."
+        ),
     }
     return str(messages[exc.code])

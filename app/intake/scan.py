@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from app.cases.models import Department
 from app.intake.report import report_dict
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt
@@ -111,6 +114,7 @@ def take_scan(
     paper = submission.paper
     assert paper is not None
     paper.check()
+    _check_department(services, paper.department)
     media_type = scan_media_type(data)
 
     services.blobs.put(data)
@@ -123,6 +127,17 @@ def take_scan(
     )
     log.info("paper registered", extra={"sha256": digest, "media_type": media_type})
     return Outcome(document, receipt, validation, paper.form, (), stamped)
+
+
+def _check_department(services: Services, symbol: str) -> None:
+    """Refuse paper for a department that does not exist or no longer works."""
+    with services.sessions() as session:
+        active = session.scalar(
+            select(Department.active).where(Department.symbol == symbol)
+        )
+
+    if not active:
+        raise PaperError(PaperErrorCode.BAD_PAPER_DETAILS, "department")
 
 
 def _register(

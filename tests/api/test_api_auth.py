@@ -234,3 +234,16 @@ def test_settings_read_the_mtls_header_only_when_named() -> None:
     assert Settings.from_env({}).mtls_header is None
     named = Settings.from_env({"KANCELARIA_MTLS_HEADER": MTLS_HEADER})
     assert replace(named).mtls_header == MTLS_HEADER
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_bearer_scheme_is_case_insensitive_review_f22(
+    api_http: FlaskClient, api_services: Services, scheme: str
+) -> None:
+    issued = new_client(api_services)
+
+    answer = api_http.get(
+        SUBMISSIONS, headers={"Authorization": f"{scheme} {issued.key}"}
+    )
+
+    assert answer.status_code == 200

@@ -38,3 +38,9 @@ def test_days_left_turn_negative_once_the_deadline_passed() -> None:
 
     assert days_left(case, datetime(2026, 4, 10, 12, 0, tzinfo=UTC)) == 3
     assert days_left(case, datetime(2026, 4, 15, 12, 0, tzinfo=UTC)) == -2
+
+
+def test_a_catalog_forms_own_limit_replaces_the_kpa_month_review_f31() -> None:
+    assert base_deadline(date(2026, 12, 4), False, 7) == date(2026, 12, 11)
+    assert base_deadline(date(2026, 12, 4), False, None) == date(2027, 1, 3)
+    assert base_deadline(date(2026, 12, 4), True, 7) == date(2027, 2, 2)

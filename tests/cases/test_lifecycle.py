@@ -188,6 +188,25 @@ def test_a_pause_for_remedy_moves_the_deadline_by_its_days(
         assert session.get_one(Document, document_id).status == DocumentStatus.IN_CASE
 
 
+def test_a_pause_moves_a_form_limited_deadline_without_losing_the_limit_review_f31(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    with writing(sessions) as session:
+        clerk = session.get_one(Clerk, office.clerks["clerk.so"])
+        department = session.get_one(Department, office.departments["SO"])
+        case = lifecycle.open_case(
+            session, clerk, department, "5360", "Zaświadczenie", now=NOW, form_days=7
+        )
+        opened_deadline = case.deadline
+        lifecycle.pause_for_remedy(session, None, case, "Brak opłaty.", now=NOW)
+        lifecycle.resume(session, None, case, now=NOW + timedelta(days=3))
+
+    assert opened_deadline == case.started_on + timedelta(days=7)
+    with sessions() as session:
+        stored = session.get_one(Case, case.id)
+        assert stored.deadline == stored.started_on + timedelta(days=10)
+
+
 def test_pausing_twice_and_resuming_a_running_case_are_refused(
     sessions: sessionmaker[Session], office: Office
 ) -> None:

@@ -65,6 +65,29 @@ def test_an_empty_or_huge_message_is_refused(
             trail.add_message(session, case, "citizen-to-office", body)
 
 
+def test_a_citizen_email_with_a_header_in_it_is_refused_review_f15(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    with writing(sessions) as session:
+        case = _open(session, office)
+        with pytest.raises(CaseError, match="one address"):
+            trail.add_message(
+                session,
+                case,
+                "citizen-to-office",
+                "Pytanie o sprawę.",
+                citizen_email="jan@example.org\r\nBcc: victim@example.org",
+            )
+        message = trail.add_message(
+            session,
+            case,
+            "citizen-to-office",
+            "Pytanie o sprawę.",
+            citizen_email="jan@example.org",
+        )
+        assert message.citizen_email == "jan@example.org"
+
+
 def test_a_view_is_recorded_with_who_and_which_document(
     sessions: sessionmaker[Session], office: Office
 ) -> None:

@@ -247,3 +247,43 @@ def test_the_administrator_adds_departments_and_accounts_in_polish(
     assert "nowy.pz" in admin.get("/desk/manage/users").get_data(as_text=True)
     newcomer = desk_app.test_client()
     sign_in(newcomer, "nowy.pz", "dostatecznie długie hasło")
+
+
+def test_a_seven_day_certificate_form_gets_a_seven_day_deadline_review_f31(
+    desk_services: Services, desk_app: Flask
+) -> None:
+    front = desk_app.test_client()
+    sign_in(front, "desk.fn")
+    fn_clerk = desk_app.test_client()
+    sign_in(fn_clerk, "clerk.fn")
+    _status, location, _page = register_paper(
+        front,
+        scan("PNG", "#070707"),
+        "z.png",
+        form="zaswiadczenie-o-niezaleganiu/1",
+        subject="",
+        department="",
+    )
+    public_id = location.rsplit("/", 1)[1]
+    with desk_services.sessions() as session:
+        document = session.scalars(
+            select(Document).where(Document.public_id == public_id)
+        ).one()
+
+    status, case_location = _open(
+        fn_clerk, document, jrwa="3120", title="Zaświadczenie"
+    )
+
+    assert status == 303
+    case = _case(desk_services, case_location.rsplit("/", 1)[1])
+    assert case.deadline == case.started_on + timedelta(days=7)
+
+
+def test_a_letter_without_a_catalog_form_keeps_the_kpa_month_review_f31(
+    clerk: FlaskClient, desk_services: Services
+) -> None:
+    status, location = _open(clerk, paper_document(desk_services))
+
+    assert status == 303
+    case = _case(desk_services, location.rsplit("/", 1)[1])
+    assert case.deadline == case.started_on + timedelta(days=30)

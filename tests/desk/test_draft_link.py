@@ -74,3 +74,66 @@ def test_an_unknown_code_is_refused_and_nothing_registered(
     assert "Nie ma formularza wypełnionego z tym kodem" in page
     with desk_services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == before
+
+
+def test_a_draft_code_already_registered_asks_to_confirm_review_f23(
+    front: FlaskClient, desk_services: Services
+) -> None:
+    code = _draft_code(desk_services)
+    first, location, _page = register_paper(
+        front, scan("PNG", "#343536"), "a.png", draft=code, subject="", department=""
+    )
+    with desk_services.sessions() as session:
+        number = session.scalars(
+            select(Document.registry_number).where(
+                Document.public_id == location.rsplit("/", 1)[1]
+            )
+        ).one()
+    before = _documents(desk_services)
+
+    again, _location, page = register_paper(
+        front, scan("PNG", "#373839"), "b.png", draft=code, subject="", department=""
+    )
+
+    assert first == 303
+    assert again == 409
+    assert f"zarejestrowany jako {number}" in page
+    assert 'name="again"' in page
+    assert _documents(desk_services) == before
+
+    confirmed, _location, _page = register_paper(
+        front,
+        scan("PNG", "#3a3b3c"),
+        "c.png",
+        draft=code,
+        subject="",
+        department="",
+        again="on",
+    )
+    assert confirmed == 303
+    assert _documents(desk_services) == before + 1
+
+
+def test_the_desk_says_which_conflicting_fields_it_used_review_f23(
+    front: FlaskClient, desk_services: Services
+) -> None:
+    code = _draft_code(desk_services)
+
+    status, location, _page = register_paper(
+        front,
+        scan("PNG", "#3d3e3f"),
+        "d.png",
+        draft=code,
+        form="pismo-ogolne/1",
+        department="FN",
+    )
+    page = front.get(location).get_data(as_text=True)
+
+    assert status == 303
+    assert "Formularz wzięto z kodu (zameldowanie), nie z listy." in page
+    assert "Użyto wybranego wydziału (FN), nie wydziału formularza (SO)." in page
+
+
+def _documents(services: Services) -> int:
+    with services.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Document)) or 0

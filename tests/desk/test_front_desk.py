@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.cases import writing
+from app.cases.accounts import add_department, find_department
 from app.registry.journal import verify_chain
 from app.registry.models import Document, Receipt
 from app.services import Services
@@ -125,6 +127,7 @@ def test_a_form_chosen_sets_its_department(
         (None, {"arrival": "pigeon"}, "osobiście czy pocztą"),
         (None, {"subject": ""}, "Podaj sprawę"),
         (None, {"department": "fn; drop"}, "Wybierz wydział"),
+        (None, {"department": "XX"}, "Wybierz wydział"),
         (None, {"form": "no-such-form/9"}, "Wybierz formularz"),
     ],
     ids=[
@@ -137,6 +140,7 @@ def test_a_form_chosen_sets_its_department(
         "bad-arrival",
         "no-subject-no-form",
         "bad-department",
+        "department-that-does-not-exist-review-F8",
         "unknown-form",
     ],
 )
@@ -161,6 +165,25 @@ def test_bad_paper_is_refused_and_nothing_is_registered(
     assert sorted(desk_services.settings.blob_dir.rglob("*")) == blobs
 
 
+def test_paper_for_an_inactive_department_is_refused_review_f8(
+    front: FlaskClient, desk_services: Services
+) -> None:
+    with writing(desk_services.sessions) as session:
+        if find_department(session, "ZAM") is None:
+            add_department(session, "ZAM", "Wydział zamknięty", "Closed").active = False
+    before = _count(desk_services)
+    blobs = sorted(desk_services.settings.blob_dir.rglob("*"))
+
+    status, _location, page = register_paper(
+        front, scan("PNG", "#654321"), "x.png", department="ZAM"
+    )
+
+    assert status == 400
+    assert "Wybierz wydział" in page
+    assert _count(desk_services) == before
+    assert sorted(desk_services.settings.blob_dir.rglob("*")) == blobs
+
+
 def test_a_receipt_is_printed_only_where_the_paper_was_registered(
     front: FlaskClient, desk_app: Flask
 ) -> None:
@@ -170,3 +193,59 @@ def test_a_receipt_is_printed_only_where_the_paper_was_registered(
 
     assert other_desk.get(location).status_code == 404
     assert other_desk.get(location + "/receipt.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("extra", "keeps_details"),
+    [(1, True), (256 * 1024, False)],
+    ids=["just-over-the-limit", "body-over-the-request-limit"],
+)
+def test_an_over_large_scan_shows_the_form_again_with_the_limit_review_f12(
+    front: FlaskClient, desk_services: Services, extra: int, keeps_details: bool
+) -> None:
+    before = _count(desk_services)
+    limit = desk_services.settings.max_upload_bytes
+    big = scan("PNG", "#0c0c0c") + b"\0" * (limit + extra)
+
+    status, page = _post_multipart(front, {**DETAILS}, big)
+
+    assert status == 413
+    assert "Skan jest większy niż 10 MB" in page
+    assert 'name="sender"' in page and 'role="alert"' in page
+    assert (DETAILS["sender"] in page) == keeps_details
+    assert _count(desk_services) == before
+
+
+def _post_multipart(
+    client: FlaskClient, fields: dict[str, str], data: bytes
+) -> tuple[int, str]:
+    """Post the form as one bytes body (no temporary file on the test side)."""
+    boundary = "kancelaria-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n".encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="scan"; '
+        'filename="big.png"\r\nContent-Type: image/png\r\n\r\n'.encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    answer = client.post(
+        "/desk/paper",
+        data=b"".join(parts),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    return answer.status_code, answer.get_data(as_text=True)
+
+
+def test_a_page_count_over_ten_thousand_says_the_upper_limit_review_f12(
+    front: FlaskClient,
+) -> None:
+    status, _location, page = register_paper(
+        front, scan("PNG", "#0d0d0d"), "p.png", pages="99999999999999999999"
+    )
+
+    assert status == 400
+    assert "od 1 do 10000" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
@@ -138,3 +139,85 @@ def test_forms_without_the_csrf_token_are_refused(
 
         titles = session.scalars(select(Case.title)).all()
         assert "Bez tokenu" not in titles
+
+
+def test_a_copied_cookie_no_longer_works_after_sign_out_review_f9(
+    desk_app: Flask, account: str
+) -> None:
+    browser = desk_app.test_client()
+    sign_in(browser, account)
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    copy = desk_app.test_client()
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/desk/inbox").status_code == 200
+
+    assert browser.post("/desk/sign-out").status_code == 303
+
+    assert copy.get("/desk/inbox").status_code == 302
+    sign_in(browser, account)
+    assert browser.get("/desk/inbox").status_code == 200
+
+
+def test_sign_in_follows_a_same_site_desk_next_review_f10(http: FlaskClient) -> None:
+    answer = http.get("/desk/cases/SO.5360.1.2026")
+    assert answer.status_code == 302
+    sign_in_page = http.get(answer.headers["Location"]).get_data(as_text=True)
+    assert re.search(
+        r'action="/desk/sign-in\?next=(%2F|/)desk(%2F|/)cases', sign_in_page
+    )
+
+    signed = http.post(
+        "/desk/sign-in?next=%2Fdesk%2Fcases%2FSO.5360.1.2026",
+        data={"login": "clerk.so", "password": PASSWORD},
+    )
+
+    assert signed.status_code == 303
+    assert signed.headers["Location"] == "/desk/cases/SO.5360.1.2026"
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        "http://evil.example/desk/",
+        "//evil.example/desk/",
+        "/desk//evil.example/",
+        "/\\evil.example/",
+        "/desk/\\\\evil.example",
+        "https:/desk/inbox",
+        "/portal/",
+        "/desk/\r\nSet-Cookie: x=1",
+    ],
+)
+def test_sign_in_ignores_an_open_redirect_next_review_f10(
+    http: FlaskClient, wanted: str
+) -> None:
+    signed = http.post(
+        "/desk/sign-in",
+        query_string={"next": wanted},
+        data={"login": "clerk.so", "password": PASSWORD},
+    )
+
+    assert signed.status_code == 303
+    assert signed.headers["Location"] == "/desk/"
+
+
+def test_one_address_is_stopped_after_twenty_failed_sign_ins_review_f11(
+    desk_app: Flask, account: str
+) -> None:
+    sprayer = desk_app.test_client()
+    sprayer.environ_base["REMOTE_ADDR"] = "127.0.0.9"
+    for attempt in range(20):
+        login = account if attempt < 3 else f"nobody{attempt}"
+        assert _post_sign_in(sprayer, login, "not the password")[0] == 401
+
+    refused = sprayer.post(
+        "/desk/sign-in", data={"login": account, "password": PASSWORD}
+    )
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Zbyt wiele nieudanych logowań" in refused.get_data(as_text=True)
+    # Another address, and the account itself (3 failures, not locked), still work.
+    other = desk_app.test_client()
+    sign_in(other, account)
