@@ -289,6 +289,7 @@ def _register(
     form: FormVersion | None,
     issues: list[FormIssue],
     extra: dict[str, Any] | None = None,
+    blobs: list[tuple[str, str, int | None]] | None = None,
 ) -> Outcome:
     signer = signature.signer
     received_at = datetime.now(UTC)
@@ -325,6 +326,7 @@ def _register(
         report_json=_report(validation, form, issues, extra),
         department=form.department if form else services.settings.pdf_department,
         client_id=submission.client_id,
+        blobs=blobs or [],
         receipt_builder=receipt_builder,
         on_registered=enqueue_registered,
     )

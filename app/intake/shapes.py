@@ -128,6 +128,7 @@ def take_detached(
         None,
         [],
         {"parts": parts},
+        [("signature", signature_digest, len(signature))],
     )
     return finish(services, outcome, digest)
 

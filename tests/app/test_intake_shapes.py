@@ -331,3 +331,29 @@ def test_registry_verify_rehashes_the_detached_signature_part(
     with services.sessions() as session:
         problems = verify_blobs(session, services.blobs)
     assert any("signature: original is missing" in p for p in problems)
+
+
+def test_gc_keeps_the_signature_part_of_a_detached_submission(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review F29: only the payload is the document's original; gc kept only it."""
+    from datetime import timedelta
+
+    from app.registry.gc import collect_garbage
+
+    signature = sign_xades(services.demo.citizen, Shape(files={"gc.pdf": LETTER}))
+    answer = _multipart(
+        client, [("signature", signature, "gc.xades"), ("payload", LETTER, "gc.pdf")]
+    )
+    assert answer.status_code == 201
+    digest = hashlib.sha256(signature).hexdigest()
+
+    with services.sessions() as session:
+        result = collect_garbage(
+            session,
+            services.blobs,  # type: ignore[arg-type]
+            timedelta(0),
+            dry_run=True,
+        )
+
+    assert digest not in result.orphans
