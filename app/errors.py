@@ -45,6 +45,7 @@ class ErrorCode(enum.StrEnum):
     CONTAINER_DUPLICATE_NAME = "container-duplicate-name"
     CONTAINER_TOO_MANY_MEMBERS = "container-too-many-members"
     CONTAINER_ENCRYPTED = "container-encrypted"
+    OWN_RECEIPT = "own-receipt"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -110,6 +111,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CONTAINER_DUPLICATE_NAME: "Two files in the container share a name.",
     ErrorCode.CONTAINER_TOO_MANY_MEMBERS: "The container holds too many files.",
     ErrorCode.CONTAINER_ENCRYPTED: "The container holds an encrypted file.",
+    ErrorCode.OWN_RECEIPT: (
+        "This is a receipt the office issued, not a letter to it; keep it as your "
+        "proof of sending."
+    ),
 }
 
 
@@ -182,6 +187,10 @@ MESSAGES_PL: dict[ErrorCode, str] = {
     ErrorCode.CONTAINER_DUPLICATE_NAME: "Dwa pliki w kontenerze mają tę samą nazwę.",
     ErrorCode.CONTAINER_TOO_MANY_MEMBERS: "Kontener zawiera zbyt wiele plików.",
     ErrorCode.CONTAINER_ENCRYPTED: "Kontener zawiera zaszyfrowany plik.",
+    ErrorCode.OWN_RECEIPT: (
+        "To jest potwierdzenie wydane przez urząd, a nie pismo do urzędu; zachowaj "
+        "je jako dowód złożenia."
+    ),
 }
 
 

@@ -51,6 +51,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "unknown-form",
             "missing-payload",
             "payload-not-covered",
+            "own-receipt",
         ),
         **LIMITED,
         **UNAVAILABLE,

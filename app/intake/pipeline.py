@@ -17,6 +17,7 @@ from typing import IO, Any
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.coverage import wholly_signed
+from app.intake.own_seal import refuse_own_receipt
 from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
 from app.notifications.outbox import enqueue_registered
@@ -129,6 +130,7 @@ def take_xml(
     """Validate, identify, store and register a signed XML form."""
     recognise(data)
     validation = check_signature(services, data, digest)
+    refuse_own_receipt(validation, services.seal_fingerprint, digest)
     signature, covered, form = identify_form(services, validation, digest)
     check_allowed(submission, form, digest)
     if not wholly_signed(data, signature, covered):
@@ -155,6 +157,7 @@ def take_pdf(
     (its modifications check), so the whole file is registered as received.
     """
     validation = check_pdf_signature(services, data, digest)
+    refuse_own_receipt(validation, services.seal_fingerprint, digest)
     if submission.allowed_forms is not None:
         # A client limited to some forms may not send letters outside them.
         code = ErrorCode.FORBIDDEN_FORM
