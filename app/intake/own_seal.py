@@ -26,7 +26,7 @@ PDF_TS = "PDF-TS"
 def refuse_own_receipt(
     validation: ValidationResult, seal_fingerprint: str, digest: str
 ) -> None:
-    """Raise ``own-receipt`` (422) for a receipt or a document only the office sealed."""
+    """Raise ``own-receipt`` (422) for a receipt or what only the office sealed."""
     if _is_receipt(validation) or _only_sealed_by(validation, seal_fingerprint):
         code = ErrorCode.OWN_RECEIPT
         log.warning("refused", extra={"sha256": digest, "reason": code.value})
