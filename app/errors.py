@@ -69,7 +69,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.EMPTY_BODY: "The request carried no document.",
     ErrorCode.INCOMPLETE_BODY: "The upload ended before the announced length.",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: (
-        "Send the document as application/xml or application/pdf."
+        "Send the document as application/xml (or text/xml), application/pdf, "
+        "an ASiC container (application/vnd.etsi.asic-s+zip, "
+        "application/vnd.etsi.asic-e+zip or application/zip), "
+        "application/pkcs7-mime, or a detached signature with its file as "
+        "multipart/form-data."
     ),
     ErrorCode.NOT_FOUND: "There is nothing at this address.",
     ErrorCode.METHOD_NOT_ALLOWED: "This address does not accept that method.",
@@ -99,7 +103,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "A multipart submission may carry only the parts signature and payload."
     ),
     ErrorCode.MISSING_PAYLOAD: (
-        "The signature is detached: send the file it signs with it (multipart)."
+        "This is a detached signature: add the file it signs (the second file "
+        "field on the portal, the multipart part payload in the API)."
     ),
     ErrorCode.PAYLOAD_NOT_COVERED: "The signature does not sign the file sent with it.",
     ErrorCode.MALFORMED_CMS: "The signature is not a readable CMS (.p7s) structure.",
@@ -140,7 +145,11 @@ MESSAGES_PL: dict[ErrorCode, str] = {
     ErrorCode.EMPTY_BODY: "Nie przesłano żadnego dokumentu.",
     ErrorCode.INCOMPLETE_BODY: "Przesyłanie przerwano przed końcem pliku.",
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: (
-        "Prześlij dokument jako application/xml lub application/pdf."
+        "Prześlij dokument jako application/xml (lub text/xml), application/pdf, "
+        "kontener ASiC (application/vnd.etsi.asic-s+zip, "
+        "application/vnd.etsi.asic-e+zip lub application/zip), "
+        "application/pkcs7-mime albo podpis zewnętrzny z podpisanym plikiem jako "
+        "multipart/form-data."
     ),
     ErrorCode.NOT_FOUND: "Pod tym adresem nic nie ma.",
     ErrorCode.METHOD_NOT_ALLOWED: "Ten adres nie obsługuje takiego żądania.",
@@ -175,7 +184,8 @@ MESSAGES_PL: dict[ErrorCode, str] = {
         "Przesyłka wieloczęściowa może zawierać tylko podpis i podpisany plik."
     ),
     ErrorCode.MISSING_PAYLOAD: (
-        "Podpis jest zewnętrzny: prześlij razem z nim podpisany plik."
+        "To jest podpis zewnętrzny: dołącz plik, który podpisuje (na portalu w "
+        "drugim polu pliku, w API jako część payload)."
     ),
     ErrorCode.PAYLOAD_NOT_COVERED: "Podpis nie obejmuje przesłanego z nim pliku.",
     ErrorCode.MALFORMED_CMS: "Podpis nie jest poprawną strukturą CMS (.p7s).",

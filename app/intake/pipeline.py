@@ -25,6 +25,7 @@ from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
+from signing.detached import external_references
 from signing.errors import (
     ForbiddenXMLError,
     MalformedXMLError,
@@ -131,6 +132,7 @@ def take_xml(
     recognise(data)
     validation = check_signature(services, data, digest)
     refuse_own_receipt(validation, services.seal_fingerprint, digest)
+    refuse_detached_alone(data, validation, digest)
     signature, covered, form = identify_form(services, validation, digest)
     check_allowed(submission, form, digest)
     if not wholly_signed(data, signature, covered):
@@ -246,6 +248,22 @@ def check_signature(services: Services, data: bytes, digest: str) -> ValidationR
     except NotSignedError as exc:
         log.warning("refused", extra={"sha256": digest, "reason": exc.code})
         raise RequestError(ErrorCode.NOT_SIGNED, 422) from exc
+
+
+def refuse_detached_alone(
+    data: bytes, validation: ValidationResult, digest: str
+) -> None:
+    """A detached signature sent without its file: say to add the file (422)."""
+    if any(
+        covered.kind in FORM_ELEMENT_KINDS
+        for signature in validation.signatures
+        for covered in signature.covered
+    ) or not external_references(data):
+        return
+
+    code = ErrorCode.MISSING_PAYLOAD
+    log.warning("refused", extra={"sha256": digest, "reason": code.value})
+    raise RequestError(code, 422)
 
 
 def identify_form(

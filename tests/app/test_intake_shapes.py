@@ -357,3 +357,43 @@ def test_gc_keeps_the_signature_part_of_a_detached_submission(
         )
 
     assert digest not in result.orphans
+
+
+def test_detached_xades_sent_alone_says_add_the_file_it_signs(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review F25.6: it said the signature was damaged (unsigned-content)."""
+    signature = sign_xades(services.demo.citizen, Shape(files={"sam.pdf": LETTER}))
+    before = _count(services)
+
+    api = client.post(API, data=signature, headers={"Content-Type": "application/xml"})
+    portal = client.post(
+        "/submit?lang=en",
+        data={"document": (io.BytesIO(signature), "sam.pdf.xades")},
+        content_type="multipart/form-data",
+    )
+
+    assert (api.status_code, _error(api)) == (422, "missing-payload")
+    assert portal.status_code == 422
+    assert "This is a detached signature: add the file it signs" in portal.get_data(
+        as_text=True
+    )
+    assert _count(services) == before
+
+
+def test_unsupported_media_type_names_every_accepted_type(client: FlaskClient) -> None:
+    """Review F16: the sentence named only XML and PDF."""
+    answer = client.post(API, data=b"x", headers={"Content-Type": "image/png"})
+
+    message = answer.get_json()["errors"][0]["message"]
+    assert answer.status_code == 415
+    for accepted in (
+        "application/xml",
+        "application/pdf",
+        "application/vnd.etsi.asic-s+zip",
+        "application/vnd.etsi.asic-e+zip",
+        "application/zip",
+        "application/pkcs7-mime",
+        "multipart/form-data",
+    ):
+        assert accepted in message, accepted
