@@ -82,6 +82,11 @@ KINDS = {
         "kwalifikowany podpis elektroniczny",
         "qualified electronic signature",
     ),
+    # The certificate's own QC statements, no trusted list: no legal claim.
+    "qc-unconfirmed": (
+        "podpis elektroniczny (status kwalifikowany niepotwierdzony w zaufanej liście)",
+        "electronic signature (qualified status not confirmed by a trusted list)",
+    ),
     "trusted-profile": ("podpis zaufany", "trusted-profile signature (podpis zaufany)"),
     "personal": ("podpis osobisty", "personal signature (podpis osobisty)"),
     "advanced": ("zaawansowany podpis elektroniczny", "advanced electronic signature"),

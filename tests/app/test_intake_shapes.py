@@ -260,9 +260,15 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "RPW/" in text
-    assert "Kind of signature: qualified electronic signature" in text
+    assert (
+        "Kind of signature: electronic signature (qualified status not confirmed"
+        in text
+    )
     polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
-    assert "Rodzaj podpisu: kwalifikowany podpis elektroniczny" in polish
+    assert (
+        "Rodzaj podpisu: podpis elektroniczny (status kwalifikowany niepotwierdzony"
+        in polish
+    )
 
 
 @pytest.fixture(scope="module")
