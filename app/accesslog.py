@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from gunicorn.glogging import Logger
 
 MASK = "…"
+# Kept as they are: RFC 3986 path characters and existing %-escapes.
+SAFE = "/:@!$&'()*+,;=-._~%"
 SECRET_SEGMENTS = re.compile(r"^(/drafts/)[^/?]+")
 HIDDEN_ATOMS = (
     "{raw_uri}e",
@@ -26,8 +29,13 @@ HIDDEN_ATOMS = (
 
 
 def mask_path(path: str | None) -> str:
-    """Return ``path`` with any secret segment replaced by a mark."""
-    return SECRET_SEGMENTS.sub(rf"\g<1>{MASK}", path or "-")
+    """Return ``path`` printable, with any secret segment replaced by a mark.
+
+    Control characters and spaces are percent-encoded, so a request cannot
+    write a line of its own into the log.
+    """
+    printable = quote(path or "-", safe=SAFE)
+    return SECRET_SEGMENTS.sub(rf"\g<1>{MASK}", printable)
 
 
 class AccessLogger(Logger):  # type: ignore[misc]
@@ -38,7 +46,8 @@ class AccessLogger(Logger):  # type: ignore[misc]
     ) -> dict[str, Any]:
         """Build the format atoms, then mask the path, query and request line."""
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        path = mask_path(environ.get("PATH_INFO"))
+        raw = str(environ.get("RAW_URI") or environ.get("PATH_INFO") or "-")
+        path = mask_path(raw.split("?", 1)[0])
         atoms["U"] = path
         atoms["q"] = "-"
         atoms["r"] = (

@@ -16,6 +16,7 @@ DEFAULT_CLIENT_RATE_LIMIT = "120/minute"
 DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
+DEFAULT_OFFICE_ID = "urzad"
 DEFAULT_REVOCATION_TIMEOUT = 5.0
 _ON = {"1", "on", "yes", "true"}
 _OFF = {"0", "off", "no", "false"}
@@ -80,6 +81,10 @@ class Settings:
     outbox_poll_seconds: float = DEFAULT_OUTBOX_POLL
     # Department that receives signed PDF letters (they name no catalog form).
     pdf_department: str = DEFAULT_PDF_DEPARTMENT
+    # This office's id in transfer packages, and the TOML file naming the
+    # partner offices packages are exchanged with (app.transfers.partners).
+    office_id: str = DEFAULT_OFFICE_ID
+    partners_file: Path | None = None
     # Fetch OCSP/CRL from the URLs in certificates while validating; off:
     # only what signatures embed and the CRL folder below are used.
     revocation_fetch: bool = False
@@ -120,6 +125,7 @@ class Settings:
         seal = get("SEAL_P12")
         password = get("SEAL_PASSWORD")
         forms = get("FORMS")
+        partners = get("PARTNERS_FILE")
         crls = get("REVOCATION_CRLS")
         seals = get("TRUSTED_PROFILE_SEALS")
         personal = get("PERSONAL_ISSUERS")
@@ -160,6 +166,8 @@ class Settings:
                 get("OUTBOX_POLL_SECONDS") or DEFAULT_OUTBOX_POLL
             ),
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
+            office_id=get("OFFICE_ID") or DEFAULT_OFFICE_ID,
+            partners_file=Path(partners) if partners else None,
             revocation_fetch=_switch(
                 "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
             ),

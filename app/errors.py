@@ -33,6 +33,12 @@ class ErrorCode(enum.StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
     IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
     BAD_IDEMPOTENCY_KEY = "bad-idempotency-key"
+    TRANSFER_MALFORMED = "transfer-malformed"
+    TRANSFER_UNKNOWN_OFFICE = "transfer-unknown-office"
+    TRANSFER_SEAL_INVALID = "transfer-seal-invalid"
+    TRANSFER_WRONG_RECIPIENT = "transfer-wrong-recipient"
+    TRANSFER_DIGEST_MISMATCH = "transfer-digest-mismatch"
+    TRANSFER_DUPLICATE = "transfer-duplicate"
     MISSING_PART = "missing-part"
     DUPLICATE_PART = "duplicate-part"
     UNEXPECTED_PART = "unexpected-part"
@@ -95,6 +101,25 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BAD_IDEMPOTENCY_KEY: (
         "The Idempotency-Key must be 1 to 255 visible ASCII characters."
     ),
+    ErrorCode.TRANSFER_MALFORMED: (
+        "The transfer package does not match the office's transfer schema."
+    ),
+    ErrorCode.TRANSFER_UNKNOWN_OFFICE: (
+        "The transfer package comes from an office this office does not exchange "
+        "packages with."
+    ),
+    ErrorCode.TRANSFER_SEAL_INVALID: (
+        "The seal on the transfer package does not verify against the sending "
+        "office's trusted seal."
+    ),
+    ErrorCode.TRANSFER_WRONG_RECIPIENT: (
+        "The transfer package is addressed to another office."
+    ),
+    ErrorCode.TRANSFER_DIGEST_MISMATCH: (
+        "A document in the transfer package does not have the SHA-256 or size "
+        "the package states."
+    ),
+    ErrorCode.TRANSFER_DUPLICATE: "This transfer package was already taken in.",
     ErrorCode.MISSING_PART: (
         "A multipart submission needs both parts: signature and payload."
     ),
@@ -176,6 +201,24 @@ MESSAGES_PL: dict[ErrorCode, str] = {
     ErrorCode.BAD_IDEMPOTENCY_KEY: (
         "Idempotency-Key musi mieć od 1 do 255 widocznych znaków ASCII."
     ),
+    ErrorCode.TRANSFER_MALFORMED: (
+        "Paczka przekazania nie jest zgodna ze schematem przekazań urzędu."
+    ),
+    ErrorCode.TRANSFER_UNKNOWN_OFFICE: (
+        "Paczka przekazania pochodzi z urzędu, z którym ten urząd nie wymienia paczek."
+    ),
+    ErrorCode.TRANSFER_SEAL_INVALID: (
+        "Pieczęć paczki przekazania nie jest zgodna z zaufaną pieczęcią urzędu "
+        "wysyłającego."
+    ),
+    ErrorCode.TRANSFER_WRONG_RECIPIENT: (
+        "Paczka przekazania jest zaadresowana do innego urzędu."
+    ),
+    ErrorCode.TRANSFER_DIGEST_MISMATCH: (
+        "Dokument w paczce przekazania ma inny skrót SHA-256 lub rozmiar, niż "
+        "podaje paczka."
+    ),
+    ErrorCode.TRANSFER_DUPLICATE: "Tę paczkę przekazania już przyjęto.",
     ErrorCode.MISSING_PART: (
         "Przesyłka wieloczęściowa wymaga obu części: podpisu i podpisanego pliku."
     ),

@@ -12,7 +12,6 @@ read.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import re
@@ -23,6 +22,7 @@ from flask import g, request
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.clients import key_hash
 from app.errors import ErrorCode, RequestError
 from app.registry.models import ApiClient
 from app.services import current_services
@@ -66,11 +66,6 @@ def require_client() -> ApiIdentity:
         raise RequestError(ErrorCode.UNAUTHORIZED, 401)
 
     return client
-
-
-def key_hash(key: str) -> str:
-    """Return the stored form of a key: the hex SHA-256 of its text."""
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def authenticate(

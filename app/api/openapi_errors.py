@@ -15,6 +15,13 @@ Codes = dict[int, tuple[str, ...]]
 
 BODY = ("empty-body", "incomplete-body", "not-xml", "malformed-xml", "forbidden-xml")
 CREDENTIALS = ("unauthorized", "credential-revoked")
+TRANSFER = (
+    "transfer-malformed",
+    "transfer-unknown-office",
+    "transfer-seal-invalid",
+    "transfer-wrong-recipient",
+    "transfer-digest-mismatch",
+)
 MULTIPART = ("missing-part", "duplicate-part", "unexpected-part", "malformed-cms")
 CONTAINER = (
     "bad-container",
@@ -41,7 +48,11 @@ OPERATION_ERRORS: dict[str, Codes] = {
         ),
         401: CREDENTIALS,
         403: ("forbidden-form",),
-        409: ("idempotency-key-reused", "idempotency-key-in-use"),
+        409: (
+            "idempotency-key-reused",
+            "idempotency-key-in-use",
+            "transfer-duplicate",
+        ),
         413: ("too-large",),
         415: ("unsupported-media-type",),
         422: (
@@ -49,6 +60,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "unsigned-content",
             "content-outside-signature",
             "unknown-form",
+            *TRANSFER,
             "missing-payload",
             "payload-not-covered",
             "own-receipt",

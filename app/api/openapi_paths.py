@@ -66,6 +66,16 @@ DETACHED_BODY = {
     "additionalProperties": False,
 }
 
+TRANSFER_BODY = {
+    "type": "string",
+    "contentMediaType": "application/vnd.kancelaria.transfer+xml",
+    "description": (
+        "A transfer package of schemas/transfer.xsd sealed by a partner "
+        "office, the exact bytes (also recognised by its root element when "
+        "sent as application/xml)."
+    ),
+}
+
 
 def paths() -> dict[str, dict[str, Operation]]:
     """Return the ``paths`` object of the document."""
@@ -148,7 +158,10 @@ def _create() -> Operation:
             "the signature identifies the sender and a stricter per-address "
             "rate limit applies. With an `Idempotency-Key`, a retry with the "
             "same key and body answers the first result again; the same key "
-            "with another body is refused."
+            "with another body is refused. A partner office sends a sealed "
+            "transfer package the same way (`application/vnd.kancelaria."
+            "transfer+xml`): its seal must verify against that office's "
+            "trusted seal, and the carried documents' SHA-256 must match."
         ),
         security=BEARER_OPTIONAL,
         parameters=[{"$ref": "#/components/parameters/Idempotency-Key"}],
@@ -158,6 +171,7 @@ def _create() -> Operation:
                 "application/xml": {"schema": XML_BODY},
                 "text/xml": {"schema": XML_BODY},
                 "application/pdf": {"schema": PDF_BODY},
+                "application/vnd.kancelaria.transfer+xml": {"schema": TRANSFER_BODY},
                 "application/vnd.etsi.asic-e+zip": {"schema": ASIC_BODY},
                 "application/vnd.etsi.asic-s+zip": {"schema": ASIC_BODY},
                 "application/zip": {"schema": ASIC_BODY},

@@ -27,6 +27,7 @@ from app.intake import Submission, intake
 from app.intake.multipart import intake_multipart
 from app.intake.pipeline import receive
 from app.services import current_services as services
+from app.transfers import TRANSFER_MEDIA_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ BODY_TYPES = frozenset(
         "application/zip",
         "application/pkcs7-mime",
         MULTIPART,
+        TRANSFER_MEDIA_TYPE,
     }
 )
 CREATED = 201
@@ -64,6 +66,7 @@ def submit() -> Response:
         channel="api",
         client_id=client.id if client else None,
         allowed_forms=client.allowed_forms if client else None,
+        media_type=_media_type(),
     )
     if key is None:
         return _reply(CREATED, _registered(data, submission))
@@ -149,6 +152,14 @@ def _reply(
         answer_.headers["Location"] = body["status_url"]
 
     return answer_
+
+
+def _media_type() -> str:
+    # A package says so by its type; one sent as XML is told by its root.
+    if request.mimetype == TRANSFER_MEDIA_TYPE:
+        return TRANSFER_MEDIA_TYPE
+
+    return "application/xml"
 
 
 def _scope(client: ApiIdentity | None) -> str:

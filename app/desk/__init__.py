@@ -13,4 +13,16 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from app.desk import auth, cases, front, inbox, manage  # noqa: E402,F401
+from app.desk import (  # noqa: E402,F401
+    admin_clients,
+    answers,
+    auth,
+    carried,
+    cases,
+    front,
+    inbox,
+    manage,
+    overview,
+    receipt_check,
+    routing,
+)

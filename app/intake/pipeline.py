@@ -20,6 +20,7 @@ from app.intake.coverage import wholly_signed
 from app.intake.own_seal import refuse_own_receipt
 from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
+from app.intake.transfer import is_transfer, take_transfer
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry.checkpoints import maybe_checkpoint
@@ -93,6 +94,8 @@ def intake(
 
     if submission.paper is not None:
         outcome = take_scan(services, data, digest, submission)
+    elif is_transfer(data, submission.media_type):
+        outcome = take_transfer(services, data, digest, submission)
     elif data.startswith(PDF_MAGIC):
         outcome = take_pdf(services, data, digest, submission)
     elif shapes.is_signed_package(data):

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 # Imported for their tables, which join Base.metadata.
 import app.cases.models
+import app.cases.records
 import app.drafts.models
 import app.notifications.models  # noqa: F401
 from app.db import make_engine

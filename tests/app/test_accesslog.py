@@ -44,3 +44,11 @@ def test_access_codes_in_query_strings_and_referers_are_left_out() -> None:
 def test_other_paths_are_kept_as_they_are() -> None:
     assert mask_path("/api/v1/forms") == "/api/v1/forms"
     assert mask_path("/drafts") == "/drafts"
+
+
+def test_control_characters_cannot_forge_a_log_line() -> None:
+    atoms = atoms_for("/x\n127.0.0.1 FAKE-LINE\x00\x1b[31m", "")
+
+    line = f"{atoms['r']} {atoms['U']}"
+    assert "\n" not in line and "\x00" not in line and "\x1b" not in line
+    assert atoms["U"] == "/x%0A127.0.0.1%20FAKE-LINE%00%1B[31m".replace("[", "%5B")

@@ -35,6 +35,8 @@ TABLES = {
     "case_event",
     "case_message",
     "document_view",
+    "routing",
+    "transfer",
     "draft",
     "document_blob",
 }
