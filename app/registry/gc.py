@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from app.registry.models import Document, DocumentBlob
@@ -26,6 +26,9 @@ from app.registry.models import Document, DocumentBlob
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = timedelta(hours=1)
+# The transfer table (app.cases.records), named here without importing the
+# case workspace into the registry.
+_OUTGOING = table("transfer", column("package_sha256"))
 BATCH = 500
 
 
@@ -82,6 +85,14 @@ def _orphans(
         named.update(
             session.scalars(
                 select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(batch))
+            )
+        )
+        # Sealed packages sent to other offices (app.transfers) are kept too.
+        named.update(
+            session.scalars(
+                select(_OUTGOING.c.package_sha256).where(
+                    _OUTGOING.c.package_sha256.in_(batch)
+                )
             )
         )
         yield from (sha256 for sha256 in batch if sha256 not in named)

@@ -144,9 +144,9 @@ class DocumentBlob(Base):
     """A stored blob a document refers to besides its original.
 
     The signature part of a detached submission, the portal draft a paper
-    document is a printout of: written with the document, in the same
-    transaction, so that ``registry gc`` keeps and ``registry verify``
-    re-hashes them as it does the original.
+    document is a printout of, the originals a transfer package carries:
+    written with the document, in the same transaction, so that ``registry
+    gc`` keeps and ``registry verify`` re-hashes them as it does the original.
     """
 
     __tablename__ = "document_blob"

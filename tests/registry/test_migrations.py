@@ -140,7 +140,7 @@ def test_upgrade_names_the_detached_signature_and_paper_draft_of_old_rows(
 ) -> None:
     """Review F29: rows registered before document_blob get their other parts."""
     payload, signature, draft = "a" * 64, "b" * 64, "c" * 64
-    upgrade(empty_database_url, "0008")
+    upgrade(empty_database_url, "0010")
     engine = make_engine(empty_database_url)
     parts = [
         {"part": "payload", "sha256": payload, "size": 10},
@@ -152,6 +152,9 @@ def test_upgrade_names_the_detached_signature_and_paper_draft_of_old_rows(
             2, "d" * 64, {"paper": {"draft": {"code": "X", "sha256": draft}}}
         ),
         _old_document(3, "e" * 64, {"signature": {}}),
+        _old_document(
+            4, "f" * 64, {"transfer": {"documents": [{"sha256": "1" * 64, "size": 5}]}}
+        ),
     ]
     document = Table("document", MetaData(), autoload_with=engine)
     with engine.begin() as connection:
@@ -169,4 +172,5 @@ def test_upgrade_names_the_detached_signature_and_paper_draft_of_old_rows(
     assert [tuple(row) for row in found] == [
         (1, "signature", signature, 7),
         (2, "draft", draft, None),
+        (4, "carried-1", "1" * 64, 5),
     ]

@@ -1,11 +1,12 @@
 """Document blobs: every stored blob a document refers to besides its original.
 
 Filled for the documents already registered from what their stored reports
-record: the signature part of a detached submission (``parts``) and the
-draft a paper document is linked to (``paper.draft``).
+record: the signature part of a detached submission (``parts``), the
+draft a paper document is linked to (``paper.draft``) and the originals a
+received transfer package carries (``transfer.documents``).
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-04
 """
 
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0008"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -73,7 +74,7 @@ def _referenced(
     original: str, report: str
 ) -> Iterator[tuple[str, str, int | None]]:
     """The blobs besides the original that a stored report names."""
-    if '"parts"' not in report and '"draft"' not in report:
+    if not any(key in report for key in ('"parts"', '"draft"', '"transfer"')):
         return
 
     data: dict[str, Any] = json.loads(report)
@@ -84,3 +85,8 @@ def _referenced(
     draft = (data.get("paper") or {}).get("draft") or {}
     if draft.get("sha256"):
         yield "draft", draft["sha256"], None
+
+    carried = (data.get("transfer") or {}).get("documents") or []
+    for n, item in enumerate(carried, 1):
+        if item.get("sha256"):
+            yield f"carried-{n}", item["sha256"], item.get("size")
