@@ -6,13 +6,22 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from app.registry.blobstore import CHUNK_SIZE, BlobNotFoundError, BlobStore
 from app.registry.models import Document, DocumentBlob
 
 log = logging.getLogger(__name__)
+
+# Sealed packages sent to other offices (app.cases.records.Transfer).
+_TRANSFERS = table(
+    "transfer",
+    column("id"),
+    column("package_id"),
+    column("direction"),
+    column("package_sha256"),
+)
 
 
 def verify_blobs(
@@ -24,7 +33,8 @@ def verify_blobs(
 
     Every other blob a document refers to (``document_blob``: a detached
     signature received beside it, the draft a paper copy prints) is
-    re-hashed too.  ``progress`` is told each document checked.
+    re-hashed too, and so is every sealed transfer package sent.
+    ``progress`` is told each document checked.
     """
     problems: list[str] = []
     rows = session.execute(
@@ -46,6 +56,15 @@ def verify_blobs(
         problem = _check_blob(store, part_sha256, part_size)
         if problem:
             problems.append(f"document {number}, {role}: {problem}")
+
+    for package_id, package_sha256 in session.execute(
+        select(_TRANSFERS.c.package_id, _TRANSFERS.c.package_sha256)
+        .where(_TRANSFERS.c.direction == "out")
+        .order_by(_TRANSFERS.c.id)
+    ):
+        problem = _check_blob(store, package_sha256, None)
+        if problem:
+            problems.append(f"transfer package {package_id}: {problem}")
 
     if problems:
         log.warning("stored originals differ", extra={"problems": len(problems)})
