@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.desk import bp as desk_bp
     from app.desk.auth import init_login
+    from app.kiosk import bp as kiosk_bp
     from app.portal import bp as portal_bp
     from app.portal import csrf
     from app.web_errors import register_error_handlers
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(kiosk_bp, url_prefix="/kiosk")
     init_login(app)
     register_error_handlers(app)
 

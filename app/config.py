@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PREFIX = "KANCELARIA_"
@@ -17,6 +17,9 @@ DEFAULT_IDEMPOTENCY_WAIT = 10.0
 DEFAULT_OUTBOX_POLL = 2.0
 DEFAULT_PDF_DEPARTMENT = "OR"
 DEFAULT_OFFICE_ID = "urzad"
+DEFAULT_SMTP_PORT = 587
+DEFAULT_MAIL_FROM = "kancelaria@localhost"
+DEFAULT_KIOSK_IDLE = 60
 DEFAULT_REVOCATION_TIMEOUT = 5.0
 _ON = {"1", "on", "yes", "true"}
 _OFF = {"0", "off", "no", "false"}
@@ -85,6 +88,15 @@ class Settings:
     # partner offices packages are exchanged with (app.transfers.partners).
     office_id: str = DEFAULT_OFFICE_ID
     partners_file: Path | None = None
+    # Mail to departments and citizens; None: no SMTP, mail stays queued.
+    smtp_host: str | None = None
+    smtp_port: int = DEFAULT_SMTP_PORT
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = DEFAULT_MAIL_FROM
+    # Seconds without a touch after which a kiosk page returns to its start.
+    kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE
     # Fetch OCSP/CRL from the URLs in certificates while validating; off:
     # only what signatures embed and the CRL folder below are used.
     revocation_fetch: bool = False
@@ -168,6 +180,13 @@ class Settings:
             pdf_department=get("PDF_DEPARTMENT") or DEFAULT_PDF_DEPARTMENT,
             office_id=get("OFFICE_ID") or DEFAULT_OFFICE_ID,
             partners_file=Path(partners) if partners else None,
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=int(get("SMTP_PORT") or DEFAULT_SMTP_PORT),
+            smtp_user=get("SMTP_USER"),
+            smtp_password=get("SMTP_PASSWORD"),
+            smtp_starttls=_switch("SMTP_STARTTLS", get("SMTP_STARTTLS"), default=True),
+            mail_from=get("SMTP_FROM") or DEFAULT_MAIL_FROM,
+            kiosk_idle_seconds=int(get("KIOSK_IDLE_SECONDS") or DEFAULT_KIOSK_IDLE),
             revocation_fetch=_switch(
                 "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
             ),

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_app_context, request
 from flask_babel import Babel
 
 LANGS = ("pl", "en")
@@ -40,6 +42,7 @@ def init_i18n(app: Flask, instance: Path) -> None:
     babel.init_app(app, locale_selector=current_lang)
     app.before_request(choose_language)
     app.after_request(remember_language)
+    app.context_processor(language_helpers)
 
 
 def find_catalogs(root: Path = APP_DIR) -> list[Path]:
@@ -80,8 +83,61 @@ def compile_catalogs(paths: list[Path], target: Path) -> Path:
     return target
 
 
+def pick(pl: str, en: str) -> str:
+    """Choose between data kept in both languages (catalog titles, names).
+
+    Words of the pages themselves are marked with ``_()`` instead.
+    """
+    return en if current_lang() == "en" else pl
+
+
+def language_helpers() -> dict[str, object]:
+    """Give every template the page language and :func:`pick`.
+
+    ``t`` is the old name of ``pick``, left while the desk's templates use it.
+    """
+    return {"lang": current_lang(), "pick": pick, "t": pick, "lang_url": lang_url}
+
+
+def lang_url(lang: str) -> str:
+    """This page's address in ``lang``, keeping its other query parameters."""
+    args = [(key, value) for key, value in request.args.items(multi=True)]
+    kept = [(key, value) for key, value in args if key != "lang"]
+    return f"{request.path}?{urlencode([*kept, ('lang', lang)])}"
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; translate it later."""
+    return message
+
+
+def translate(message: str, lang: str | None = None) -> str:
+    """Say an English source message in ``lang`` (default: the page's language).
+
+    Works with or without a request (receipts are drawn in both languages),
+    from the same Polish catalogs the pages use.
+    """
+    if (lang or current_lang()) != DEFAULT_LANG:
+        return message
+
+    return _polish().get(message) or message
+
+
+@lru_cache(maxsize=1)
+def _polish() -> dict[str, str]:
+    catalog = merge_catalogs(find_catalogs())
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and isinstance(message.id, str)
+    }
+
+
 def current_lang() -> str:
-    """Return the language of the page being built."""
+    """Return the language of the page being built (Polish outside a request)."""
+    if not has_app_context():
+        return DEFAULT_LANG
+
     return str(g.get("lang", DEFAULT_LANG))
 
 

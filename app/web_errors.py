@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -16,22 +16,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.errors import ErrorCode, RequestError, envelope, message_in
+from app.i18n import N_, translate
 from app.registry.blobstore import BlobNotFoundError
 
 log = logging.getLogger(__name__)
 
 # Not an API error code: the API serves no stored file; pages do.
 BLOB_MISSING = "blob-missing"
-BLOB_MISSING_MESSAGES = {
-    "pl": (
-        "Zapisanego pliku nie ma w magazynie urzędu; administrator musi go "
-        "odtworzyć z kopii zapasowej (flask registry verify wskaże brak)."
-    ),
-    "en": (
-        "The stored file is missing from the office's store; the administrator "
-        "must restore it from a backup (flask registry verify names it)."
-    ),
-}
+BLOB_MISSING_MESSAGE = N_(
+    "The stored file is missing from the office's store; the administrator "
+    "must restore it from a backup (flask registry verify names it)."
+)
 
 HTTP_CODES = {
     400: ErrorCode.BAD_REQUEST,
@@ -94,12 +89,9 @@ def _blob_missing(exc: BlobNotFoundError) -> Response:
     # mistaken removal): the operator must restore it; the page says so.
     sha256 = str(exc.args[0]) if exc.args else ""
     log.error("stored blob missing", extra={"sha256": sha256})
-    lang = g.get("lang", "pl")
     answer = Response(
         render_template(
-            "error.html",
-            code=BLOB_MISSING,
-            message=BLOB_MISSING_MESSAGES["pl" if lang == "pl" else "en"],
+            "error.html", code=BLOB_MISSING, message=translate(BLOB_MISSING_MESSAGE)
         )
     )
     answer.status_code = 410
@@ -110,7 +102,7 @@ def _answer(code: ErrorCode, status: int, message: str | None) -> Response:
     if request.path.startswith("/api/"):
         answer = jsonify(envelope(code, message))
     else:
-        sentence = message_in(code, g.get("lang", "pl"))
+        sentence = message_in(code)
         answer = Response(
             render_template("error.html", code=code.value, message=sentence)
         )

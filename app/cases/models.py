@@ -157,6 +157,8 @@ class CaseMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     citizen_email: Mapped[str | None] = mapped_column(String(320))
+    # Page language of the citizen who wrote (mail to them uses it); 0009.
+    lang: Mapped[str | None] = mapped_column(String(8))
 
 
 class DocumentView(Base):

@@ -1,4 +1,4 @@
-"""``flask outbox run [--once]``: send the queued webhooks."""
+"""``flask outbox run [--once]``: send the queued webhooks and mail."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def outbox_cli() -> None:
     help="Seconds to wait when nothing is due.",
 )
 def run_command(once: bool, poll: float) -> None:
-    """Deliver due webhooks, retrying failures with backoff, until stopped."""
+    """Deliver due webhooks and mail, retrying failures with backoff, until stopped."""
     services = current_services()
     if once:
         report = run_once(services)
@@ -45,5 +45,5 @@ def run_command(once: bool, poll: float) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    click.echo("Sending webhooks; stop with Ctrl-C or SIGTERM.")
+    click.echo("Sending webhooks and mail; stop with Ctrl-C or SIGTERM.")
     run_forever(services, stop, poll_s=poll)

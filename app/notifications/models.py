@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.registry.models import Base, UTCDateTime
 
 KIND_WEBHOOK = "webhook"
+# Mail rows: payload holds recipient, subject and text (never logged).
+KIND_MAIL = "mail"
 UUID_LENGTH = 36
 ERROR_LENGTH = 256
 

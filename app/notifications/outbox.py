@@ -78,11 +78,12 @@ def enqueue(
     event: str,
     payload: dict[str, object],
     now: datetime | None = None,
+    kind: str = KIND_WEBHOOK,
 ) -> OutboxMessage:
     """Add an event to the outbox in the caller's transaction; never commit."""
     at = now or datetime.now(UTC)
     row = OutboxMessage(
-        kind=KIND_WEBHOOK,
+        kind=kind,
         client_id=client_id,
         event=event,
         payload=json.dumps(payload, separators=(",", ":"), sort_keys=True),
@@ -130,14 +131,15 @@ def claim(
     sessions: sessionmaker[Session],
     policy: OutboxPolicy,
     now: datetime | None = None,
+    kind: str = KIND_WEBHOOK,
 ) -> list[Claimed]:
-    """Take up to ``policy.batch`` due rows under a lease, and commit the claim."""
+    """Take up to ``policy.batch`` due rows of ``kind`` under a lease; commit."""
     at = now or datetime.now(UTC)
     token = secrets.token_hex(16)
 
     with sessions() as session:
         connection = begin_write(session)
-        query = _due(at).limit(policy.batch)
+        query = _due(at, kind).limit(policy.batch)
         if connection.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
 
@@ -176,6 +178,23 @@ def record(
     return state
 
 
+def settle(
+    sessions: sessionmaker[Session],
+    claimed: Claimed,
+    attempt: Attempt,
+    policy: OutboxPolicy,
+    now: datetime | None = None,
+) -> str:
+    """Mark the row delivered, retry later or give up, logging no attempt row."""
+    at = now or datetime.now(UTC)
+    with sessions() as session:
+        begin_write(session)
+        state = _settle(session, claimed, claimed.attempts + 1, attempt, policy, at)
+        session.commit()
+
+    return state
+
+
 def give_up(sessions: sessionmaker[Session], claimed: Claimed, reason: str) -> None:
     """Mark a claimed row failed without sending it (no receiver to send to)."""
     with sessions() as session:
@@ -197,10 +216,11 @@ def retry_delay(attempts: int, policy: OutboxPolicy) -> timedelta:
     return timedelta(seconds=base, milliseconds=offset_ms)
 
 
-def _due(at: datetime) -> Select[OutboxMessage]:
+def _due(at: datetime, kind: str) -> Select[OutboxMessage]:
     return (
         select(OutboxMessage)
         .where(
+            OutboxMessage.kind == kind,
             OutboxMessage.delivered_at.is_(None),
             OutboxMessage.failed_at.is_(None),
             OutboxMessage.next_attempt_at <= at,

@@ -1,4 +1,5 @@
-"""Senders that work the outbox: one pass, a loop, or a thread in the web process.
+"""Senders that work the outbox (webhooks, then mail): one pass, a loop, or a
+thread in the web process.
 
 Any number of senders may run at once (``flask outbox run`` processes, the
 background thread of each web worker): the claim in :mod:`outbox` keeps them
@@ -12,6 +13,7 @@ import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from app.notifications.mailer import send_mail_once
 from app.notifications.outbox import Claimed, OutboxPolicy, claim, give_up, record
 from app.notifications.targets import webhook_target
 from app.notifications.webhooks import deliver
@@ -42,9 +44,10 @@ def run_once(
     rules = policy or OutboxPolicy()
     claimed = claim(services.sessions, rules, now)
     states = [_send(services, row, rules, now) for row in claimed]
+    states += send_mail_once(services, rules, now)
 
     report = SendReport(
-        claimed=len(claimed),
+        claimed=len(states),
         delivered=states.count("delivered"),
         retrying=states.count("pending"),
         failed=states.count("failed"),
@@ -83,6 +86,7 @@ class OutboxThread:
         policy: OutboxPolicy | None = None,
         poll_s: float = DEFAULT_POLL_S,
     ) -> None:
+        self.services = services
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=run_forever,
@@ -94,7 +98,8 @@ class OutboxThread:
     def start(self) -> OutboxThread:
         """Start sending; return self."""
         self.thread.start()
-        log.info("outbox thread started")
+        smtp = "on" if self.services.settings.smtp_host else "off"
+        log.info("outbox thread started", extra={"smtp": smtp})
         return self
 
     def stop(self, timeout: float | None = None) -> None:

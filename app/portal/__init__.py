@@ -6,4 +6,4 @@ from flask_wtf.csrf import CSRFProtect
 bp = Blueprint("portal", __name__, template_folder="templates")
 csrf = CSRFProtect()
 
-from app.portal import filling, routes  # noqa: E402,F401
+from app.portal import case, filling, routes  # noqa: E402,F401

@@ -16,6 +16,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
@@ -42,12 +43,8 @@ FILES = {
 
 @bp.app_context_processor
 def page_helpers() -> dict[str, Any]:
-    """Give templates the language and a two-language text chooser."""
-
-    def t(pl: str, en: str) -> str:
-        return en if g.get("lang") == "en" else pl
-
-    return {"lang": g.get("lang", "pl"), "t": t, "office": _office()}
+    """Give templates the office's name (app.i18n gives the language helpers)."""
+    return {"office": _office()}
 
 
 @bp.get("/")
@@ -120,7 +117,7 @@ def submit() -> str | BaseResponse | tuple[str, int]:
 
     upload = request.files.get("document")
     if upload is None or not upload.filename:
-        message = _t("Wybierz plik do wysłania.", "Choose a file to send.")
+        message = _("Choose a file to send.")
         return render_template("portal/submit.html", error=message), 400
 
     payload = request.files.get("payload")
@@ -130,11 +127,11 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         else:
             outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
-        message = message_in(exc.code, g.lang)
+        message = message_in(exc.code)
         return render_template("portal/submit.html", error=message), exc.status
 
     number = outcome.document.registry_number
-    _, sequence, year = number.split("/")
+    _prefix, sequence, year = number.split("/")
     target = url_for(
         "portal.submission",
         year=year,
@@ -173,8 +170,8 @@ def submission(year: int, sequence: int) -> str:
             "received_at": document.received_at,
             "form": _registered_form(document.form_id, document.form_version),
             "indication": document.indication,
-            "verdict": verdict(document.indication, g.lang),
-            "reason": reason(document.subindication, g.lang),
+            "verdict": verdict(document.indication),
+            "reason": reason(document.subindication),
             "signer_name": document.signer_name,
             "signer_identifier": document.signer_identifier,
             "signing_time": document.signing_time,
@@ -211,13 +208,13 @@ def check() -> str | tuple[str, int]:
     upload = request.files.get("receipt")
     data = upload.read() if upload is not None else b""
     if not data:
-        page["error"] = _t("Wybierz plik potwierdzenia.", "Choose the receipt file.")
+        page["error"] = _("Choose the receipt file.")
         return render_template("portal/check.html", **page), 400
 
     try:
         page["verdict"] = check_receipt(services(), data)
     except NotAReceiptError as exc:
-        page["error"] = message_in(exc.code, g.lang)
+        page["error"] = message_in(exc.code)
         return render_template("portal/check.html", **page), exc.status
 
     return render_template("portal/check.html", **page)
@@ -236,9 +233,8 @@ def _check_number(
                 code.upper().encode(), document.access_code.encode()
             )
         ):
-            page["error"] = _t(
-                "Rejestr nie zawiera pisma o tym numerze i kodzie dostępu.",
-                "The registry holds no document with this number and access code.",
+            page["error"] = _(
+                "The registry holds no document with this number and access code."
             )
             return render_template("portal/check.html", **page), 404
 
@@ -247,7 +243,7 @@ def _check_number(
             "received_at": document.received_at,
             "sha256": document.sha256,
             "form": f"{document.form_id} ({document.form_version})",
-            "verdict": verdict(document.indication, g.lang),
+            "verdict": verdict(document.indication),
         }
 
     return render_template("portal/check.html", **page)
@@ -266,10 +262,6 @@ def _form_or_404(form_id: str, version: str | None) -> Any:
         return services().catalog.get(form_id, version)
     except KeyError:
         abort(404)
-
-
-def _t(pl: str, en: str) -> str:
-    return en if g.get("lang") == "en" else pl
 
 
 def _office() -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from app.errors import ErrorCode
+from app.i18n import N_, translate
 from app.receipts.build import RECEIPT_NS, format_time
 from app.registry.journal import EVENT_REGISTERED
 from app.registry.models import JournalEntry
@@ -33,26 +34,17 @@ FOREIGN_SEAL = "foreign-seal"
 NOT_IN_REGISTRY = "not-in-registry"
 DIFFERS = "differs:"
 
-PROBLEMS: dict[str, tuple[str, str]] = {
-    SEAL_BROKEN: (
-        "Pieczęć potwierdzenia jest nieprawidłowa: potwierdzenie zmieniono.",
-        "The seal on the receipt does not verify: the receipt was altered.",
+PROBLEMS: dict[str, str] = {
+    SEAL_BROKEN: N_(
+        "The seal on the receipt does not verify: the receipt was altered."
     ),
-    SEAL_UNCONFIRMED: (
-        "Nie udało się potwierdzić pieczęci: certyfikat nie pochodzi od zaufanego "
-        "wystawcy.",
-        "The seal could not be confirmed: its certificate is not from a trusted "
-        "issuer.",
+    SEAL_UNCONFIRMED: N_(
+        "The seal could not be confirmed: its certificate is not from a trusted issuer."
     ),
-    FOREIGN_SEAL: (
-        "Potwierdzenia nie opieczętował ten urząd.",
-        "The receipt was not sealed with this office's seal.",
-    ),
-    NOT_IN_REGISTRY: (
-        "Rejestr nie zawiera pisma o tym numerze.",
-        "The registry holds no document under this number.",
-    ),
+    FOREIGN_SEAL: N_("The receipt was not sealed with this office's seal."),
+    NOT_IN_REGISTRY: N_("The registry holds no document under this number."),
 }
+DIFFERS_WORDS = N_("The receipt's %(field)s differs from the registry.")
 
 
 class NotAReceiptError(Exception):
@@ -132,16 +124,13 @@ def _signed_receipt(signature: SignatureResult) -> etree._Element | None:
     return None
 
 
-def describe(problem: str, lang: str) -> str:
-    """Say a problem found by the check in plain words, in Polish or English."""
+def describe(problem: str, lang: str | None = None) -> str:
+    """Say a problem found by the check in plain words (default: page language)."""
     if problem.startswith(DIFFERS):
         field = problem.removeprefix(DIFFERS)
-        if lang == "pl":
-            return f"Pole {field} potwierdzenia różni się od rejestru."
-        return f"The receipt's {field} differs from the registry."
+        return translate(DIFFERS_WORDS, lang) % {"field": field}
 
-    pl, en = PROBLEMS.get(problem, (problem, problem))
-    return pl if lang == "pl" else en
+    return translate(PROBLEMS.get(problem, problem), lang)
 
 
 def _compare(signed: etree._Element, document: Document | None) -> list[str]:

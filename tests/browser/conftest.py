@@ -44,14 +44,20 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """One Playwright driver per test process."""
+    """One Playwright driver per test module.
+
+    Not per process: while it runs, its event loop counts as running in the
+    main thread, and code under test that calls ``asyncio.run`` (pyHanko's
+    certificate validation in signing/tsp.py) would fail in any later test of
+    the same xdist worker.
+    """
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(
     playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Browser]:

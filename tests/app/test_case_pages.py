@@ -1,0 +1,194 @@
+"""Following a case: lookup by number and code, the case page, questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app.cases import writing
+from app.cases.lifecycle import decide
+from app.cases.models import Case, CaseMessage
+from app.notifications.models import KIND_MAIL, OutboxMessage
+from app.services import Services
+from signing.seal import XadesSigner
+from tests.app.filing import Filed, file_document
+from tests.notifications.cases import open_case_for
+
+
+@pytest.fixture
+def filed(client: FlaskClient, services: Services, citizen: XadesSigner) -> Filed:
+    return file_document(client, services, citizen)
+
+
+@pytest.fixture
+def in_case(filed: Filed, services: Services) -> Filed:
+    open_case_for(services, filed.document_id)
+    return filed
+
+
+def text_of(client: FlaskClient, url: str, status: int = 200) -> str:
+    answer = client.get(url)
+    assert answer.status_code == status, answer.get_data(as_text=True)[:500]
+    return answer.get_data(as_text=True)
+
+
+def test_the_result_page_links_to_the_case_page(
+    client: FlaskClient, filed: Filed
+) -> None:
+    result = text_of(
+        client, f"/submissions/{filed.year}/{filed.sequence}?code={filed.code}"
+    )
+    assert f'href="/case/{filed.year}/{filed.sequence}?code={filed.code}"' in result
+
+
+def test_lookup_by_number_and_code_opens_the_case_page(
+    client: FlaskClient, filed: Filed
+) -> None:
+    form = text_of(client, "/case")
+    assert 'for="number"' in form and 'for="code"' in form
+
+    answer = client.get(f"/case?number={filed.number}&code={filed.code.lower()}")
+    assert answer.status_code == 303
+    assert answer.location.endswith(filed.page)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "number={number}&code=WRONGCODE2345678",
+        "number=RPW/999999/2026&code={code}",
+        "number=nonsense&code={code}",
+        "number={number}&code=",
+    ],
+)
+def test_a_wrong_number_or_code_shows_nothing(
+    client: FlaskClient, filed: Filed, query: str
+) -> None:
+    url = "/case?" + query.format(number=filed.number, code=filed.code)
+    page = text_of(client, url, 404)
+    assert 'role="alert"' in page
+    assert "Twoja sprawa" not in page and "facts" not in page
+    assert text_of(client, f"/case/{filed.year}/{filed.sequence}?code=X", 404)
+
+
+def test_before_a_case_is_opened_the_page_says_so_and_takes_no_question(
+    client: FlaskClient, filed: Filed
+) -> None:
+    page = text_of(client, filed.page)
+    assert "nie założono jeszcze sprawy" in page
+    assert 'name="body"' not in page
+
+    answer = client.post(filed.ask, data={"code": filed.code, "body": "Pytanie"})
+    assert answer.status_code == 400
+
+
+def test_the_case_page_shows_department_status_deadline_and_history(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    page = text_of(client, in_case.page)
+    with services.sessions() as session:
+        case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+        assert case is not None
+
+    assert "Wydział Testowy" in page
+    assert case.number in page
+    assert case.deadline.isoformat() in page
+    assert "Otwarta; czeka na rozpoczęcie pracy przez urzędnika" in page
+    assert "sprawę założono" in page
+    english = text_of(client, in_case.page + "&lang=en")
+    assert "Test Department" in english and "the case was opened" in english
+
+
+def test_a_question_is_stored_with_its_mail_and_shown(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    answer = client.post(
+        in_case.ask,
+        data={"code": in_case.code, "body": "Kiedy sprawa?", "email": "a@b.test"},
+    )
+    assert answer.status_code == 303
+    assert "sent=1" in answer.location
+
+    page = text_of(client, answer.location)
+    assert "Kiedy sprawa?" in page
+    assert 'role="status"' in page
+    with services.sessions() as session:
+        mail = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == KIND_MAIL)
+        ).all()
+        asked = session.scalars(
+            select(CaseMessage).where(CaseMessage.body == "Kiedy sprawa?")
+        ).one()
+    assert asked.citizen_email == "a@b.test" and asked.lang == "pl"
+    assert any("/desk/cases/" in row.payload for row in mail)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"body": "  "}, "body", "Wpisz pytanie."),
+        ({"body": "x" * 10_001}, "body", "Pytanie jest za długie"),
+        ({"body": "Pytanie", "email": "nie adres"}, "email", "To nie wygląda na adres"),
+    ],
+)
+def test_a_bad_question_is_refused_beside_its_field_and_nothing_is_written(
+    client: FlaskClient,
+    in_case: Filed,
+    services: Services,
+    data: dict[str, str],
+    field: str,
+    words: str,
+) -> None:
+    with services.sessions() as session:
+        before = len(session.scalars(select(CaseMessage.id)).all())
+
+    answer = client.post(in_case.ask, data={"code": in_case.code, **data})
+    page = answer.get_data(as_text=True)
+
+    assert answer.status_code == 400
+    assert words in page
+    assert 'role="alert"' in page
+    assert f'id="{field}-error"' in page
+    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page, re.S)
+    with services.sessions() as session:
+        assert len(session.scalars(select(CaseMessage.id)).all()) == before
+
+
+def test_a_question_with_a_wrong_code_is_not_found(
+    client: FlaskClient, in_case: Filed
+) -> None:
+    answer = client.post(in_case.ask, data={"code": "WRONG", "body": "Pytanie"})
+    assert answer.status_code == 404
+
+
+def test_the_decision_appears_once_made(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    with writing(services.sessions) as session:
+        case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+        assert case is not None
+        decide(session, None, case, "Wydano zaświadczenie nr 7/2026.")
+
+    page = text_of(client, in_case.page)
+    assert "Wydano zaświadczenie nr 7/2026." in page
+    assert "Rozstrzygnięcie" in page
+    assert 'name="body"' in page
+
+
+@pytest.fixture
+def csrf_on(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_question_without_the_csrf_token_is_refused(
+    client: FlaskClient, in_case: Filed, csrf_on: None
+) -> None:
+    answer = client.post(in_case.ask, data={"code": in_case.code, "body": "Pytanie"})
+    assert answer.status_code == 400
