@@ -53,6 +53,7 @@ class ErrorCode(enum.StrEnum):
     CONTAINER_DUPLICATE_NAME = "container-duplicate-name"
     CONTAINER_TOO_MANY_MEMBERS = "container-too-many-members"
     CONTAINER_ENCRYPTED = "container-encrypted"
+    OWN_RECEIPT = "own-receipt"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -78,7 +79,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.EMPTY_BODY: N_("The request carried no document."),
     ErrorCode.INCOMPLETE_BODY: N_("The upload ended before the announced length."),
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: N_(
-        "Send the document as application/xml or application/pdf."
+        "Send the document as application/xml (or text/xml), application/pdf, "
+        "an ASiC container (application/vnd.etsi.asic-s+zip, "
+        "application/vnd.etsi.asic-e+zip or application/zip), "
+        "application/pkcs7-mime, or a detached signature with its file as "
+        "multipart/form-data."
     ),
     ErrorCode.NOT_FOUND: N_("There is nothing at this address."),
     ErrorCode.METHOD_NOT_ALLOWED: N_("This address does not accept that method."),
@@ -129,7 +134,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "A multipart submission may carry only the parts signature and payload."
     ),
     ErrorCode.MISSING_PAYLOAD: N_(
-        "The signature is detached: send the file it signs with it (multipart)."
+        "This is a detached signature: add the file it signs (the second file "
+        "field on the portal, the multipart part payload in the API)."
     ),
     ErrorCode.PAYLOAD_NOT_COVERED: N_(
         "The signature does not sign the file sent with it."
@@ -145,6 +151,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CONTAINER_DUPLICATE_NAME: N_("Two files in the container share a name."),
     ErrorCode.CONTAINER_TOO_MANY_MEMBERS: N_("The container holds too many files."),
     ErrorCode.CONTAINER_ENCRYPTED: N_("The container holds an encrypted file."),
+    ErrorCode.OWN_RECEIPT: N_(
+        "This is a receipt the office issued, not a letter to it; keep it as your "
+        "proof of sending."
+    ),
 }
 
 

@@ -16,8 +16,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.errors import ErrorCode, RequestError, envelope, message_in
+from app.i18n import N_, translate
+from app.registry.blobstore import BlobNotFoundError
 
 log = logging.getLogger(__name__)
+
+# Not an API error code: the API serves no stored file; pages do.
+BLOB_MISSING = "blob-missing"
+BLOB_MISSING_MESSAGE = N_(
+    "The stored file is missing from the office's store; the administrator "
+    "must restore it from a backup (flask registry verify names it)."
+)
 
 HTTP_CODES = {
     400: ErrorCode.BAD_REQUEST,
@@ -35,6 +44,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(DisconnectionError, _database_down)
     app.register_error_handler(PoolTimeoutError, _database_down)
+    app.register_error_handler(BlobNotFoundError, _blob_missing)
 
 
 def _request_error(exc: RequestError) -> Response:
@@ -81,6 +91,20 @@ def _database_down(exc: Exception) -> Response:
     log.error("database unavailable", extra={"error": type(cause).__name__})
     answer = _answer(ErrorCode.UNAVAILABLE, 503, None)
     answer.headers["Retry-After"] = "30"
+    return answer
+
+
+def _blob_missing(exc: BlobNotFoundError) -> Response:
+    # A stored file the registry names is gone (a damaged store or a
+    # mistaken removal): the operator must restore it; the page says so.
+    sha256 = str(exc.args[0]) if exc.args else ""
+    log.error("stored blob missing", extra={"sha256": sha256})
+    answer = Response(
+        render_template(
+            "error.html", code=BLOB_MISSING, message=translate(BLOB_MISSING_MESSAGE)
+        )
+    )
+    answer.status_code = 410
     return answer
 
 

@@ -1,9 +1,12 @@
 """The kind of each signature, as Polish offices must name it.
 
-* ``qualified`` — a qualified electronic signature or seal: a certificate
-  with QcCompliance and a key on a QSCD (QCStatements, EN 319 412-5), whose
-  path to a configured anchor validated; when trusted lists are configured
-  (``KindRules.trusted_lists``) their decision (TS 119 615) is the one used.
+* ``qualified`` — a qualified electronic signature or seal, as a configured
+  EU trusted list (``KindRules.trusted_lists``, TS 119 615) confirms it for a
+  certificate whose path to a configured anchor validated.
+* ``qc-unconfirmed`` — no trusted list is configured, and the certificate's
+  own QCStatements (EN 319 412-5) declare QcCompliance and a key on a QSCD:
+  what its issuer declares, which nothing here confirms, so no legal claim
+  of a qualified signature is made.
 * ``trusted-profile`` — podpis zaufany: the national platform's seal over
   the document with the signer's identity data (``ppZP:PodpisZP``) inside a
   part of the signature that the seal itself covers.  The signer shown is
@@ -38,6 +41,7 @@ from signing.qualification import QcFacts, Qualification, qc_facts
 from signing.result import Check, SignatureResult, SignedObject, Signer
 
 QUALIFIED = "qualified"
+QC_UNCONFIRMED = "qc-unconfirmed"
 TRUSTED_PROFILE = "trusted-profile"
 PERSONAL = "personal"
 ADVANCED = "advanced"
@@ -65,7 +69,8 @@ class KindRules:
     personal_issuers: frozenset[str] = frozenset()
     """SHA-256 (hex) of the CA certificates that issue e-ID card certificates."""
     trusted_lists: tuple[QualifyingList, ...] = ()
-    """Trusted lists deciding qualification; none: the QCStatements decide."""
+    """Trusted lists deciding qualification; none: nothing is ``qualified``
+    (QCStatements alone give ``qc-unconfirmed``)."""
     facts: dict[tuple[int, str], tuple[x509.Certificate, object]] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
@@ -164,9 +169,9 @@ def _certificate_kind(
     if not trusted:
         return ADVANCED, "the certificate path did not validate"
 
-    qualified, why = _qualified(chain, at, rules)
-    if qualified:
-        return QUALIFIED, why
+    kind, why = _qualification(chain, at, rules)
+    if kind is not None:
+        return kind, why
 
     if len(chain) > 1 and rules.fingerprint(chain[1]) in rules.personal_issuers:
         return PERSONAL, "certificate of an e-ID card (podpis osobisty)"
@@ -174,30 +179,37 @@ def _certificate_kind(
     return ADVANCED, why
 
 
-def _qualified(
+def _qualification(
     chain: tuple[x509.Certificate, ...], at: datetime | None, rules: KindRules
-) -> tuple[bool, str]:
-    """Decide qualification by trusted list when configured, else QCStatements."""
+) -> tuple[str | None, str]:
+    """Qualified only by a configured trusted list; without one, the
+    certificate's QCStatements are reported as unconfirmed."""
     if rules.trusted_lists:
         moment = at or chain[0].not_valid_before_utc
         for tl in rules.trusted_lists:
             decision = tl.qualification(chain, moment)
             if decision.qualified and decision.qscd:
-                return True, "qualified under a configured trusted list"
+                return QUALIFIED, "qualified under a configured trusted list"
 
-        return False, "not qualified under the configured trusted lists"
+        return None, "not qualified under the configured trusted lists"
 
     facts = rules.qc(chain[0])
     if facts is None:
-        return False, "the certificate's extensions cannot be read"
+        return None, "the certificate's extensions cannot be read"
 
     if facts.compliance and facts.sscd:
-        return True, "qualified by the certificate's QCStatements (key on a QSCD)"
+        return QC_UNCONFIRMED, (
+            "QC statements present, not confirmed by a trusted list "
+            "(QcCompliance, key declared on a QSCD)"
+        )
 
     if facts.compliance:
-        return False, "qualified certificate, but its key is not declared on a QSCD"
+        return None, (
+            "QC statements present, not confirmed by a trusted list; "
+            "the key is not declared on a QSCD"
+        )
 
-    return False, "the certificate is not a qualified certificate"
+    return None, "the certificate is not a qualified certificate"
 
 
 def _trusted_profile_person(covered: Sequence[SignedObject]) -> dict[str, str] | None:

@@ -31,7 +31,8 @@ DEFAULT_ADMIN_URLS = (
 REGISTRY_TABLES = (
     "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node, "
     "case_counter, department, clerk, jrwa_class, case_file, case_document, "
-    "case_event, case_message, document_view, draft, routing, transfer"
+    "case_event, case_message, document_view, draft, routing, transfer, "
+    "document_blob"
 )
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

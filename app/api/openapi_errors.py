@@ -63,6 +63,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             *TRANSFER,
             "missing-payload",
             "payload-not-covered",
+            "own-receipt",
         ),
         **LIMITED,
         **UNAVAILABLE,

@@ -8,6 +8,14 @@ part outside the signatures is covered: the signed form is the document
 element itself (enveloped), or the document element is the ds:Signature and
 each of its ds:Object children is covered or holds only XAdES properties
 (enveloping).
+
+An enveloped signature (``Reference URI=""`` with the enveloped-signature
+transform) signs the document without its ds:Signature elements, and
+canonicalisation drops comments. So, whatever the shape, a ds:Object that no
+reference names must hold only XAdES properties, no element of the form's
+namespace may hide in a ds:Signature outside a covered object, and no
+comment may sit inside the signed form: a clerk opening the stored bytes
+would read text nobody signed.
 """
 
 from __future__ import annotations
@@ -32,16 +40,65 @@ XADES_NAMESPACES = frozenset(
 def wholly_signed(data: bytes, signature: SignatureResult, form: SignedObject) -> bool:
     """Say whether nothing in the document lies outside what ``signature`` covers."""
     root = parse_xml(data).getroot()
-    if form.kind == "document":
-        return True
-
-    if form.kind == "element":
-        return _fragment(form.uri) in _ids(root)
+    if form.kind in ("document", "element"):
+        if form.kind == "element" and _fragment(form.uri) not in _ids(root):
+            return False
+        return _signatures_clean(root, signature) and not _has_comment(root)
 
     if form.kind == "object":
-        return _objects_covered(root, signature)
+        return _objects_covered(root, signature) and not any(
+            _has_comment(obj) for obj in _covered_objects(root, signature)
+        )
 
     return False
+
+
+def _signatures_clean(root: etree._Element, signature: SignatureResult) -> bool:
+    """No unsigned content inside any ds:Signature of an enveloped document."""
+    covered = _covered_ids(signature)
+    namespace = etree.QName(root).namespace
+    for sig in root.iter(f"{{{DS}}}Signature"):
+        for obj in sig.iterchildren(f"{{{DS}}}Object"):
+            if not (_ids(obj) & covered) and not _only_properties(obj):
+                return False
+        if namespace is not None and any(
+            etree.QName(e).namespace == namespace
+            for e in sig.iter()
+            if isinstance(e.tag, str)
+        ):
+            return False
+
+    return True
+
+
+def _has_comment(form: etree._Element) -> bool:
+    """A comment in the signed form, outside its own ds:Signature elements."""
+    for comment in form.iter(etree.Comment):
+        if not _in_signature_below(comment, form):
+            return True
+
+    return False
+
+
+def _in_signature_below(node: etree._Element, top: etree._Element) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not top:
+        if parent.tag == f"{{{DS}}}Signature":
+            return True
+        parent = parent.getparent()
+
+    return False
+
+
+def _covered_objects(
+    root: etree._Element, signature: SignatureResult
+) -> list[etree._Element]:
+    covered = _covered_ids(signature)
+    return [o for o in root.iterchildren(f"{{{DS}}}Object") if _ids(o) & covered]
+
+
+def _covered_ids(signature: SignatureResult) -> set[str]:
+    return {_fragment(c.uri) for c in signature.covered if c.uri.startswith("#")}
 
 
 def _objects_covered(root: etree._Element, signature: SignatureResult) -> bool:
@@ -51,7 +108,7 @@ def _objects_covered(root: etree._Element, signature: SignatureResult) -> bool:
     if signature.signature_id is not None and root.get("Id") != signature.signature_id:
         return False
 
-    covered = {_fragment(c.uri) for c in signature.covered if c.uri.startswith("#")}
+    covered = _covered_ids(signature)
     for obj in root.iterchildren(f"{{{DS}}}Object"):
         if _ids(obj) & covered:
             continue

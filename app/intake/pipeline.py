@@ -17,6 +17,7 @@ from typing import IO, Any
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
 from app.intake.coverage import wholly_signed
+from app.intake.own_seal import refuse_own_receipt
 from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
 from app.intake.transfer import is_transfer, take_transfer
@@ -25,6 +26,7 @@ from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry.checkpoints import maybe_checkpoint
 from app.registry.models import Document, Receipt
 from app.services import Services
+from signing.detached import external_references
 from signing.errors import (
     ForbiddenXMLError,
     MalformedXMLError,
@@ -132,6 +134,8 @@ def take_xml(
     """Validate, identify, store and register a signed XML form."""
     recognise(data)
     validation = check_signature(services, data, digest)
+    refuse_own_receipt(validation, services.seal_fingerprint, digest)
+    refuse_detached_alone(data, validation, digest)
     signature, covered, form = identify_form(services, validation, digest)
     check_allowed(submission, form, digest)
     if not wholly_signed(data, signature, covered):
@@ -158,6 +162,7 @@ def take_pdf(
     (its modifications check), so the whole file is registered as received.
     """
     validation = check_pdf_signature(services, data, digest)
+    refuse_own_receipt(validation, services.seal_fingerprint, digest)
     if submission.allowed_forms is not None:
         # A client limited to some forms may not send letters outside them.
         code = ErrorCode.FORBIDDEN_FORM
@@ -248,6 +253,22 @@ def check_signature(services: Services, data: bytes, digest: str) -> ValidationR
         raise RequestError(ErrorCode.NOT_SIGNED, 422) from exc
 
 
+def refuse_detached_alone(
+    data: bytes, validation: ValidationResult, digest: str
+) -> None:
+    """A detached signature sent without its file: say to add the file (422)."""
+    if any(
+        covered.kind in FORM_ELEMENT_KINDS
+        for signature in validation.signatures
+        for covered in signature.covered
+    ) or not external_references(data):
+        return
+
+    code = ErrorCode.MISSING_PAYLOAD
+    log.warning("refused", extra={"sha256": digest, "reason": code.value})
+    raise RequestError(code, 422)
+
+
 def identify_form(
     services: Services, validation: ValidationResult, digest: str
 ) -> tuple[SignatureResult, SignedObject, FormVersion]:
@@ -292,6 +313,7 @@ def _register(
     form: FormVersion | None,
     issues: list[FormIssue],
     extra: dict[str, Any] | None = None,
+    blobs: list[tuple[str, str, int | None]] | None = None,
 ) -> Outcome:
     signer = signature.signer
     received_at = datetime.now(UTC)
@@ -328,6 +350,7 @@ def _register(
         report_json=_report(validation, form, issues, extra),
         department=form.department if form else services.settings.pdf_department,
         client_id=submission.client_id,
+        blobs=blobs or [],
         receipt_builder=receipt_builder,
         on_registered=enqueue_registered,
     )

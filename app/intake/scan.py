@@ -171,11 +171,21 @@ def _register(
         indication=validation.indication.value,
         report_json=_report(validation, paper),
         department=paper.department,
+        blobs=_linked_blobs(paper),
         receipt_builder=receipt_builder,
         on_registered=enqueue_registered,
     )
 
     return document, receipt, stamped_at_issue
+
+
+def _linked_blobs(paper: Paper) -> list[tuple[str, str, int | None]]:
+    """The stored draft XML this paper is linked to, named in the registry."""
+    if paper.draft_code is None or paper.draft_xml is None:
+        return []
+
+    digest = hashlib.sha256(paper.draft_xml).hexdigest()
+    return [("draft", digest, len(paper.draft_xml))]
 
 
 def _report(validation: ValidationResult, paper: Paper) -> str:

@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.errors import ErrorCode, RequestError
+from app.intake.own_seal import refuse_own_receipt
 from app.intake.pipeline import (
     PDF_MEDIA_TYPE,
     Outcome,
@@ -82,6 +83,7 @@ def take_package(
         validation = _guarded(digest, lambda: validate_cms(data, services.policy))
         media_type, extra = CMS_MEDIA_TYPE, {}
 
+    refuse_own_receipt(validation, services.seal_fingerprint, digest)
     _check_letters_allowed(submission, digest)
     services.blobs.put(data)
     letter = replace(submission, media_type=media_type)
@@ -128,6 +130,7 @@ def take_detached(
         None,
         [],
         {"parts": parts},
+        [("signature", signature_digest, len(signature))],
     )
     return finish(services, outcome, digest)
 

@@ -172,6 +172,7 @@ def _register(
                 report_json=_report(validation, package),
                 department=department,
                 client_id=client_id,
+                blobs=_carried_blobs(package),
                 receipt_builder=receipt_builder,
                 on_registered=on_registered,
             )
@@ -208,6 +209,14 @@ def _record(
             journal_position=entry.position,
         )
     )
+
+
+def _carried_blobs(package: p.Package) -> list[tuple[str, str, int | None]]:
+    """The carried originals, stored beside the package, named in the registry."""
+    return [
+        (f"carried-{n}", c.sha256, len(c.content))
+        for n, c in enumerate(package.documents, 1)
+    ]
 
 
 def _report(validation: ValidationResult, package: p.Package) -> str:

@@ -58,6 +58,10 @@ def reason(subindication: str | None, lang: str | None = None) -> str | None:
 
 KINDS: dict[str, str] = {
     "qualified": N_("qualified electronic signature"),
+    # The certificate's own QC statements, no trusted list: no legal claim.
+    "qc-unconfirmed": N_(
+        "electronic signature (qualified status not confirmed by a trusted list)"
+    ),
     "trusted-profile": N_("trusted-profile signature (podpis zaufany)"),
     "personal": N_("personal signature (podpis osobisty)"),
     "advanced": N_("advanced electronic signature"),

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.db import begin_write
@@ -43,10 +44,18 @@ from app.registry.fields import (
     check_times,
     new_access_code,
 )
-from app.registry.models import STATUS_REGISTERED, Document, Receipt, new_public_id
+from app.registry.models import (
+    STATUS_REGISTERED,
+    Document,
+    DocumentBlob,
+    Receipt,
+    new_public_id,
+)
 from app.registry.numbering import format_registry_number, registry_year
 
 log = logging.getLogger(__name__)
+
+DOCUMENT_BLOBS: Table = DocumentBlob.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -135,6 +144,7 @@ def _write(
     documents = [document for _item, document, _receipt in written]
     receipts = [receipt for _item, _document, receipt in written]
     statements.insert(documents, chain.entries, receipts)
+    _insert_blob_references(session, written)
     _keep_in_session(session, [*documents, *receipts])
     for item, document, _receipt in written:
         if item.on_registered is not None:
@@ -213,6 +223,7 @@ def _document(
     # Every column given: the row is complete in memory, nothing to load later.
     values: dict[str, Any] = dict.fromkeys(column_names(DOCUMENTS))
     values.update(fields)
+    values.pop("blobs", None)  # rows of their own (document_blob)
     values.update(
         id=document_id,
         access_code=fields.get("access_code") or new_access_code(),
@@ -225,6 +236,19 @@ def _document(
         public_id=new_public_id(),
     )
     return Document(**values)
+
+
+def _insert_blob_references(
+    session: Session, written: Sequence[tuple[Pending, Document, Receipt]]
+) -> None:
+    """Name every other blob a document refers to, in the same transaction."""
+    rows = [
+        {"document_id": document.id, "role": role, "sha256": sha256, "size": size}
+        for item, document, _receipt in written
+        for role, sha256, size in item.fields.get("blobs") or []
+    ]
+    if rows:
+        session.execute(insert(DOCUMENT_BLOBS), rows)
 
 
 def _keep_in_session(session: Session, rows: Sequence[object]) -> None:

@@ -47,6 +47,8 @@ class DocumentFields(TypedDict):
     department: NotRequired[str | None]
     access_code: NotRequired[str | None]
     client_id: NotRequired[int | None]
+    # Other stored blobs the document refers to: (role, sha256, size).
+    blobs: NotRequired[list[tuple[str, str, int | None]]]
 
 
 def new_access_code() -> str:

@@ -1,9 +1,10 @@
-"""Remove orphan blobs: stored originals that no registry row names.
+"""Remove orphan blobs: stored blobs that no registry row names.
 
 The intake pipeline stores the bytes before the transaction that registers
 them, so a crash in between leaves an orphan blob, never a row without its
 blob. A blob is only removed when it was last put before a grace period
-(an hour by default) and no document names it; the store re-checks the age
+(an hour by default) and no document names it, neither as its original
+nor as one of its other parts (``document_blob``); the store re-checks the age
 under its lock at removal, so a submission of the same bytes in flight
 keeps its blob.
 """
@@ -17,14 +18,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
-from app.registry.models import Document
+from app.registry.models import Document, DocumentBlob
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = timedelta(hours=1)
+# The transfer table (app.cases.records), named here without importing the
+# case workspace into the registry.
+_OUTGOING = table("transfer", column("package_sha256"))
 BATCH = 500
 
 
@@ -75,6 +79,21 @@ def _orphans(
     for batch in _batches(old):
         named = set(
             session.scalars(select(Document.sha256).where(Document.sha256.in_(batch)))
+        )
+        # The other parts a document refers to (a detached signature, the
+        # draft a paper copy prints) are kept like its original.
+        named.update(
+            session.scalars(
+                select(DocumentBlob.sha256).where(DocumentBlob.sha256.in_(batch))
+            )
+        )
+        # Sealed packages sent to other offices (app.transfers) are kept too.
+        named.update(
+            session.scalars(
+                select(_OUTGOING.c.package_sha256).where(
+                    _OUTGOING.c.package_sha256.in_(batch)
+                )
+            )
         )
         yield from (sha256 for sha256 in batch if sha256 not in named)
 

@@ -140,6 +140,26 @@ class Receipt(Base):
     sha256: Mapped[str] = mapped_column(String(SHA256_HEX))
 
 
+class DocumentBlob(Base):
+    """A stored blob a document refers to besides its original.
+
+    The signature part of a detached submission, the portal draft a paper
+    document is a printout of, the originals a transfer package carries:
+    written with the document, in the same transaction, so that ``registry
+    gc`` keeps and ``registry verify`` re-hashes them as it does the original.
+    """
+
+    __tablename__ = "document_blob"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id"), primary_key=True, autoincrement=False
+    )
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX), index=True)
+    # Unknown for references filled in from reports that did not record it.
+    size: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class RegistryCounter(Base):
     """The last registry sequence handed out in a year."""
 

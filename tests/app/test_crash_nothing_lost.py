@@ -103,7 +103,8 @@ def _signed_forms(instance: Path, count: int) -> list[bytes]:
     letter = sample("pismo-ogolne").decode("utf-8")
 
     return [
-        signer.sign_enveloped(letter.replace("</", f"<!-- {n} --></", 1).encode())
+        # Unique, signed text (a comment would be unsigned content: refused).
+        signer.sign_enveloped(letter.replace("</Temat>", f" ({n})</Temat>", 1).encode())
         for n in range(count)
     ]
 

@@ -12,6 +12,7 @@ from signxml import XMLSigner, methods
 
 from app.services import Services
 from signing.pki import Issued
+from signing.seal import XadesSigner
 from tests.app.conftest import sample
 
 XML = {"Content-Type": "application/xml"}
@@ -216,3 +217,94 @@ def _count(services: Services) -> int:
 
     with services.sessions() as session:
         return count_documents(session)
+
+
+# Review F13: what an enveloped signature (Reference URI="") leaves unsigned.
+def _enveloped(citizen: XadesSigner) -> bytes:
+    return citizen.sign_enveloped(sample("pismo-ogolne"))
+
+
+def _inject_before(signed: bytes, marker: bytes, extra: bytes) -> bytes:
+    at = signed.rindex(marker)
+    return signed[:at] + extra + signed[at:]
+
+
+SMUGGLED = (
+    b'<ds:Object><PismoOgolne xmlns="urn:kancelaria:forms:pismo-ogolne:1">'
+    b"<Adresat>EVIL</Adresat></PismoOgolne></ds:Object>"
+)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "marker", "extra"),
+    [
+        ("unreferenced_object_with_a_form", b"</ds:Signature>", SMUGGLED),
+        (
+            "unreferenced_object_with_any_other_content",
+            b"</ds:Signature>",
+            b'<ds:Object><x:Note xmlns:x="urn:example:x">tekst</x:Note></ds:Object>',
+        ),
+        (
+            "form_element_hidden_in_key_info",
+            b"</ds:KeyInfo>",
+            b'<PismoOgolne xmlns="urn:kancelaria:forms:pismo-ogolne:1"/>',
+        ),
+        (
+            "comment_inside_the_signed_form",
+            b"</Tresc>",
+            b"<!-- <Tresc>PRZELEW 1000000 PLN</Tresc> -->",
+        ),
+    ],
+)
+def test_enveloped_form_with_content_c14n_or_the_signature_leaves_unsigned_is_refused(
+    client: FlaskClient,
+    citizen: XadesSigner,
+    services: Services,
+    scenario: str,
+    marker: bytes,
+    extra: bytes,
+) -> None:
+    signed = _enveloped(citizen)
+    # Still valid: what was added lies outside the signed data.
+    assert _post_bytes(client, signed).status_code == 201
+    evil = _inject_before(signed, marker, extra)
+    before = _count(services)
+
+    answer = _post_bytes(client, evil)
+
+    assert answer.status_code == 422, (scenario, answer.get_json())
+    assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"
+    assert _count(services) == before
+
+
+def test_enveloped_form_with_a_stylesheet_instruction_before_it_is_taken_in(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    """A prolog processing instruction (ePUAP forms carry one) is not content."""
+    signed = _enveloped(citizen)
+    at = signed.index(b"?>") + 2
+    body = (
+        signed[:at] + b'\n<?xml-stylesheet type="text/xsl" href="x.xsl"?>' + signed[at:]
+    )
+
+    answer = _post_bytes(client, body)
+
+    assert answer.status_code == 201, answer.get_json()
+
+
+def _post_bytes(client: FlaskClient, body: bytes):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/submissions", data=body, headers=XML)
+
+
+def test_comment_inside_the_signed_object_of_an_enveloping_signature_is_refused(
+    client: FlaskClient, enveloping: etree._Element
+) -> None:
+    evil = copy.deepcopy(enveloping)
+    obj = evil.find("{http://www.w3.org/2000/09/xmldsig#}Object")
+    assert obj is not None
+    obj[0].append(etree.Comment(" <Temat>PRZELEW 1000000 PLN</Temat> "))
+
+    answer = _post(client, evil)
+
+    assert answer.status_code == 422, answer.get_json()
+    assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"

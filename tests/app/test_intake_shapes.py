@@ -260,9 +260,15 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "RPW/" in text
-    assert "Kind of signature: qualified electronic signature" in text
+    assert (
+        "Kind of signature: electronic signature (qualified status not confirmed"
+        in text
+    )
     polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
-    assert "Rodzaj podpisu: kwalifikowany podpis elektroniczny" in polish
+    assert (
+        "Rodzaj podpisu: podpis elektroniczny (status kwalifikowany niepotwierdzony"
+        in polish
+    )
 
 
 @pytest.fixture(scope="module")
@@ -331,3 +337,69 @@ def test_registry_verify_rehashes_the_detached_signature_part(
     with services.sessions() as session:
         problems = verify_blobs(session, services.blobs)
     assert any("signature: original is missing" in p for p in problems)
+
+
+def test_gc_keeps_the_signature_part_of_a_detached_submission(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review F29: only the payload is the document's original; gc kept only it."""
+    from datetime import timedelta
+
+    from app.registry.gc import collect_garbage
+
+    signature = sign_xades(services.demo.citizen, Shape(files={"gc.pdf": LETTER}))
+    answer = _multipart(
+        client, [("signature", signature, "gc.xades"), ("payload", LETTER, "gc.pdf")]
+    )
+    assert answer.status_code == 201
+    digest = hashlib.sha256(signature).hexdigest()
+
+    with services.sessions() as session:
+        result = collect_garbage(
+            session,
+            services.blobs,  # type: ignore[arg-type]
+            timedelta(0),
+            dry_run=True,
+        )
+
+    assert digest not in result.orphans
+
+
+def test_detached_xades_sent_alone_says_add_the_file_it_signs(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review F25.6: it said the signature was damaged (unsigned-content)."""
+    signature = sign_xades(services.demo.citizen, Shape(files={"sam.pdf": LETTER}))
+    before = _count(services)
+
+    api = client.post(API, data=signature, headers={"Content-Type": "application/xml"})
+    portal = client.post(
+        "/submit?lang=en",
+        data={"document": (io.BytesIO(signature), "sam.pdf.xades")},
+        content_type="multipart/form-data",
+    )
+
+    assert (api.status_code, _error(api)) == (422, "missing-payload")
+    assert portal.status_code == 422
+    assert "This is a detached signature: add the file it signs" in portal.get_data(
+        as_text=True
+    )
+    assert _count(services) == before
+
+
+def test_unsupported_media_type_names_every_accepted_type(client: FlaskClient) -> None:
+    """Review F16: the sentence named only XML and PDF."""
+    answer = client.post(API, data=b"x", headers={"Content-Type": "image/png"})
+
+    message = answer.get_json()["errors"][0]["message"]
+    assert answer.status_code == 415
+    for accepted in (
+        "application/xml",
+        "application/pdf",
+        "application/vnd.etsi.asic-s+zip",
+        "application/vnd.etsi.asic-e+zip",
+        "application/zip",
+        "application/pkcs7-mime",
+        "multipart/form-data",
+    ):
+        assert accepted in message, accepted

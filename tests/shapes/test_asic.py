@@ -44,7 +44,10 @@ def test_asic_e_with_two_xades_signatures_reports_each(polish):
     result = validate_container(data, polish.policy())
     assert result.container == "ASiC-E"
     assert result.validation.indication is Indication.TOTAL_PASSED
-    assert [s.kind for s in result.validation.signatures] == ["qualified", "personal"]
+    assert [s.kind for s in result.validation.signatures] == [
+        "qc-unconfirmed",
+        "personal",
+    ]
     assert result.uncovered == ()
     names = {
         c.uri for c in result.validation.signatures[0].covered if c.kind == "external"
@@ -255,4 +258,4 @@ def test_cli_names_the_unsigned_file_of_a_container(polish, tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "'dopisek.txt' in the container is not signed" in done.stderr
-    assert "kind: qualified" in done.stdout
+    assert "kind: qc-unconfirmed" in done.stdout

@@ -17,7 +17,7 @@ def test_detached_cades_over_a_file_passes_and_names_kind(polish):
     result = validate_detached(p7s, PAYLOAD, polish.policy(), "wniosek.pdf")
     sig = result.primary
     assert (result.indication, sig.form) == (Indication.TOTAL_PASSED, "CAdES-BES")
-    assert sig.kind == "qualified"
+    assert sig.kind == "qc-unconfirmed"
     assert sig.signer.name == "Jan Testowy"
     assert sig.covered[0].uri == "wniosek.pdf"
 
@@ -69,7 +69,7 @@ def test_two_signers_in_one_cms_are_each_reported(polish):
     )
     result = validate_detached(both, PAYLOAD, polish.policy())
     # SignerInfos is a DER SET OF: its order is the encoding's, not ours.
-    assert sorted(s.kind for s in result.signatures) == ["personal", "qualified"]
+    assert sorted(s.kind for s in result.signatures) == ["personal", "qc-unconfirmed"]
     assert result.indication is Indication.TOTAL_PASSED
 
 

@@ -14,13 +14,13 @@ from tests.shapes.maker import (
 )
 
 
-def test_qualified_signature_is_named_qualified(polish):
+def test_qc_statements_without_a_trusted_list_are_named_qc_unconfirmed(polish):
     data = sign_xades(polish.qualified, Shape(enveloped_in=FORM))
     sig = validate_xml(data, polish.policy()).primary
     assert sig.indication is Indication.TOTAL_PASSED
-    assert sig.kind == "qualified"
+    assert sig.kind == "qc-unconfirmed"
     assert sig.signer.identifier == f"PNOPL-{FAKE_PESEL}"
-    assert sig.to_json()["kind"] == "qualified"
+    assert sig.to_json()["kind"] == "qc-unconfirmed"
 
 
 def test_personal_signature_from_eid_card_ca_is_named_personal(polish):
@@ -65,7 +65,7 @@ def test_unsigned_trusted_profile_data_is_not_believed(polish):
         ),
     )
     sig = validate_xml(data, polish.policy()).primary
-    assert sig.kind == "qualified"  # the platform's own (qualified) seal
+    assert sig.kind == "qc-unconfirmed"  # the platform's own (qualified) seal
     assert sig.signer.name == "Testowa Platforma Profilu Zaufanego"
 
 
@@ -78,7 +78,7 @@ def test_trusted_profile_data_under_a_citizen_certificate_is_ignored(polish):
         ),
     )
     sig = validate_xml(data, polish.policy()).primary
-    assert sig.kind == "qualified"
+    assert sig.kind == "qc-unconfirmed"
     assert sig.signer.name == "Jan Testowy"
     assert "ignored" in sig.kind_detail
 

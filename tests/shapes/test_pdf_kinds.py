@@ -20,11 +20,11 @@ def _pdf() -> bytes:
     return buffer.getvalue()
 
 
-def test_pades_by_qualified_certificate_is_named_qualified(polish):
+def test_pades_by_qc_certificate_without_a_trusted_list_is_qc_unconfirmed(polish):
     signed = PdfSealer.from_issued(polish.qualified).seal(_pdf())
     sig = validate_pdf(signed, polish.policy()).primary
     assert sig.indication is Indication.TOTAL_PASSED
-    assert sig.kind == "qualified"
+    assert sig.kind == "qc-unconfirmed"
     assert sig.chain[0] == polish.qualified.certificate
 
 
