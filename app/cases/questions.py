@@ -86,10 +86,17 @@ def reply_to_citizen(
     now: datetime | None = None,
 ) -> CaseMessage:
     """Store the office's answer; mail it to the last citizen who left an address."""
-    message = add_message(
-        session, case, Direction.OFFICE_TO_CITIZEN, body, author=clerk, now=now
-    )
     asked = _last_question_with_address(session, case)
+    address = asked.citizen_email if asked is not None else None
+    message = add_message(
+        session,
+        case,
+        Direction.OFFICE_TO_CITIZEN,
+        body,
+        author=clerk,
+        citizen_email=address,
+        now=now,
+    )
     if asked is not None and asked.citizen_email:
         mail = reply_notice(
             case,

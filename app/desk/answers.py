@@ -1,8 +1,8 @@
 """Questions from citizens on a case, and the clerk's answers to them.
 
 The answer is a CaseMessage from the office to the citizen, which the
-citizen's case page shows. Mailing it to the citizen belongs to the
-portal's outbox (app/portal), which reads the same messages.
+citizen's case page shows; it is mailed, through the outbox in the same
+transaction, to the address the last question came with.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.cases import writing
-from app.cases.constants import Direction
 from app.cases.errors import CaseError
 from app.cases.grants import Duty, allowed_on_case
 from app.cases.models import Case, CaseMessage, Clerk
-from app.cases.trail import BODY_MAX, add_message
+from app.cases.questions import reply_to_citizen
+from app.cases.trail import BODY_MAX
 from app.desk import bp
 from app.desk.auth import current_clerk
 from app.desk.grants_view import require_duty
@@ -40,14 +39,7 @@ def answer(number: str) -> BaseResponse | tuple[str, int]:
             abort(404)
 
         try:
-            add_message(
-                db,
-                case,
-                Direction.OFFICE_TO_CITIZEN,
-                body,
-                author=clerk,
-                citizen_email=_asker_address(db, case),
-            )
+            reply_to_citizen(db, case, clerk, body, services().settings.public_url)
         except CaseError as exc:
             db.rollback()
             page = render_template("desk/refused.html", error=case_error_message(exc))
@@ -82,19 +74,6 @@ def case_messages(case: Case) -> dict[str, Any]:
         "may_answer": allowed_on_case(current_clerk(), Duty.ANSWER, case),
         "body_max": BODY_MAX,
     }
-
-
-def _asker_address(db: Session, case: Case) -> str | None:
-    # The answer goes where the last question came from (the portal mails it).
-    return db.scalar(
-        select(CaseMessage.citizen_email)
-        .where(
-            CaseMessage.case_id == case.id,
-            CaseMessage.direction == Direction.CITIZEN_TO_OFFICE,
-        )
-        .order_by(CaseMessage.sent_at.desc(), CaseMessage.id.desc())
-        .limit(1)
-    )
 
 
 bp.add_app_template_global(case_messages, "case_messages")

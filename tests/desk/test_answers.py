@@ -12,6 +12,7 @@ from app.cases import writing
 from app.cases.constants import Direction
 from app.cases.models import Case, CaseMessage
 from app.cases.trail import add_message
+from app.notifications.models import OutboxMessage
 from app.registry.models import JournalEntry
 from app.services import Services
 from tests.desk.conftest import open_case_in, sign_in
@@ -107,3 +108,28 @@ def test_archivist_reads_the_questions_but_cannot_answer(
     assert 'id="answer-body"' not in page
     assert answer.status_code == 403
     assert len(messages(desk_services, number)) == 1
+
+
+def test_the_answer_is_queued_as_mail_to_the_address_the_question_came_with(
+    http: FlaskClient, desk_services: Services
+) -> None:
+    number = open_case_in(desk_services, "SO", "Pytanie o odpis")
+    ask(desk_services, number, "Czy mogę odebrać odpis osobiście?")
+    sign_in(http, "clerk.so")
+    before = mail_rows(desk_services)
+
+    answer = http.post(
+        f"/desk/cases/{number}/messages", data={"body": "Tak, w pokoju 12."}
+    )
+
+    assert answer.status_code == 303
+    queued = mail_rows(desk_services)[len(before) :]
+    assert len(queued) == 1
+    assert "anna.testowa@example.org" in queued[0].payload
+    assert number in queued[0].payload
+
+
+def mail_rows(services: Services) -> list[OutboxMessage]:
+    with services.sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.kind == "mail")
+        return list(session.scalars(query.order_by(OutboxMessage.id)))
