@@ -119,17 +119,6 @@ def require(action: Action | None = None) -> Callable[[View], View]:
 
 
 @bp.before_request
-def refuse_nul_characters() -> None:
-    """Refuse a NUL anywhere in the address or the fields (400, not a 500).
-
-    PostgreSQL text cannot hold NUL, and no person types one.
-    """
-    values = [request.path, *request.args.values(), *request.form.values()]
-    if any("\x00" in value for value in values):
-        abort(400)
-
-
-@bp.before_request
 def expire_idle_sessions() -> BaseResponse | None:
     """End a desk session that was idle or is too old; else note this request."""
     if not current_user.is_authenticated:
