@@ -180,3 +180,18 @@ def test_a_lookup_without_the_csrf_token_is_refused(
 
     assert status == 400
     assert "Twoja sprawa" not in page
+
+
+def test_a_refusal_inside_the_kiosk_stays_on_a_kiosk_page(
+    client: FlaskClient,
+) -> None:
+    answer = client.get("/kiosk/forms/no-such-form")
+    page = answer.get_data(as_text=True)
+    parsed = Links()
+    parsed.feed(page)
+
+    assert answer.status_code == 404
+    assert answer.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert 'class="kiosk' in page and "not-found" in page
+    for address in parsed.addresses:
+        assert address.startswith(("/kiosk", "/static/", "?lang=")), address
