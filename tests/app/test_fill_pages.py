@@ -274,18 +274,22 @@ def test_a_form_without_english_labels_marks_its_polish_words(
     settings = make_settings(
         tmp_path_factory.mktemp("i"), {"KANCELARIA_FORMS": str(forms)}
     )
-    text = (
-        create_app(settings)
-        .test_client()
-        .get("/forms/zameldowanie/fill?lang=en")
-        .get_data(as_text=True)
-    )
+    application = create_app(settings)
+    client = application.test_client()
+    text = client.get("/forms/zameldowanie/fill?lang=en").get_data(as_text=True)
     page = html.fromstring(text)
     labels = page.xpath("//form[@class='fill']//label[@for]")
+    refused = post(client, "zameldowanie", page_form(text), "build")
+    summary = html.fromstring(refused.get_data(as_text=True)).xpath(
+        "//div[@class='error-summary']//li"
+    )
+    application.extensions["kancelaria"].engine.dispose()
 
     assert "The field names below are in Polish" in text
     assert labels and all(label.xpath("span[@lang='pl']") for label in labels)
     assert "Data urodzenia (RRRR-MM-DD)" in text
+    assert refused.status_code == 400
+    assert summary and all(item.xpath(".//span[@lang='pl']") for item in summary)
 
 
 def test_drafts_purge_command_removes_old_drafts(
