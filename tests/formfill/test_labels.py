@@ -137,6 +137,8 @@ def test_an_outside_schema_keeps_polish_words_marked_as_polish() -> None:
     for label in page.iter("label", "legend"):
         spans = label.findall("span[@lang='pl']")
         assert spans, html.tostring(label)[:200]
+    buttons = page.xpath("//button[starts-with(@value, 'add:')]")
+    assert buttons and all(b.findall("span[@lang='pl']") for b in buttons)
 
 
 def test_label_paths_drop_indices_and_groups() -> None:
