@@ -29,6 +29,8 @@ from xmlschema.validators.exceptions import (
     XMLSchemaIncludeWarning,
 )
 
+from app.formfill.labels import FormLabels, LabelsError, load_labels
+
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("pl", "en")
@@ -85,6 +87,8 @@ class FormVersion:
     _schemas: dict[Path, xmlschema.XMLSchema] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
+    # English field labels (labels.en.toml): the schema documents in Polish.
+    labels_en: FormLabels | None = field(default=None, repr=False, compare=False)
 
     @property
     def schema_path(self) -> Path:
@@ -116,6 +120,10 @@ class FormVersion:
             raise ValueError(f"no instructions in language {lang!r}")
 
         return (self.folder / f"instructions.{lang}.md").read_text(encoding="utf-8")
+
+    def labels(self, lang: str) -> FormLabels | None:
+        """Field labels for a page in ``lang`` beside the schema's; None: none."""
+        return self.labels_en if lang == "en" else None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -281,8 +289,9 @@ def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion
                 (folder / "schema.xsd").read_bytes()
             ).hexdigest(),
             _schemas=cache,
+            labels_en=_labels(folder / "labels.en.toml", "en"),
         )
-    except (KeyError, TypeError, ValueError, OSError) as exc:
+    except (KeyError, TypeError, ValueError, OSError, LabelsError) as exc:
         raise CatalogError(f"{toml}: {exc!r}") from exc
 
     if (form.form_id, form.version) != (folder.parent.name, folder.name):
@@ -292,6 +301,11 @@ def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion
         raise CatalogError(f"{toml}: titles and a positive deadline are required")
 
     return form
+
+
+def _labels(path: Path, lang: str) -> FormLabels | None:
+    """A version's labels file in ``lang``, when it ships one."""
+    return load_labels(path, lang) if path.is_file() else None
 
 
 def _attachments(items: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.config import Settings
 from app.services import Services, current_services
 from signing.seal import XadesSigner
 
@@ -29,6 +30,7 @@ def init_command() -> None:
     )
     click.echo(f"Office seal:     SHA-256 {services.seal_fingerprint}")
     click.echo(f"Time-stamps:     {_tsa_summary(services)}")
+    click.echo(f"Mail:            {_mail_summary(settings)}")
     if services.demo is not None:
         demo = services.demo
         click.echo(f"Demo PKI:        {demo.folder} (root trusted; not for production)")
@@ -58,6 +60,17 @@ def sign_demo_command(source: Path, output: Path | None) -> None:
     target = output or source.with_suffix(".signed.xml")
     target.write_bytes(signer.sign_enveloped(source.read_bytes()))
     click.echo(f"Signed as the demo citizen: {target}")
+
+
+def _mail_summary(settings: Settings) -> str:
+    """Where the office's mail goes, in a few words."""
+    if settings.mail_transport == "file":
+        return f".eml files in {settings.mail_folder} (no SMTP server set)"
+
+    if settings.mail_transport == "smtp":
+        return f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+
+    return "kept queued (no SMTP server set)"
 
 
 def _seed_demo_office(services: Services) -> None:

@@ -20,6 +20,7 @@ DEFAULT_PDF_DEPARTMENT = "OR"
 DEFAULT_OFFICE_ID = "urzad"
 DEFAULT_SMTP_PORT = 587
 DEFAULT_MAIL_FROM = "kancelaria@localhost"
+MAIL_TRANSPORTS = ("smtp", "file", "off")
 DEFAULT_KIOSK_IDLE = 60
 DEFAULT_REVOCATION_TIMEOUT = 5.0
 _ON = {"1", "on", "yes", "true"}
@@ -98,6 +99,11 @@ class Settings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = True
     mail_from: str = DEFAULT_MAIL_FROM
+    # How queued mail leaves: "smtp" (needs smtp_host; without one mail stays
+    # queued), "file" (.eml files in mail_dir, for trying things out) or "off".
+    mail_transport: str = "smtp"
+    # Folder of the "file" transport; None: <instance>/mail.
+    mail_dir: Path | None = None
     # Seconds without a touch after which a kiosk page returns to its start.
     kiosk_idle_seconds: int = DEFAULT_KIOSK_IDLE
     # Fetch OCSP/CRL from the URLs in certificates while validating; off:
@@ -130,6 +136,11 @@ class Settings:
         """Folder of the demo PKI created on first start."""
         return self.instance / "demo-pki"
 
+    @property
+    def mail_folder(self) -> Path:
+        """Folder the "file" mail transport writes its .eml files to."""
+        return self.mail_dir or self.instance / "mail"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from the environment, filling in defaults."""
@@ -147,6 +158,8 @@ class Settings:
         forms = get("FORMS")
         partners = get("PARTNERS_FILE")
         crls = get("REVOCATION_CRLS")
+        demo = (get("DEMO") or "on").lower() not in {"0", "off", "no", "false"}
+        mail_dir = get("MAIL_DIR")
         seals = get("TRUSTED_PROFILE_SEALS")
         personal = get("PERSONAL_ISSUERS")
         public_url = (get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
@@ -163,7 +176,7 @@ class Settings:
             office_name=get("OFFICE_NAME") or "Urząd Miasta Przykładowo",
             max_upload_bytes=int(get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD),
             secret_key=get("SECRET_KEY"),
-            demo=(get("DEMO") or "on").lower() not in {"0", "off", "no", "false"},
+            demo=demo,
             forms_dir=Path(forms) if forms else cls.forms_dir,
             checkpoint_interval=int(
                 get("CHECKPOINT_INTERVAL") or DEFAULT_CHECKPOINT_INTERVAL
@@ -196,6 +209,10 @@ class Settings:
             smtp_password=get("SMTP_PASSWORD"),
             smtp_starttls=_switch("SMTP_STARTTLS", get("SMTP_STARTTLS"), default=True),
             mail_from=get("SMTP_FROM") or DEFAULT_MAIL_FROM,
+            mail_transport=_mail_transport(
+                get("MAIL_TRANSPORT"), get("SMTP_HOST"), demo
+            ),
+            mail_dir=Path(mail_dir) if mail_dir else None,
             kiosk_idle_seconds=int(get("KIOSK_IDLE_SECONDS") or DEFAULT_KIOSK_IDLE),
             revocation_fetch=_switch(
                 "REVOCATION_FETCH", get("REVOCATION_FETCH"), default=False
@@ -219,3 +236,22 @@ class Settings:
                 default=False,
             ),
         )
+
+
+def _mail_transport(value: str | None, smtp_host: str | None, demo: bool) -> str:
+    """Choose how mail leaves; an unknown or unusable choice stops the start."""
+    if value is None:
+        # A newcomer without a mail server still sees the mails as files; a
+        # production office without one keeps them queued, never on disk.
+        return "smtp" if smtp_host else "file" if demo else "off"
+
+    chosen = value.lower()
+    if chosen not in MAIL_TRANSPORTS:
+        raise RuntimeError(
+            f"{PREFIX}MAIL_TRANSPORT={value!r}: choose smtp, file or off."
+        )
+
+    if chosen == "smtp" and not smtp_host:
+        raise RuntimeError(f"{PREFIX}MAIL_TRANSPORT=smtp needs {PREFIX}SMTP_HOST.")
+
+    return chosen

@@ -17,6 +17,11 @@ from app.cases.accounts import add_clerk, add_department, find_clerk, find_depar
 from app.cases.jrwa import DEMO_LIST, load_jrwa_file
 from app.catalog import FormVersion
 
+# Notice addresses of demo departments: the reserved .example domain, so
+# nothing can ever reach a real mailbox (with no SMTP server the mails land
+# as .eml files in the instance folder).
+DEMO_MAIL_DOMAIN = "przykladowo.example"
+
 # login, display name, role, department symbol
 DEMO_ACCOUNTS = (
     ("admin", "Administrator (demo)", "admin", None),
@@ -36,16 +41,26 @@ class DemoAccount:
     password: str
 
 
+def demo_address(symbol: str) -> str:
+    """The demo notice address of a department."""
+    return f"{symbol.lower()}@{DEMO_MAIL_DOMAIN}"
+
+
 def seed_demo(session: Session, forms: Iterable[FormVersion]) -> list[DemoAccount]:
     """Create what is missing of the demo office; return the new accounts."""
     for form in forms:
-        if find_department(session, form.department) is None:
+        department = find_department(session, form.department)
+        if department is None:
             add_department(
                 session,
                 form.department,
                 form.department_name_pl,
                 form.department_name_en,
+                demo_address(form.department),
             )
+        elif department.email is None:
+            # Demo departments made before they had addresses get one now.
+            department.email = demo_address(form.department)
 
     load_jrwa_file(session, DEMO_LIST)
     made = []

@@ -15,6 +15,7 @@ import xmlschema
 
 from app.formfill.actions import apply_action, values_from_post
 from app.formfill.compose import Composed, compose, iter_nodes
+from app.formfill.labels import FormLabels, LabelsError, load_labels
 from app.formfill.layout import Limits, layout
 from app.formfill.nodes import (
     Block,
@@ -32,9 +33,11 @@ __all__ = [
     "Choice",
     "Composed",
     "Field",
+    "FormLabels",
     "FormLimitError",
     "FormModelError",
     "Group",
+    "LabelsError",
     "Limits",
     "Repeat",
     "apply_action",
@@ -42,6 +45,7 @@ __all__ = [
     "fill_document",
     "iter_nodes",
     "layout",
+    "load_labels",
     "root_element",
     "values_from_document",
     "values_from_post",
@@ -66,7 +70,9 @@ def fill_document(
     root: Any,
     values: Mapping[str, str],
     limits: Limits | None = None,
+    lang: str = "pl",
+    labels: FormLabels | None = None,
 ) -> tuple[Block, Composed]:
     """Lay out ``values`` and compose them: the model (with errors) and result."""
-    model = layout(root, values, limits)
+    model = layout(root, values, limits, lang, labels)
     return model, compose(model, schema)

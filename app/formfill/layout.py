@@ -7,12 +7,13 @@ FA(3)) stay a page of the size the person asked for. The walk is bounded.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from app.formfill.hints import Hints, hints_for
+from app.formfill.labels import FormLabels
+from app.formfill.naming import Naming, marked
 from app.formfill.nodes import (
     CHOICE,
     COUNT,
@@ -25,8 +26,6 @@ from app.formfill.nodes import (
     check_supported,
     child_prefix,
     choice_key,
-    describe,
-    humanise,
     is_group,
     is_wildcard,
     occurs,
@@ -48,9 +47,12 @@ class Limits:
 class _Walk:
     """State of one layout: the values, the bounds and the field count."""
 
-    def __init__(self, values: Mapping[str, str], limits: Limits) -> None:
+    def __init__(
+        self, values: Mapping[str, str], limits: Limits, naming: Naming
+    ) -> None:
         self.values = values
         self.limits = limits
+        self.naming = naming
         self.fields = 0
 
     def count_field(self) -> None:
@@ -61,9 +63,20 @@ class _Walk:
             )
 
 
-def layout(root: Any, values: Mapping[str, str], limits: Limits | None = None) -> Block:
-    """Lay out the form of the schema element ``root`` filled with ``values``."""
-    walk = _Walk(values, limits or Limits())
+def layout(
+    root: Any,
+    values: Mapping[str, str],
+    limits: Limits | None = None,
+    lang: str = "pl",
+    labels: FormLabels | None = None,
+) -> Block:
+    """Lay out the form of the schema element ``root`` filled with ``values``.
+
+    On a page in ``lang`` other than the schema's Polish, ``labels`` name
+    the fields; without them the Polish words stay, marked as Polish.
+    """
+    naming = Naming(str(root.local_name), lang, labels)
+    walk = _Walk(values, limits or Limits(), naming)
     block = _element_instance(walk, root, "", 0)
     assert isinstance(block, Block)
     return block
@@ -87,7 +100,8 @@ def _particle(walk: _Walk, particle: Any, segment: str, prefix: str, depth: int)
     upper = walk.limits.repeat if high is None else min(high, walk.limits.repeat)
     count = _count(walk, base, low, upper, 1 if simple else low)
     items = [_instance(walk, particle, f"{base}.{n}", depth) for n in range(count)]
-    return Repeat(base, _particle_label(particle), items, low, upper)
+    words = walk.naming.particle(particle, base)
+    return Repeat(base, words.label, items, low, upper, lang=words.lang)
 
 
 def _count(walk: _Walk, base: str, low: int, upper: int, default: int) -> int:
@@ -122,7 +136,7 @@ def _element_instance(walk: _Walk, element: Any, key: str, depth: int) -> Any:
     if element.type.is_simple():
         return _field(walk, element, key, True)
 
-    label, help_text = describe(element)
+    words = walk.naming.of(element, key)
     attributes = [
         _attribute(walk, attribute, f"{child_prefix(key)}@{attribute.local_name}")
         for attribute in element.attributes.values()
@@ -136,13 +150,14 @@ def _element_instance(walk: _Walk, element: Any, key: str, depth: int) -> Any:
 
     return Block(
         key,
-        label,
+        words.label,
         str(element.local_name),
-        help_text,
+        words.help,
         element.name,
         attributes,
         text,
         children,
+        lang=words.lang,
     )
 
 
@@ -171,12 +186,17 @@ def _choice(walk: _Walk, group: Any, prefix: str, depth: int) -> Choice:
     """A choice showing the branch the values select (the first by default)."""
     key = choice_key(prefix)
     branches = list(group)
-    options = [(n, _particle_label(branch)) for n, branch in enumerate(branches)]
+    names = [
+        walk.naming.particle(branch, prefix + segment)
+        for branch, segment in zip(branches, segments(group), strict=True)
+    ]
+    options = [(n, words.label) for n, words in enumerate(names)]
     posted = walk.values.get(CHOICE + key, "")
     selected = int(posted) if posted.isdigit() and int(posted) < len(branches) else 0
     branch = branches[selected]
     child = _particle(walk, branch, segments(group)[selected], prefix, depth + 1)
-    return Choice(key, humanise_choice(options), options, selected, [child])
+    legend = humanise_choice(options)
+    return Choice(key, legend, options, selected, [child], lang=marked(names))
 
 
 def humanise_choice(options: list[tuple[int, str]]) -> str:
@@ -188,9 +208,9 @@ def _field(
     walk: _Walk, element: Any, key: str, required: bool, stype: Any = None
 ) -> Field:
     walk.count_field()
-    label, help_text = describe(element)
+    words = walk.naming.of(element, key)
     stype = stype if stype is not None else element.type
-    hints = hints_for(stype)
+    hints = walk.naming.options(hints_for(stype), key)
     forced = _forced(hints, required)
     fixed = element.fixed or forced
     # A box to tick is never ticked for the person, even when it must be.
@@ -198,15 +218,16 @@ def _field(
     default = element.default or ("" if tick else fixed)
     return Field(
         key=key,
-        label=label,
+        label=words.label,
         code=str(element.local_name),
-        help=help_text,
+        help=words.help,
         hints=hints,
         stype=stype,
         qname=element.name,
         required=required,
         value=walk.values.get(key, default or ""),
         fixed=fixed,
+        lang=words.lang,
     )
 
 
@@ -226,34 +247,25 @@ def _forced(hints: Hints, required: bool) -> str | None:
 
 def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:
     walk.count_field()
-    label, help_text = describe(attribute)
+    words = walk.naming.of(attribute, key)
     fixed = attribute.fixed
+    hints = walk.naming.options(hints_for(attribute.type), key)
     return Field(
         key=key,
-        label=label,
+        label=words.label,
         code=str(attribute.local_name),
-        help=help_text,
-        hints=_single_line(hints_for(attribute.type)),
+        help=words.help,
+        hints=_single_line(hints),
         stype=attribute.type,
         qname=attribute.name,
         required=attribute.use == "required",
         value=walk.values.get(key, attribute.default or fixed or ""),
         fixed=fixed,
         node="attribute",
+        lang=words.lang,
     )
 
 
 def _single_line(hints: Hints) -> Hints:
     """Attributes are short codes: never a text area."""
     return replace(hints, kind="text") if hints.kind == "textarea" else hints
-
-
-@functools.lru_cache(maxsize=65536)
-def _particle_label(particle: Any, limit: int = 3) -> str:
-    """A label for a particle: an element's, or a group's first elements'."""
-    if not is_group(particle):
-        return describe(particle)[0]
-
-    labels = [_particle_label(p) for p in list(particle)[:limit]]
-    more = "…" if len(particle) > limit else ""
-    return ", ".join(labels) + more if labels else humanise("group")

@@ -48,6 +48,9 @@ class Field:
     fixed: str | None = None
     error: str | None = None
     node: str = "field"
+    # Language of the label when it differs from the page's (a Polish label
+    # on an English page): marked in the HTML for screen readers.
+    lang: str | None = None
 
     @property
     def html_id(self) -> str:
@@ -68,6 +71,7 @@ class Block:
     text: Field | None
     children: list[Any]
     node: str = "block"
+    lang: str | None = None
 
 
 @dataclass
@@ -90,6 +94,7 @@ class Choice:
     children: list[Any]
     error: str | None = None
     node: str = "choice"
+    lang: str | None = None
 
     @property
     def html_id(self) -> str:
@@ -107,6 +112,7 @@ class Repeat:
     minimum: int
     maximum: int
     node: str = "repeat"
+    lang: str | None = None
 
     @property
     def html_id(self) -> str:

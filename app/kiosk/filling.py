@@ -18,6 +18,7 @@ from app.catalog import FormVersion
 from app.drafts import Draft, find_draft, format_code, save_draft
 from app.drafts.pdf import PaperCopy, render_paper_copy
 from app.formfill import (
+    FormLabels,
     FormLimitError,
     FormModelError,
     apply_action,
@@ -49,8 +50,10 @@ def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
         if action.startswith(("add:", "remove:")):
             values = apply_action(values, action)
         if action != "build":
-            return _page(form, layout(root, values), [])
-        model, composed = fill_document(form.schema(), root, values)
+            return _page(form, layout(root, values, None, *_words(form)), [])
+        model, composed = fill_document(
+            form.schema(), root, values, None, *_words(form)
+        )
     except FormLimitError as exc:
         return _refused(form, str(exc)), 400
     except FormModelError:
@@ -79,7 +82,8 @@ def draft_pdf(code: str) -> BaseResponse:
     """The paper copy of a filled form, with its code and QR code."""
     found, form = _draft_or_404(code)
     root = root_element(form.schema(), form.namespace, form.root)
-    model = layout(root, values_from_document(root, parse_own_xml(found.xml)))
+    values = values_from_document(root, parse_own_xml(found.xml))
+    model = layout(root, values, None, *_words(form))
     copy = PaperCopy(
         office=services().settings.office_name,
         title=form.title_en if g.get("lang") == "en" else form.title_pl,
@@ -97,6 +101,12 @@ def draft_pdf(code: str) -> BaseResponse:
 
 def _page(form: FormVersion, model: object, errors: list[tuple[str, str, str]]) -> str:
     return render_template("kiosk/fill.html", form=form, model=model, errors=errors)
+
+
+def _words(form: FormVersion) -> tuple[str, FormLabels | None]:
+    """The page language and the form's field labels in it, if it ships them."""
+    lang = str(g.get("lang") or "pl")
+    return lang, form.labels(lang)
 
 
 def _refused(form: FormVersion, message: str) -> str:

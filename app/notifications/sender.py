@@ -13,7 +13,7 @@ import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from app.notifications.mailer import send_mail_once
+from app.notifications.mailer import mail_leaves, send_mail_once
 from app.notifications.outbox import Claimed, OutboxPolicy, claim, give_up, record
 from app.notifications.targets import webhook_target
 from app.notifications.webhooks import deliver
@@ -98,8 +98,9 @@ class OutboxThread:
     def start(self) -> OutboxThread:
         """Start sending; return self."""
         self.thread.start()
-        smtp = "on" if self.services.settings.smtp_host else "off"
-        log.info("outbox thread started", extra={"smtp": smtp})
+        settings = self.services.settings
+        mail = settings.mail_transport if mail_leaves(settings) else "queued"
+        log.info("outbox thread started", extra={"mail": mail})
         return self
 
     def stop(self, timeout: float | None = None) -> None:

@@ -7,7 +7,6 @@ is answered the same way as a missing one.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -15,22 +14,17 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.cases import constants as c
 from app.cases import writing
 from app.cases.citizen import citizen_view
-from app.cases.constants import CaseStatus
+from app.cases.citizen_words import event_words, status_words
 from app.cases.errors import CaseError
+from app.cases.lookup import CODE_MAX, document_for_citizen, parse_registry_number
 from app.cases.questions import QuestionRefused, ask_clerk
 from app.cases.trail import BODY_MAX
 from app.limits import guard_code_lookup, note_wrong_code
 from app.portal import bp
-from app.registry.fields import same_access_code
 from app.registry.models import Document
-from app.registry.queries import get_document_by_number
 from app.services import current_services as services
-
-NUMBER = re.compile(r"RPW/(\d{1,9})/(\d{4})", re.IGNORECASE)
-CODE_MAX = 64
 
 
 @bp.get("/case")
@@ -41,9 +35,9 @@ def case_lookup() -> str | BaseResponse | tuple[str, int]:
     if not number and not code:
         return render_template("portal/case_lookup.html", number="", error=None)
 
-    found = NUMBER.fullmatch(number)
+    found = parse_registry_number(number)
     if found and code:
-        sequence, year = int(found[1]), int(found[2])
+        year, sequence = found
         with services().sessions() as session:
             if _document(session, year, sequence, code) is not None:
                 target = url_for("portal.case", year=year, sequence=sequence)
@@ -99,28 +93,6 @@ def _case_page(year: int, sequence: int, code: str, extra: dict[str, Any]) -> st
             **extra,
         }
         return render_template("portal/case.html", **page)
-
-
-def status_words() -> dict[str, str]:
-    """What each case status means, in the page's language."""
-    return {
-        CaseStatus.OPEN: _("Opened; waiting for the clerk to start"),
-        CaseStatus.IN_PROGRESS: _("In progress"),
-        CaseStatus.AWAITING_REMEDY: _("Waiting for you to remedy a defect"),
-        CaseStatus.DECIDED: _("Decided"),
-    }
-
-
-def event_words() -> dict[str, str]:
-    """What each case event a citizen sees means, in the page's language."""
-    return {
-        c.ACTION_OPENED: _("the case was opened"),
-        c.ACTION_ATTACHED: _("a document was added to the case"),
-        c.ACTION_STATUS: _("the status of the case changed"),
-        c.ACTION_PAUSED: _("the office asked for a defect to be remedied"),
-        c.ACTION_RESUMED: _("work on the case resumed"),
-        c.ACTION_DECIDED: _("the case was decided"),
-    }
 
 
 def _store_question(
@@ -180,9 +152,8 @@ def _document(session: Session, year: int, sequence: int, code: str) -> Document
     Wrong codes count against the address's lookup limit (review F5).
     """
     guard_code_lookup()
-    document = get_document_by_number(session, f"RPW/{sequence}/{year}")
-    if document is None or not code or not same_access_code(code, document.access_code):
+    document = document_for_citizen(session, year, sequence, code)
+    if document is None:
         note_wrong_code()
-        return None
 
     return document

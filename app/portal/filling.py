@@ -22,6 +22,7 @@ from app.catalog import FormVersion
 from app.drafts import DraftTooLargeError, find_draft, format_code, save_draft
 from app.drafts.pdf import PaperCopy, render_paper_copy
 from app.formfill import (
+    FormLabels,
     FormLimitError,
     FormModelError,
     apply_action,
@@ -53,9 +54,11 @@ def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
             values = apply_action(values, action)
 
         if action != "build":
-            return _page(form, layout(root, values), [])
+            return _page(form, layout(root, values, None, *_words(form)), [])
 
-        model, composed = fill_document(form.schema(), root, values)
+        model, composed = fill_document(
+            form.schema(), root, values, None, *_words(form)
+        )
     except FormLimitError as exc:
         return _refused(form, str(exc)), 400
     except FormModelError:
@@ -100,7 +103,7 @@ def draft_pdf(code: str) -> BaseResponse:
     found, form = _draft_or_404(code)
     root = root_element(form.schema(), form.namespace, form.root)
     element = _parse_draft(found.xml)
-    model = layout(root, values_from_document(root, element))
+    model = layout(root, values_from_document(root, element), None, *_words(form))
     copy = PaperCopy(
         office=services().settings.office_name,
         title=form.title_en if g.get("lang") == "en" else form.title_pl,
@@ -126,6 +129,12 @@ def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> 
         errors=errors,
         instructions=instructions,
     )
+
+
+def _words(form: FormVersion) -> tuple[str, FormLabels | None]:
+    """The page language and the form's field labels in it, if it ships them."""
+    lang = str(g.get("lang") or "pl")
+    return lang, form.labels(lang)
 
 
 def _refused(form: FormVersion, message: str) -> str:

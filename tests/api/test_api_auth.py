@@ -127,6 +127,26 @@ def test_rotated_old_key_works_during_grace_then_is_refused(
     assert error_of(after) == "credential-revoked"
 
 
+def test_second_rotation_keeps_only_the_immediately_previous_key(
+    api_http: FlaskClient, api_services: Services
+) -> None:
+    first = new_client(api_services)
+    with api_services.sessions() as session:
+        second = rotate_key(session, first.client_id, grace_seconds=3600)
+        third = rotate_key(session, first.client_id, grace_seconds=3600)
+
+    oldest = api_http.get(SUBMISSIONS, headers=bearer(first.key))
+    previous = api_http.get(SUBMISSIONS, headers=bearer(second.key))
+    current = api_http.get(SUBMISSIONS, headers=bearer(third.key))
+
+    # The first key's grace ends with the second rotation; no longer kept, it
+    # is an unknown key.
+    assert oldest.status_code == 401
+    assert error_of(oldest) == "unauthorized"
+    assert previous.status_code == 200
+    assert current.status_code == 200
+
+
 def test_stored_key_is_a_hash_never_the_key(api_services: Services) -> None:
     issued = new_client(api_services)
 

@@ -18,6 +18,7 @@ def test_init_says_where_everything_is(app: Flask) -> None:
     assert "Instance folder:" in result.output
     assert "Demo PKI:" in result.output
     assert "sign-demo" in result.output
+    assert ".eml files in" in result.output
 
 
 def test_sign_demo_output_is_accepted_by_the_api(app: Flask, tmp_path: Path) -> None:

@@ -245,7 +245,51 @@ def test_filling_page_switches_to_english(web: FlaskClient) -> None:
 
     assert 'lang="en"' in text
     assert "Check and prepare the document" in text
-    assert "Add: Obywatelstwo" in text
+    assert "Add: Citizenship" in text
+    assert "Date of birth (YYYY-MM-DD)" in text
+    assert "Data urodzenia" not in text
+    assert 'lang="pl"' not in text.split("<main", 1)[1], "English words marked Polish"
+    assert "field names below are in Polish" not in text
+
+
+def test_filling_page_stays_polish_in_polish(web: FlaskClient) -> None:
+    text = web.get("/forms/zameldowanie/fill?lang=pl").get_data(as_text=True)
+
+    assert "Dodaj: Obywatelstwo" in text
+    assert "Data urodzenia (RRRR-MM-DD)" in text
+    assert "Date of birth" not in text
+
+
+def test_a_form_without_english_labels_marks_its_polish_words(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    forms = tmp_path_factory.mktemp("forms")
+    folder = forms / "zameldowanie" / "1"
+    folder.mkdir(parents=True)
+    source = Path(__file__).resolve().parents[2] / "forms" / "zameldowanie" / "1"
+    for path in source.iterdir():
+        if path.name != "labels.en.toml":
+            (folder / path.name).write_bytes(path.read_bytes())
+
+    settings = make_settings(
+        tmp_path_factory.mktemp("i"), {"KANCELARIA_FORMS": str(forms)}
+    )
+    application = create_app(settings)
+    client = application.test_client()
+    text = client.get("/forms/zameldowanie/fill?lang=en").get_data(as_text=True)
+    page = html.fromstring(text)
+    labels = page.xpath("//form[@class='fill']//label[@for]")
+    refused = post(client, "zameldowanie", page_form(text), "build")
+    summary = html.fromstring(refused.get_data(as_text=True)).xpath(
+        "//div[@class='error-summary']//li"
+    )
+    application.extensions["kancelaria"].engine.dispose()
+
+    assert "The field names below are in Polish" in text
+    assert labels and all(label.xpath("span[@lang='pl']") for label in labels)
+    assert "Data urodzenia (RRRR-MM-DD)" in text
+    assert refused.status_code == 400
+    assert summary and all(item.xpath(".//span[@lang='pl']") for item in summary)
 
 
 def test_drafts_purge_command_removes_old_drafts(

@@ -49,6 +49,7 @@ def with_smtp(services: Services, port: int | None, **more: object) -> Services:
     settings = replace(
         services.settings,
         smtp_host="127.0.0.1" if port else None,
+        mail_transport="smtp",
         smtp_port=port or 25,
         smtp_starttls=False,
         **more,  # type: ignore[arg-type]
