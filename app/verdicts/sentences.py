@@ -61,7 +61,7 @@ LEVELS: dict[str, str] = {
 
 COVERED: dict[str, str] = {
     "document": N_("the whole signed document"),
-    "revision": N_("the PDF document as it was at revision %(n)s"),
+    "revision": N_("the PDF document as it was when signed (revision %(n)s)"),
     "element": N_("a part of the document (%(uri)s)"),
     "object": N_("data carried inside the signature (%(uri)s)"),
     "external": N_("the file %(uri)s"),
