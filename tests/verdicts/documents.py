@@ -27,7 +27,7 @@ DS = "http://www.w3.org/2000/09/xmldsig#"
 FORM = "pismo-ogolne"
 LETTER_TEXT = "Wniosek testowy o informację publiczną"
 # A name that reads "Jan exe.doc Testowy" when its bidi controls are obeyed.
-BIDI_GIVEN = "Jan \u202ecod.exe\u202c\u2066"
+BIDI_GIVEN = "Jan \u202ecod.exe\u202c"
 FAKE_PESEL = "44051401458"
 
 
