@@ -50,6 +50,7 @@ PROOFS: dict[str, str] = {
     "timestamp": N_("proven by a time-stamp of %(time)s"),
     "claimed": N_("only stated by the signer's computer; no time-stamp proves it"),
     "none": N_("not stated"),
+    "authority": N_("given by the time-stamp authority, which vouches for it"),
 }
 
 LEVELS: dict[str, str] = {
@@ -126,6 +127,9 @@ def local_time(moment: datetime, lang: str | None) -> str:
 def time_proof(signature: dict[str, Any], lang: str | None) -> str:
     """Say how the signing time is known."""
     proof = str(signature.get("signing_time_proof") or "none")
+    if role(signature) == "document-timestamp":
+        proof = "authority"
+
     stamp = signature.get("timestamp_time")
     when = local_time(datetime.fromisoformat(stamp), lang) if stamp else ""
     return translate(PROOFS.get(proof, PROOFS["none"]), lang) % {"time": when}

@@ -17,9 +17,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.x509.oid import NameOID
 from lxml import etree
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from reportlab.pdfgen.canvas import Canvas
 
 from signing import pki
+from signing.pades_seal import PdfSealer, _pyhanko_timestamper
+from signing.tsp import Timestamper
 from tests.app.conftest import sample
 from tests.shapes.maker import XADES, Shape, sign_xades
 
@@ -53,6 +57,14 @@ def plain_pdf() -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def stamped_pdf(signer: pki.Issued, timestamper: Timestamper) -> bytes:
+    """A PAdES B-T letter with a document time-stamp added after it."""
+    signed = PdfSealer.from_issued(signer, timestamper=timestamper).seal(plain_pdf())
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    stamper = PdfTimeStamper(_pyhanko_timestamper(timestamper))  # type: ignore[arg-type]
+    return stamper.timestamp_pdf(writer, "sha256").getvalue()
 
 
 def counter_signed(signer: pki.Issued, counter: pki.Issued) -> bytes:

@@ -213,3 +213,29 @@ def test_schema_problems_are_listed_with_their_field(
     assert "Problems in the form" in english
     assert re.search(r"Field /\S*PismoOgolne\S*:", english), english[-1500:]
     assert "Braki w formularzu" in polish and "Pole /" in polish
+
+
+def test_a_time_stamp_proves_the_time_and_a_document_time_stamp_is_its_own(
+    office: Office, client: FlaskClient
+) -> None:
+    demo, timestamper = office.services.demo, office.services.timestamper
+    assert demo is not None and timestamper is not None
+    where = upload(client, documents.stamped_pdf(demo.citizen, timestamper), "t.pdf")
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert re.search(
+        r"\(proven by a time-stamp of \d{4}-\d\d-\d\d \d\d:\d\d Polish time\)", english
+    ), english
+    assert "— B-T: with a time-stamp" in english
+    assert "passed: A time-stamp proves when the signature existed" in english
+    assert "Document time-stamp 2" in english
+    assert (
+        "Time of the time-stamp " in english
+        and "(given by the time-stamp authority, which vouches for it)" in english
+    )
+    assert re.search(r"Time-stamped by [^.]+ on \d{4}-\d\d-\d\d", english)
+    assert "Time-stamp authority" in english
+    assert "potwierdzony znacznikiem czasu z " in polish
+    assert "Znacznik czasu dokumentu 2" in polish
