@@ -42,6 +42,8 @@ class Office:
     """An issuing CA under a root the office trusts (KANCELARIA_TRUST_ANCHORS)."""
     untrusted_ca: pki.Issued
     """An issuing CA under a root no anchor names."""
+    platform: pki.Issued
+    """The trusted-profile platform's seal (KANCELARIA_TRUSTED_PROFILE_SEALS)."""
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +56,19 @@ def office(
     anchors.mkdir()
     (anchors / "root.pem").write_bytes(root.certificate.public_bytes(Encoding.PEM))
     stranger = pki.make_root("Nieznane Centrum")
+    trusted_ca = pki.make_intermediate(root, "Testowy CA Raportów")
+    platform = pki.make_seal(
+        trusted_ca, office_name="Testowa Platforma Profilu Zaufanego", nip="1234563218"
+    )
+    seal_pem = folder / "platform.pem"
+    seal_pem.write_bytes(platform.certificate.public_bytes(Encoding.PEM))
 
     with app_database_env(request) as environ:
-        env = {**environ, "KANCELARIA_TRUST_ANCHORS": str(anchors)}
+        env = {
+            **environ,
+            "KANCELARIA_TRUST_ANCHORS": str(anchors),
+            "KANCELARIA_TRUSTED_PROFILE_SEALS": str(seal_pem),
+        }
         application = create_app(make_settings(folder / "instance", env))
         application.config["WTF_CSRF_ENABLED"] = False
         try:
@@ -66,8 +78,9 @@ def office(
             yield Office(
                 application,
                 services,
-                pki.make_intermediate(root, "Testowy CA Raportów"),
+                trusted_ca,
                 pki.make_intermediate(stranger, "Nieznany CA"),
+                platform,
             )
         finally:
             application.extensions["kancelaria"].engine.dispose()

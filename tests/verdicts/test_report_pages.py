@@ -10,8 +10,10 @@ from flask.testing import FlaskClient
 
 from app.registry.queries import get_document_by_number
 from signing import pki
+from signing.asic import ASIC_E, ASIC_NS
 from signing.pades_seal import PdfSealer
-from tests.shapes.maker import Shape, sign_xades
+from tests.shapes.cmsmaker import make_zip
+from tests.shapes.maker import FAKE_PESEL_2, Shape, podpis_zp, sign_xades
 from tests.verdicts import documents
 from tests.verdicts.conftest import Office, upload
 
@@ -239,3 +241,46 @@ def test_a_time_stamp_proves_the_time_and_a_document_time_stamp_is_its_own(
     assert "Time-stamp authority" in english
     assert "potwierdzony znacznikiem czasu z " in polish
     assert "Znacznik czasu dokumentu 2" in polish
+
+
+def test_a_container_lists_its_files_and_what_each_signature_covers(
+    office: Office, client: FlaskClient
+) -> None:
+    demo = office.services.demo
+    assert demo is not None
+    files = {"pismo.pdf": documents.plain_pdf(), "zal/notatka.txt": b"notatka"}
+    wrapper = f"{{{ASIC_NS}}}XAdESSignatures"
+    xml = sign_xades(demo.citizen, Shape(files=files, wrapper=wrapper))
+    members = [("mimetype", ASIC_E.encode()), *files.items()]
+    container = make_zip([*members, ("META-INF/signatures001.xml", xml)])
+    where = upload(client, container, "pismo.asice")
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert "Files in the container pismo.pdf zal/notatka.txt" in english
+    assert "the file pismo.pdf the file zal/notatka.txt" in english
+    assert "Pliki w kontenerze pismo.pdf zal/notatka.txt" in polish
+
+
+def test_a_trusted_profile_names_the_person_and_the_platform(
+    office: Office, client: FlaskClient
+) -> None:
+    letter = documents.plain_pdf()
+    zp = podpis_zp("Ewa", "Zaufana", FAKE_PESEL_2, "zp-1")
+    signature = sign_xades(
+        office.platform, Shape(files={"pismo.pdf": letter}, objects=[zp])
+    )
+    where = upload(client, signature, "pismo.xades", payload=letter)
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert re.search(
+        r"Signed by Ewa Zaufana with a trusted-profile signature \(podpis zaufany\) "
+        r"on \d{4}-",
+        english,
+    )
+    assert f"PNOPL-{FAKE_PESEL_2}" in english
+    assert "Made through the platform Testowa Platforma Profilu Zaufanego" in english
+    assert "Podpisał(a): Ewa Zaufana, podpisem zaufanym, dnia" in polish
