@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from app.i18n import N_, translate
 from app.verdicts.names import shown
+from signing.display import baseline_level
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 DOCUMENT_TIMESTAMP = "PDF-TS"
@@ -135,22 +136,9 @@ def time_proof(signature: dict[str, Any], lang: str | None) -> str:
     return translate(PROOFS.get(proof, PROOFS["none"]), lang) % {"time": when}
 
 
-def level(form: str | None) -> str | None:
-    """The baseline level (B-B … B-LTA) a signature's form reaches, if it has one."""
-    text = form or ""
-    if text.startswith(("XMLDSig", "CMS", "unreadable", "not ", DOCUMENT_TIMESTAMP)):
-        return None
-
-    for suffix, found in (("LTA", "B-LTA"), ("LT", "B-LT"), ("T", "B-T")):
-        if text.endswith("-" + suffix) or text.endswith("-B-" + suffix):
-            return found
-
-    return "B-B"
-
-
 def level_words(form: str | None, lang: str | None) -> str | None:
     """Say the level in words, e.g. ``B-T: with a time-stamp``."""
-    found = level(form)
+    found = baseline_level(form)
     return None if found is None else translate(LEVELS[found], lang)
 
 
