@@ -115,7 +115,10 @@ def _signature(
 
 
 def _issue(issue: dict[str, Any]) -> tuple[str, str]:
-    return str(issue.get("path", "")), str(issue.get("message", ""))
+    # The message may quote what the sender typed: hidden characters shown.
+    path = str(issue.get("path", ""))
+    message = " ".join(str(issue.get("message", "")).split())
+    return shown(path) or "", shown(message) or ""
 
 
 def _files(report: dict[str, Any]) -> list[str]:
