@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from signing.pki import ensure_demo_pki
 from tests.app.served import gunicorn
 from tests.browser.conftest import screenshot
+from tests.browser.test_desk import _init, _sign_in
 from tests.verdicts import documents
 
 OFFICE = "Urząd Miasta Przykładowo"
@@ -61,3 +62,29 @@ def _send(page: Page, base: str, path: Path) -> None:
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
     expect(page.locator(".number")).to_contain_text("RPW/")
+
+
+def test_the_desk_shows_the_clerk_the_same_report_with_notes(
+    page: Page, tmp_path: Path
+) -> None:
+    instance = tmp_path / "instance"
+    passwords = _init(instance)
+    with gunicorn(instance, workers=1) as base:
+        demo = ensure_demo_pki(instance / "demo-pki", OFFICE)
+        form = tmp_path / "zameldowanie.xml"
+        form.write_bytes(
+            documents.counter_signed(demo.citizen, demo.seal, "zameldowanie")
+        )
+        _send(page, base, form)
+        number = page.locator(".number strong").inner_text()
+
+        _sign_in(page, base, "urzednik.so", passwords["urzednik.so"])
+        page.goto(base + "/desk/inbox")
+        page.get_by_role("link", name=number).click()
+        page.wait_for_load_state()
+
+        expect(page.locator("#report h3").nth(1)).to_have_text(
+            "Kontrasygnata 2, potwierdzająca podpis 1"
+        )
+        expect(page.locator("#report .detail").first).to_be_visible()
+        screenshot(page, "report-04-desk-document")

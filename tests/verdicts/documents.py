@@ -35,9 +35,9 @@ BIDI_GIVEN = "Jan \u202ecod.exe\u202c"
 FAKE_PESEL = "44051401458"
 
 
-def enveloped(signer: pki.Issued) -> bytes:
-    """Our sample form with an enveloped XAdES-BES of ``signer``."""
-    return sign_xades(signer, Shape(enveloped_in=sample(FORM)))
+def enveloped(signer: pki.Issued, form: str = FORM) -> bytes:
+    """One of our sample forms with an enveloped XAdES-BES of ``signer``."""
+    return sign_xades(signer, Shape(enveloped_in=sample(form)))
 
 
 def changed_after_signing(signer: pki.Issued) -> bytes:
@@ -67,9 +67,9 @@ def stamped_pdf(signer: pki.Issued, timestamper: Timestamper) -> bytes:
     return stamper.timestamp_pdf(writer, "sha256").getvalue()
 
 
-def counter_signed(signer: pki.Issued, counter: pki.Issued) -> bytes:
+def counter_signed(signer: pki.Issued, counter: pki.Issued, form: str = FORM) -> bytes:
     """A signed form whose signature ``counter`` confirms (XAdES CounterSignature)."""
-    root = etree.fromstring(enveloped(signer))
+    root = etree.fromstring(enveloped(signer, form))
     main = root.find(f"{{{DS}}}Signature")
     value = main.find(f"{{{DS}}}SignatureValue")
     value.set("Id", "value-main")
