@@ -22,7 +22,8 @@ DOCUMENT_TIMESTAMP = "PDF-TS"
 KIND_PHRASES: dict[str, str] = {
     "qualified": N_("with a qualified electronic signature"),
     "qc-unconfirmed": N_(
-        "with an electronic signature whose qualified status no trusted list confirms"
+        "with an electronic signature (its qualified status is not confirmed by a "
+        "trusted list)"
     ),
     "trusted-profile": N_("with a trusted-profile signature (podpis zaufany)"),
     "personal": N_("with a personal signature (podpis osobisty)"),

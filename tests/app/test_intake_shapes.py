@@ -261,14 +261,14 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     text = page.get_data(as_text=True)
     assert "RPW/" in text
     assert (
-        "Signed by Jan Testowy with an electronic signature whose qualified status "
-        "no trusted list confirms on " in text
+        "Signed by Jan Testowy with an electronic signature (its qualified status "
+        "is not confirmed by a trusted list) on " in text
     )
     assert "<li>the file pismo.pdf</li>" in text
     polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
     assert (
-        "Podpisał(a): Jan Testowy, podpisem elektronicznym, którego statusu "
-        "kwalifikowanego nie potwierdza żadna zaufana lista, dnia " in polish
+        "Podpisał(a): Jan Testowy, podpisem elektronicznym (status kwalifikowany "
+        "niepotwierdzony w zaufanej liście), dnia " in polish
     )
     assert "<dd>podpis elektroniczny (status kwalifikowany niepotwierdzony" in polish
 

@@ -59,8 +59,9 @@ def test_a_passing_signature_says_who_signed_with_what_and_when(
     polish = read(client, where, "pl")
 
     assert re.search(
-        r"Signed by Jan Testowy with an electronic signature whose qualified status "
-        r"no trusted list confirms on \d{4}-\d\d-\d\d \d\d:\d\d Polish time\.",
+        r"Signed by Jan Testowy with an electronic signature \(its qualified status "
+        r"is not confirmed by a trusted list\) on \d{4}-\d\d-\d\d \d\d:\d\d "
+        r"Polish time\.",
         english,
     )
     assert "Identifier (PESEL or other, from the certificate) PNOPL-44051401458" in (
@@ -74,9 +75,9 @@ def test_a_passing_signature_says_who_signed_with_what_and_when(
     assert "not checked: The certificate was not revoked" in english
     assert "What to do" not in english
     assert re.search(
-        r"Podpisał\(a\): Jan Testowy, podpisem elektronicznym, którego statusu "
-        r"kwalifikowanego nie potwierdza żadna zaufana lista, dnia \d{4}-\d\d-\d\d "
-        r"\d\d:\d\d czasu polskiego\.",
+        r"Podpisał\(a\): Jan Testowy, podpisem elektronicznym \(status "
+        r"kwalifikowany niepotwierdzony w zaufanej liście\), dnia "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d czasu polskiego\.",
         polish,
     )
     assert "w porządku: Podpisana treść nie zmieniła się od podpisania" in polish
