@@ -92,10 +92,10 @@ def counter_signed(signer: pki.Issued, counter: pki.Issued, form: str = FORM) ->
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
 
 
-def bidi_citizen(issuer: pki.Issued) -> pki.Issued:
+def bidi_citizen(issuer: pki.Issued, given: str = BIDI_GIVEN) -> pki.Issued:
     """A citizen whose name and identifier carry bidi and control characters."""
     citizen = pki.make_citizen(
-        issuer, given_name=BIDI_GIVEN, surname="Testowy", pesel=FAKE_PESEL
+        issuer, given_name=given, surname="Testowy", pesel=FAKE_PESEL
     )
     name = x509.Name(
         [
@@ -106,7 +106,7 @@ def bidi_citizen(issuer: pki.Issued) -> pki.Issued:
                 f"PNOPL-{FAKE_PESEL}\u202e\x07",
                 _type=x509.name._ASN1Type.UTF8String,
             ),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{BIDI_GIVEN} Testowy"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{given} Testowy"),
         ]
     )
     certificate = (

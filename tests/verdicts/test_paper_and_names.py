@@ -135,3 +135,23 @@ def test_bidi_and_control_characters_in_a_name_are_shown_as_codes(
     )
     assert document.signer_identifier == "PNOPL-44051401458\u202e\\u0007"
     assert json.loads(document.report_json)["signature"]["indication"] == "TOTAL_PASSED"
+
+
+def test_a_nul_in_a_certificate_name_is_registered_not_a_server_error(
+    office: Office, client: FlaskClient
+) -> None:
+    citizen = documents.bidi_citizen(office.untrusted_ca, given="Jan\x00Nul")
+    answer = client.post(
+        "/api/v1/submissions",
+        data=documents.enveloped(citizen),
+        headers={"Content-Type": "application/xml"},
+    )
+
+    # lxml refuses NUL in the receipt and PostgreSQL in a text column.
+    assert answer.status_code == 201, answer.get_data(as_text=True)[:300]
+    with office.services.sessions() as session:
+        document = get_document_by_number(session, answer.get_json()["registry_number"])
+        assert document is not None
+        assert document.signer_name == "Jan\\u0000Nul Testowy"
+    page = result_page(client, document, "en")
+    assert "Jan\\u0000Nul Testowy" in page and "\x00" not in page
