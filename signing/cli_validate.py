@@ -26,6 +26,7 @@ from signing.asic import validate_container
 from signing.certs import fingerprint
 from signing.cli_tl import pinned_certificates
 from signing.detached import validate_any
+from signing.display import baseline_level, shown
 from signing.errors import SigningInputError
 from signing.etsi_report import render_report
 from signing.kinds import KindRules
@@ -281,32 +282,43 @@ def _print_refusal(exc: SigningInputError, as_json: bool) -> None:
 
 
 def _human(result: ValidationResult) -> str:
-    """Return a readable report."""
+    """Return a readable report; certificate text shows hidden characters as codes."""
     lines = [f"{result.indication.value} {_sub(result.subindication)}".rstrip()]
     for sig in result.signatures:
-        role = f" counter-signs {sig.counter_signature_of}"
-        lines.append(
-            f"- signature {sig.signature_id or '(no Id)'} [{sig.form}]"
-            f"{role if sig.counter_signature_of is not None else ''}: "
-            f"{sig.indication.value} {_sub(sig.subindication)}".rstrip()
-        )
-        if sig.signer is not None:
-            ident = f" [{sig.signer.identifier}]" if sig.signer.identifier else ""
-            lines.append(
-                f"  signer: {sig.signer.name}{ident} (issuer {sig.signer.issuer})"
-            )
-            lines.append(f"  kind: {sig.kind} ({sig.kind_detail})")
-
-        if sig.sealed_by is not None:
-            lines.append(f"  sealed by: {sig.sealed_by.name}")
-
-        lines.append(f"  signing time: {_when(sig)}")
-
-        for check in sig.checks:
-            mark = "ok  " if check.passed else "FAIL"
-            lines.append(f"  {mark} {check.name}: {check.detail}")
+        lines.extend(_signature_lines(sig))
 
     return "\n".join(lines)
+
+
+def _signature_lines(sig: SignatureResult) -> list[str]:
+    """The lines of one signature: verdict, signer, kind, time, level, checks."""
+    role = f" counter-signs {shown(sig.counter_signature_of)}"
+    lines = [
+        f"- signature {shown(sig.signature_id) or '(no Id)'} [{shown(sig.form)}]"
+        f"{role if sig.counter_signature_of is not None else ''}: "
+        f"{sig.indication.value} {_sub(sig.subindication)}".rstrip()
+    ]
+    if sig.signer is not None:
+        signer = sig.signer
+        ident = f" [{shown(signer.identifier)}]" if signer.identifier else ""
+        lines.append(
+            f"  signer: {shown(signer.name)}{ident} (issuer {shown(signer.issuer)})"
+        )
+        lines.append(f"  kind: {sig.kind} ({sig.kind_detail})")
+
+    if sig.sealed_by is not None:
+        lines.append(f"  sealed by: {shown(sig.sealed_by.name)}")
+
+    lines.append(f"  signing time: {_when(sig)}")
+    lines.append(f"  level: {baseline_level(sig.form) or 'none'}")
+    for item in sig.covered:
+        lines.append(f"  covers: {item.kind} {shown(item.uri[:120])}".rstrip())
+
+    for check in sig.checks:
+        mark = "ok  " if check.passed else "FAIL"
+        lines.append(f"  {mark} {check.name}: {shown(check.detail)}")
+
+    return lines
 
 
 def _when(sig: SignatureResult) -> str:

@@ -20,6 +20,8 @@ from app.desk import bp
 from app.desk.auth import current_clerk, require
 from app.registry.models import Document
 from app.services import current_services as services
+from app.verdicts.names import shown
+from app.verdicts.view import build_report
 
 
 @bp.get("/inbox")
@@ -55,10 +57,13 @@ def document(public_id: str) -> str:
     with writing(services().sessions) as db:
         document = _viewable(db, clerk, public_id)
         case = queries.case_of_document(db, document)
+        report = json.loads(document.report_json)
         page = {
             "document": document,
             "case": case,
-            "paper": json.loads(document.report_json).get("paper"),
+            "paper": report.get("paper"),
+            "signer": shown(document.signer_name),
+            "report": build_report(report, document.indication, document.channel),
             "may_open": case is None
             and may_on_document(
                 db, db.get_one(Clerk, clerk.id), Action.OPEN_CASE, document

@@ -24,6 +24,7 @@ from app.intake.transfer import is_transfer, take_transfer
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt, try_stamp_receipt
 from app.registry.checkpoints import maybe_checkpoint
+from app.registry.fields import SIGNER_IDENTIFIER_LENGTH, storable
 from app.registry.models import Document, Receipt
 from app.services import Services
 from signing.detached import external_references
@@ -336,8 +337,10 @@ def _register(
         form_namespace=form.namespace if form else None,
         schema_sha256=form.schema_sha256 if form else None,
         sender=submission.sender,
-        signer_name=signer.name if signer else None,
-        signer_identifier=signer.identifier if signer else None,
+        signer_name=storable(signer.name) if signer else None,
+        signer_identifier=(
+            storable(signer.identifier, SIGNER_IDENTIFIER_LENGTH) if signer else None
+        ),
         signer_cert_sha256=signer.certificate_sha256 if signer else None,
         signing_time=signature.signing_time,
         sha256=digest,

@@ -27,6 +27,7 @@ from app.intake.report import report_dict
 from app.notifications.outbox import enqueue_registered
 from app.receipts.timestamp import issue_receipt
 from app.registry import journal, register
+from app.registry.fields import SIGNER_IDENTIFIER_LENGTH, storable
 from app.registry.models import Document, Receipt
 from app.transfers import TRANSFER_MEDIA_TYPE, TRANSFER_NS
 from app.transfers import package as p
@@ -161,8 +162,12 @@ def _register(
                 received_at=validation.validation_time,
                 channel=CHANNEL,
                 sender=package.sender.name,
-                signer_name=signer.name if signer else None,
-                signer_identifier=signer.identifier if signer else None,
+                signer_name=storable(signer.name) if signer else None,
+                signer_identifier=(
+                    storable(signer.identifier, SIGNER_IDENTIFIER_LENGTH)
+                    if signer
+                    else None
+                ),
                 signer_cert_sha256=package.seal_sha256,
                 signing_time=package.seal.signing_time,
                 sha256=digest,

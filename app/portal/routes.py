@@ -26,12 +26,13 @@ from app.intake.multipart import Parts, intake_parts
 from app.intake.pipeline import Outcome, receive
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
-from app.portal.wording import kind_label, reason, signature_kind, verdict
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.fields import same_access_code
 from app.registry.queries import get_document_by_number
 from app.services import current_services as services
+from app.verdicts.view import build_report
+from app.verdicts.wording import verdict
 
 FILES = {
     "schema.xsd": "application/xml",
@@ -174,18 +175,17 @@ def submission(year: int, sequence: int) -> str:
             "number": document.registry_number,
             "received_at": document.received_at,
             "form": _registered_form(document.form_id, document.form_version),
-            "indication": document.indication,
-            "verdict": verdict(document.indication),
-            "reason": reason(document.subindication),
-            "signer_name": document.signer_name,
-            "signer_identifier": document.signer_identifier,
-            "signing_time": document.signing_time,
+            "report": build_report(report, document.indication, document.channel),
             "sha256": document.sha256,
             "media_type": document.media_type,
-            "kind": kind_label(signature_kind(report), g.lang),
-            "schema": report.get("schema", {}),
             "receipt_url": url_for(
                 "api.receipt", year=year, sequence=sequence, code=code
+            ),
+            "report_json_url": url_for(
+                "api.submission_report", public_id=document.public_id, code=code
+            ),
+            "report_xml_url": url_for(
+                "api.submission_report_xml", public_id=document.public_id, code=code
             ),
             "code": code,
         }
@@ -248,7 +248,7 @@ def _check_number(
             "received_at": document.received_at,
             "sha256": document.sha256,
             "form": f"{document.form_id} ({document.form_version})",
-            "verdict": verdict(document.indication),
+            "verdict": verdict(document.indication, channel=document.channel),
         }
 
     return render_template("portal/check.html", **page)

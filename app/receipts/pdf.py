@@ -26,8 +26,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app.portal.wording import reason, verdict
 from app.receipts.build import RECEIPT_NS
+from app.verdicts.names import shown
+from app.verdicts.wording import is_paper, reason, verdict
 from signing.safexml import parse_xml
 
 if TYPE_CHECKING:
@@ -350,12 +351,16 @@ def _draw_facts(page: _Page, facts: ReceiptFacts, titles: FormTitles) -> None:
 
 
 def _signer(facts: ReceiptFacts) -> str:
+    if is_paper(facts.channel):
+        return "dokument papierowy, bez podpisu elektronicznego / paper document"
+
     if not facts.signer_name:
         return "dokument bez podpisu / unsigned document"
 
-    text = facts.signer_name
+    # Bidi and control characters from the certificate are shown as codes.
+    text = shown(facts.signer_name) or ""
     if facts.signer_identifier:
-        text += f" ({facts.signer_identifier})"
+        text += f" ({shown(facts.signer_identifier)})"
     if facts.signing_time:
         text += f", {facts.signing_time.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     return text
@@ -366,10 +371,14 @@ def _draw_verdict(page: _Page, facts: ReceiptFacts) -> None:
     page.line("Podpis elektroniczny / Electronic signature", 11, bold=True)
     for lang in ("pl", "en"):
         page.y -= 3
-        page.line(verdict(facts.indication, lang), 9.5)
-        because = reason(facts.subindication, lang)
+        page.line(verdict(facts.indication, lang, facts.channel), 9.5)
+        because = reason(facts.subindication, lang, facts.channel)
         if because:
             page.line(because, 9.5)
+
+    if is_paper(facts.channel):
+        # Paper carries no e-signature: an ETSI indication would mislead.
+        return
 
     if facts.schema_valid is False:
         page.y -= 3

@@ -15,6 +15,11 @@ from app.registry.models import Document
 ReceiptBuilder = Callable[[Document], bytes]
 RegisteredHook = Callable[[Session, Document], None]
 
+# What XML 1.0 and PostgreSQL text cannot hold (NUL, most C0 controls, lone
+# surrogates, U+FFFE/U+FFFF): a receipt could not be built with them.
+_UNSTORABLE = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D}
+SIGNER_IDENTIFIER_LENGTH = 256
+
 # Unambiguous characters for codes people type from paper (no 0/O, 1/I/L).
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ACCESS_CODE_LENGTH = 16
@@ -74,3 +79,27 @@ def check_times(fields: DocumentFields) -> None:
         value = fields.get(name)
         if isinstance(value, datetime) and value.tzinfo is None:
             raise ValueError(f"naive datetime given for {name}; the registry keeps UTC")
+
+
+def storable(text: str | None, limit: int | None = None) -> str | None:
+    """Return text from a certificate fit for a column and the receipt XML.
+
+    What XML and PostgreSQL cannot hold is written as ``\\uXXXX``, and the
+    text is cut to ``limit`` characters; bidi and format characters are kept
+    (the registry says what the certificate says; pages neutralise them).
+    """
+    if text is None:
+        return None
+
+    kept = "".join(f"\\u{ord(c):04X}" if _unstorable(c) else c for c in text)
+    if limit is not None and len(kept) > limit:
+        return kept[: limit - 1] + "…"
+
+    return kept
+
+
+def _unstorable(char: str) -> bool:
+    point = ord(char)
+    return (
+        point in _UNSTORABLE or 0xD800 <= point <= 0xDFFF or point in (0xFFFE, 0xFFFF)
+    )

@@ -261,14 +261,16 @@ def test_portal_upload_takes_a_detached_signature_and_its_file(
     text = page.get_data(as_text=True)
     assert "RPW/" in text
     assert (
-        "Kind of signature: electronic signature (qualified status not confirmed"
-        in text
+        "Signed by Jan Testowy with an electronic signature (its qualified status "
+        "is not confirmed by a trusted list) on " in text
     )
+    assert "<li>the file pismo.pdf</li>" in text
     polish = client.get(answer.headers["Location"] + "&lang=pl").get_data(as_text=True)
     assert (
-        "Rodzaj podpisu: podpis elektroniczny (status kwalifikowany niepotwierdzony"
-        in polish
+        "Podpisał(a): Jan Testowy, podpisem elektronicznym (status kwalifikowany "
+        "niepotwierdzony w zaufanej liście), dnia " in polish
     )
+    assert "<dd>podpis elektroniczny (status kwalifikowany niepotwierdzony" in polish
 
 
 @pytest.fixture(scope="module")

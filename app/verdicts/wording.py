@@ -1,7 +1,9 @@
 """Plain-language words for what the validator found (English source, Polish catalog).
 
 The receipt PDF prints both languages, so each function takes the language
-explicitly; pages pass none and get the page's language.
+explicitly; pages pass none and get the page's language. A paper document
+registered at the front desk has no electronic signature, and is named as
+such wherever a verdict would be shown (review F32).
 """
 
 from __future__ import annotations
@@ -40,16 +42,62 @@ REASONS: dict[str, str] = {
     "CRYPTO_CONSTRAINTS_FAILURE": N_(
         "The signature uses an algorithm the office no longer accepts."
     ),
+    "REVOKED": N_("The signing certificate was revoked before the signature."),
+    "REVOKED_NO_POE": N_(
+        "The signing certificate was revoked, and nothing proves the signature "
+        "was made before that."
+    ),
+    "EXPIRED": N_("The signing certificate had expired."),
+    "NOT_YET_VALID": N_("The signing certificate was not yet valid."),
+    "OUT_OF_BOUNDS_NOT_REVOKED": N_(
+        "The signing certificate had expired or was not yet valid."
+    ),
+    "TRY_LATER": N_(
+        "Whether the signing certificate was revoked could not be checked."
+    ),
+    "CHAIN_CONSTRAINTS_FAILURE": N_("The signature's certificate chain is not valid."),
+    "SIG_CONSTRAINTS_FAILURE": N_(
+        "The signature does not meet the rules the office applies to signatures."
+    ),
+    "POLICY_PROCESSING_ERROR": N_(
+        "The signature policy the signature names could not be checked."
+    ),
 }
 
+PAPER_CHANNEL = "desk"
+"""The channel of paper registered at the front desk (app.intake.scan)."""
 
-def verdict(indication: str, lang: str | None = None) -> str:
-    """Return the sentence for an ETSI indication in ``lang`` (default: the page's)."""
+PAPER: str = N_(
+    "This is a paper document registered at the front desk; it carries no "
+    "electronic signature to check."
+)
+
+
+def verdict(
+    indication: str, lang: str | None = None, channel: str | None = None
+) -> str:
+    """Return the sentence for an ETSI indication in ``lang`` (default: the page's).
+
+    Paper from the front desk (``channel`` ``desk``) is said to be paper.
+    """
+    if channel == PAPER_CHANNEL:
+        return translate(PAPER, lang)
+
     return translate(VERDICTS.get(indication, VERDICTS["INDETERMINATE"]), lang)
 
 
-def reason(subindication: str | None, lang: str | None = None) -> str | None:
-    """Return the sentence for a sub-indication, if we have one."""
+def is_paper(channel: str | None) -> bool:
+    """Tell whether a document came in on paper at the front desk."""
+    return channel == PAPER_CHANNEL
+
+
+def reason(
+    subindication: str | None, lang: str | None = None, channel: str | None = None
+) -> str | None:
+    """Return the sentence for a sub-indication, if we have one (none for paper)."""
+    if channel == PAPER_CHANNEL:
+        return None
+
     if not subindication or subindication not in REASONS:
         return None
 
