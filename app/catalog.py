@@ -29,6 +29,8 @@ from xmlschema.validators.exceptions import (
     XMLSchemaIncludeWarning,
 )
 
+from app.schemafast import LibxmlSchema, compile_libxml
+
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("pl", "en")
@@ -85,6 +87,9 @@ class FormVersion:
     _schemas: dict[Path, xmlschema.XMLSchema] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
+    _libxml: dict[Path, LibxmlSchema | None] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     @property
     def schema_path(self) -> Path:
@@ -109,6 +114,14 @@ class FormVersion:
             self._schemas[self.schema_path] = compiled
 
         return compiled
+
+    def libxml_schema(self) -> LibxmlSchema | None:
+        """Return libxml2's copy of the schema, or None where it cannot compile."""
+        path = self.schema_path
+        if path not in self._libxml:
+            self._libxml[path] = compile_libxml(self.schema(), path)
+
+        return self._libxml[path]
 
     def instructions(self, lang: str) -> str:
         """Return the filling instructions (markdown) in ``pl`` or ``en``."""
@@ -144,8 +157,10 @@ class Catalog:
     def load(cls, folder: Path) -> Catalog:
         """Read every forms/<id>/<version>/form.toml and compile its schema."""
         cache: dict[Path, xmlschema.XMLSchema] = {}
+        libxml: dict[Path, LibxmlSchema | None] = {}
         versions = [
-            read_form(toml, cache) for toml in sorted(folder.glob("*/*/form.toml"))
+            read_form(toml, cache, libxml)
+            for toml in sorted(folder.glob("*/*/form.toml"))
         ]
         if not versions:
             raise CatalogError(f"{folder}: no form.toml found")
@@ -190,8 +205,21 @@ class Catalog:
         return self._by_key.get((name.namespace or "", name.localname))
 
     def validate(self, form: FormVersion, element: etree._Element) -> list[FormIssue]:
-        """Validate ``element`` against the form's pinned schema; [] when valid."""
-        return validate_element(form.schema(), element)
+        """Validate ``element`` against the form's pinned schema; [] when valid.
+
+        libxml2's "valid" is taken as it is (app.schemafast); any doubt goes
+        to xmlschema, whose messages are the ones reported.
+        """
+        fast = form.libxml_schema()
+        if fast is not None and fast.passes(element):
+            return []
+
+        issues = validate_element(form.schema(), element)
+        if fast is not None and not issues:
+            log_extra = {"form": form.form_id, "version": form.version}
+            logger.warning("schema validators disagree", extra=log_extra)
+
+        return issues
 
 
 def load_schema(path: Path) -> xmlschema.XMLSchema:
@@ -253,8 +281,12 @@ def _refuse_skipped_imports(path: Path, caught: list[warnings.WarningMessage]) -
         )
 
 
-def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion:
-    """Build a FormVersion from one form.toml, sharing the schema cache."""
+def read_form(
+    toml: Path,
+    cache: dict[Path, xmlschema.XMLSchema],
+    libxml: dict[Path, LibxmlSchema | None] | None = None,
+) -> FormVersion:
+    """Build a FormVersion from one form.toml, sharing the schema caches."""
     folder = toml.parent.resolve()
     try:
         data = tomllib.loads(toml.read_text(encoding="utf-8"))
@@ -281,6 +313,7 @@ def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion
                 (folder / "schema.xsd").read_bytes()
             ).hexdigest(),
             _schemas=cache,
+            _libxml={} if libxml is None else libxml,
         )
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise CatalogError(f"{toml}: {exc!r}") from exc
@@ -321,6 +354,7 @@ def _check_form(catalog: Catalog, form: FormVersion) -> None:
     if catalog.identify(sample) is not form:
         raise CatalogError(f"{form.sample_path}: root element is not the form's")
 
+    form.libxml_schema()  # compiled once, at load, not on a first submission
     issues = catalog.validate(form, sample)
     if issues:
         raise CatalogError(f"{form.sample_path}: sample is invalid: {issues[0]}")
