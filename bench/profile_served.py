@@ -60,7 +60,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgres"], default="postgres"
+    )
     parser.add_argument("--sort", choices=["cumulative", "tottime"], default="tottime")
     parser.add_argument("--top", type=int, default=40)
     return parser.parse_args()
