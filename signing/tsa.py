@@ -232,7 +232,8 @@ def _imprint_head(algorithm: str) -> bytes:
     imprint = tsp.MessageImprint(
         {"hash_algorithm": {"algorithm": algorithm}, "hashed_message": bytes(size)}
     )
-    return imprint.dump()[:-size]
+    der: bytes = imprint.dump()
+    return der[:-size]
 
 
 def _imprint(algorithm: str, digest: bytes) -> bytes:
