@@ -53,6 +53,8 @@ def main() -> None:
             f"per request (profiler overhead included)"
         )
         stats.sort_stats(args.sort).print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 def _arguments() -> argparse.Namespace:
@@ -65,6 +67,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--sort", choices=["cumulative", "tottime"], default="tottime")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--callers", help="also print who calls functions matching this"
+    )
     return parser.parse_args()
 
 
