@@ -51,6 +51,7 @@ BAD_VALUES = (
     "a\u00a0b",
 )
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XS = "http://www.w3.org/2001/XMLSchema"
 MAX_LEAVES = 30  # per document; large invoices are spread over, not truncated
 
 
@@ -208,6 +209,9 @@ def _mutations(root: etree._Element) -> Iterator[tuple[str, Mutation]]:
             yield f"{leaf.tag}={value[:12]!r}", _set_text(at, value)
 
         yield f"{leaf.tag} padded", _pad_text(at)
+        yield f"{leaf.tag} nil", _set_xsi(at, "nil", "true")
+        yield f"{leaf.tag} typed any", _set_xsi(at, "type", "xs:anyType")
+        yield f"{leaf.tag} typed string", _set_xsi(at, "type", "xs:string")
         yield f"{leaf.tag} child", _add_child(at)
 
     for element in leaves + inner:
@@ -251,6 +255,19 @@ def _pad_text(at: int) -> Mutation:
     def mutate(root: etree._Element) -> None:
         element = _nth(root, at)
         element.text = "  " + (element.text or "") + "\n\t"
+
+    return mutate
+
+
+def _set_xsi(at: int, name: str, value: str) -> Mutation:
+    # xsi:type and xsi:nil switch a schema's rules; both must refuse alike.
+    def mutate(root: etree._Element) -> None:
+        element = _nth(root, at)
+        with_xs = etree.Element(element.tag, nsmap={"xs": XS, "xsi": XSI})
+        with_xs.text, with_xs.tail = element.text, element.tail
+        with_xs.attrib.update(element.attrib)
+        with_xs.set(f"{{{XSI}}}{name}", value)
+        element.getparent().replace(element, with_xs)  # type: ignore[union-attr]
 
     return mutate
 
