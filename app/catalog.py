@@ -354,10 +354,20 @@ def _check_form(catalog: Catalog, form: FormVersion) -> None:
     if catalog.identify(sample) is not form:
         raise CatalogError(f"{form.sample_path}: root element is not the form's")
 
-    form.libxml_schema()  # compiled once, at load, not on a first submission
-    issues = catalog.validate(form, sample)
+    # xmlschema is the judge of the sample; libxml2 then has to agree.
+    issues = validate_element(schema, sample)
     if issues:
         raise CatalogError(f"{form.sample_path}: sample is invalid: {issues[0]}")
+
+    _keep_libxml_if_it_agrees(form, sample)
+
+
+def _keep_libxml_if_it_agrees(form: FormVersion, sample: etree._Element) -> None:
+    """Compile libxml2's copy at load; drop it when it refuses the valid sample."""
+    fast = form.libxml_schema()
+    if fast is not None and not fast.passes(sample):
+        form._libxml[form.schema_path] = None
+        logger.warning("schema left to xmlschema: libxml2 refuses the sample")
 
 
 def parse_local(path: Path) -> etree._Element:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import http.server
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import pytest
 import xmlschema
 from lxml import etree
 
-from app.catalog import load_schema, parse_local, validate_element
+from app.catalog import Catalog, load_schema, parse_local, validate_element
 from app.schemafast import compile_libxml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,6 +139,36 @@ def test_an_import_outside_the_loaded_files_leaves_libxml2_out(
 
     assert compile_libxml(schema, tmp_path / "a.xsd") is not None
     assert compile_libxml(schema, sneaky) is None
+
+
+def test_a_form_whose_sample_libxml2_refuses_is_left_to_xmlschema(
+    tmp_path: Path,
+) -> None:
+    # xmlschema reads Arabic-Indic digits as a number, libxml2 does not: the
+    # catalog then keeps no libxml2 copy, and xmlschema judges every form.
+    form_id = "zaswiadczenie-o-niezaleganiu"
+    folder = tmp_path / "forms" / form_id / "1"
+    shutil.copytree(FORMS / form_id / "1", folder)
+    sample = folder / "sample.xml"
+    text = sample.read_text(encoding="utf-8")
+    digit = "<LiczbaEgzemplarzy>\u0661</LiczbaEgzemplarzy>"
+    text = text.replace("<LiczbaEgzemplarzy>1</LiczbaEgzemplarzy>", digit)
+    sample.write_text(text, encoding="utf-8")
+
+    catalog = Catalog.load(tmp_path / "forms")
+    form = catalog.get(form_id)
+
+    assert form.libxml_schema() is None
+    assert catalog.validate(form, parse_local(sample)) == []
+    broken = parse_local(sample)
+    broken.find(f"{{{form.namespace}}}LiczbaEgzemplarzy").text = "11"  # type: ignore[union-attr]
+    assert catalog.validate(form, broken)
+
+
+def test_the_catalog_keeps_libxml2_for_every_form_of_ours() -> None:
+    catalog = Catalog.load(FORMS)
+
+    assert all(form.libxml_schema() is not None for form in catalog.forms())
 
 
 def test_a_schema_location_in_the_document_fetches_nothing() -> None:
