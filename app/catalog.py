@@ -30,6 +30,7 @@ from xmlschema.validators.exceptions import (
 )
 
 from app.formfill.labels import FormLabels, LabelsError, load_labels
+from app.schemafast import LibxmlSchema, compile_libxml
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ class FormVersion:
     )
     # English field labels (labels.en.toml): the schema documents in Polish.
     labels_en: FormLabels | None = field(default=None, repr=False, compare=False)
+    _libxml: dict[Path, LibxmlSchema | None] = field(
+        default_factory=dict, repr=False, compare=False, hash=False
+    )
 
     @property
     def schema_path(self) -> Path:
@@ -113,6 +117,14 @@ class FormVersion:
             self._schemas[self.schema_path] = compiled
 
         return compiled
+
+    def libxml_schema(self) -> LibxmlSchema | None:
+        """Return libxml2's copy of the schema, or None where it cannot compile."""
+        path = self.schema_path
+        if path not in self._libxml:
+            self._libxml[path] = compile_libxml(self.schema(), path)
+
+        return self._libxml[path]
 
     def instructions(self, lang: str) -> str:
         """Return the filling instructions (markdown) in ``pl`` or ``en``."""
@@ -152,8 +164,10 @@ class Catalog:
     def load(cls, folder: Path) -> Catalog:
         """Read every forms/<id>/<version>/form.toml and compile its schema."""
         cache: dict[Path, xmlschema.XMLSchema] = {}
+        libxml: dict[Path, LibxmlSchema | None] = {}
         versions = [
-            read_form(toml, cache) for toml in sorted(folder.glob("*/*/form.toml"))
+            read_form(toml, cache, libxml)
+            for toml in sorted(folder.glob("*/*/form.toml"))
         ]
         if not versions:
             raise CatalogError(f"{folder}: no form.toml found")
@@ -198,8 +212,21 @@ class Catalog:
         return self._by_key.get((name.namespace or "", name.localname))
 
     def validate(self, form: FormVersion, element: etree._Element) -> list[FormIssue]:
-        """Validate ``element`` against the form's pinned schema; [] when valid."""
-        return validate_element(form.schema(), element)
+        """Validate ``element`` against the form's pinned schema; [] when valid.
+
+        libxml2's "valid" is taken as it is (app.schemafast); any doubt goes
+        to xmlschema, whose messages are the ones reported.
+        """
+        fast = form.libxml_schema()
+        if fast is not None and fast.passes(element):
+            return []
+
+        issues = validate_element(form.schema(), element)
+        if fast is not None and not issues:
+            log_extra = {"form": form.form_id, "version": form.version}
+            logger.warning("schema validators disagree", extra=log_extra)
+
+        return issues
 
 
 def load_schema(path: Path) -> xmlschema.XMLSchema:
@@ -261,8 +288,12 @@ def _refuse_skipped_imports(path: Path, caught: list[warnings.WarningMessage]) -
         )
 
 
-def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion:
-    """Build a FormVersion from one form.toml, sharing the schema cache."""
+def read_form(
+    toml: Path,
+    cache: dict[Path, xmlschema.XMLSchema],
+    libxml: dict[Path, LibxmlSchema | None] | None = None,
+) -> FormVersion:
+    """Build a FormVersion from one form.toml, sharing the schema caches."""
     folder = toml.parent.resolve()
     try:
         data = tomllib.loads(toml.read_text(encoding="utf-8"))
@@ -290,6 +321,7 @@ def read_form(toml: Path, cache: dict[Path, xmlschema.XMLSchema]) -> FormVersion
             ).hexdigest(),
             _schemas=cache,
             labels_en=_labels(folder / "labels.en.toml", "en"),
+            _libxml={} if libxml is None else libxml,
         )
     except (KeyError, TypeError, ValueError, OSError, LabelsError) as exc:
         raise CatalogError(f"{toml}: {exc!r}") from exc
@@ -335,9 +367,20 @@ def _check_form(catalog: Catalog, form: FormVersion) -> None:
     if catalog.identify(sample) is not form:
         raise CatalogError(f"{form.sample_path}: root element is not the form's")
 
-    issues = catalog.validate(form, sample)
+    # xmlschema is the judge of the sample; libxml2 then has to agree.
+    issues = validate_element(schema, sample)
     if issues:
         raise CatalogError(f"{form.sample_path}: sample is invalid: {issues[0]}")
+
+    _keep_libxml_if_it_agrees(form, sample)
+
+
+def _keep_libxml_if_it_agrees(form: FormVersion, sample: etree._Element) -> None:
+    """Compile libxml2's copy at load; drop it when it refuses the valid sample."""
+    fast = form.libxml_schema()
+    if fast is not None and not fast.passes(sample):
+        form._libxml[form.schema_path] = None
+        logger.warning("schema left to xmlschema: libxml2 refuses the sample")
 
 
 def parse_local(path: Path) -> etree._Element:

@@ -42,7 +42,13 @@ def post_paced(port: int, bodies: list[bytes], rate: float) -> PacedResult:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             local.connection = connection
         headers = {"Content-Type": "application/xml"}
-        connection.request("POST", "/api/v1/submissions", body, headers)
+        try:
+            connection.request("POST", "/api/v1/submissions", body, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            # gunicorn closed this sender's idle keep-alive connection before
+            # the request went out: nothing reached it, so send it anew.
+            connection.close()
+            connection.request("POST", "/api/v1/submissions", body, headers)
         answer = connection.getresponse()
         answer.read()
         if answer.status != 201:

@@ -14,6 +14,7 @@ it as asn1crypto objects costs about ten times the RSA signature.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -76,10 +77,7 @@ class LocalTimestamper:
         if _DIGEST_SIZES.get(algorithm) != len(digest):
             raise ValueError(f"not a {algorithm} digest")
 
-        imprint = tsp.MessageImprint(
-            {"hash_algorithm": {"algorithm": algorithm}, "hashed_message": digest}
-        )
-        return self._token(imprint.dump(), nonce=None)
+        return self._token(_imprint(algorithm, digest), nonce=None)
 
     def respond(self, request_der: bytes) -> bytes:
         """Answer a DER TimeStampReq with a DER TimeStampResp (RFC 3161 2.4.2)."""
@@ -225,6 +223,22 @@ def _rejection(failure: str) -> bytes:
 # --- DER -----------------------------------------------------------------
 
 _GRANTED = bytes.fromhex("3003020100")  # PKIStatusInfo { status granted(0) }
+
+
+@functools.cache
+def _imprint_head(algorithm: str) -> bytes:
+    """The DER of a MessageImprint up to its digest, which comes last."""
+    size = _DIGEST_SIZES[algorithm]
+    imprint = tsp.MessageImprint(
+        {"hash_algorithm": {"algorithm": algorithm}, "hashed_message": bytes(size)}
+    )
+    der: bytes = imprint.dump()
+    return der[:-size]
+
+
+def _imprint(algorithm: str, digest: bytes) -> bytes:
+    """The DER MessageImprint of ``digest`` (built by asn1crypto once per hash)."""
+    return _imprint_head(algorithm) + digest
 
 
 def _tlv(tag: int, body: bytes) -> bytes:

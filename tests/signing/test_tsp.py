@@ -261,6 +261,20 @@ def test_tsa_rejects_request_with_sha1_imprint(tsa: LocalTimestamper) -> None:
     assert status["fail_info"].native == {"bad_alg"}
 
 
+@pytest.mark.parametrize("algorithm", ["sha256", "sha384", "sha512"])
+def test_local_token_imprint_names_the_hash_and_carries_the_digest(
+    tsa: LocalTimestamper, algorithm: str
+) -> None:
+    # The imprint's DER is assembled from a cached head; asn1crypto reads it.
+    digest = hashlib.new(algorithm, DATA).digest()
+    token = cms.ContentInfo.load(tsa.timestamp(digest, algorithm))
+    info = token["content"]["encap_content_info"]["content"].parsed
+    imprint = info["message_imprint"]
+
+    assert imprint["hash_algorithm"]["algorithm"].native == algorithm
+    assert imprint["hashed_message"].native == digest
+
+
 def test_local_timestamper_refuses_a_digest_of_the_wrong_size(
     tsa: LocalTimestamper,
 ) -> None:
