@@ -97,8 +97,8 @@ def _signature(
         title=translate(TITLES[role], lang) % {"n": number, "of": of},
         indication=indication,
         headline=sentences.headline(item, name, lang),
-        reason=None if passed else reason(item.get("subindication"), lang),
-        advice=None if passed else advice(item.get("subindication"), lang),
+        reason=None if passed else reason(_cause(item), lang),
+        advice=None if passed else advice(_cause(item), lang),
         signer=name,
         identifier=shown(signer.get("identifier")),
         organization=shown(signer.get("organization")),
@@ -112,6 +112,25 @@ def _signature(
         covered=sentences.covered(item, lang),
         checks=check_lines(item, lang),
     )
+
+
+def _cause(item: dict[str, Any]) -> str | None:
+    """The sub-indication whose words fit what went wrong.
+
+    A PDF changed after signing beyond the signer's permissions is
+    FORMAT_FAILURE to the validator (the signed bytes are intact), but to
+    the citizen it is a document changed after signing.
+    """
+    subindication = item.get("subindication")
+    if subindication == "FORMAT_FAILURE" and any(
+        isinstance(check, dict)
+        and check.get("name") == "modifications"
+        and check.get("passed") is False
+        for check in item.get("checks") or []
+    ):
+        return "HASH_FAILURE"
+
+    return subindication if isinstance(subindication, str) else None
 
 
 def _issue(issue: dict[str, Any]) -> tuple[str, str]:

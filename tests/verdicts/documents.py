@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.x509.oid import NameOID
 from lxml import etree
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from reportlab.pdfgen.canvas import Canvas
@@ -57,6 +58,21 @@ def plain_pdf() -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def pdf_changed_after_signing(signer: pki.Issued) -> bytes:
+    """A signed letter with text drawn on its page in an update after signing."""
+    signed = PdfSealer.from_issued(signer).seal(plain_pdf())
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    added = generic.StreamObject(stream_data=b"BT 100 650 Td (Paid) Tj ET")
+    page["/Contents"] = generic.ArrayObject(
+        [page.raw_get("/Contents"), writer.add_object(added)]
+    )
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def stamped_pdf(signer: pki.Issued, timestamper: Timestamper) -> bytes:

@@ -161,6 +161,22 @@ def test_a_signed_pdf_says_which_revision_is_covered(
     assert "w porządku: Podpis obejmuje cały plik PDF poza samym sobą" in polish
 
 
+def test_a_pdf_changed_after_signing_says_it_was_changed_not_badly_built(
+    office: Office, client: FlaskClient
+) -> None:
+    demo = office.services.demo
+    assert demo is not None
+    where = upload(client, documents.pdf_changed_after_signing(demo.citizen), "p.pdf")
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert "The document was changed after it was signed." in english
+    assert "not built correctly" not in english
+    assert "What to do: The file was changed after signing" in english
+    assert "Treść dokumentu zmieniono po złożeniu podpisu." in polish
+
+
 def test_a_detached_signature_names_the_file_it_signs(
     office: Office, client: FlaskClient
 ) -> None:
