@@ -140,7 +140,7 @@ def _validate_signature_file(
         return list(validate_xml(member.data, policy, detached=others).signatures)
 
     if base.endswith(".p7s") and "signature" in base:
-        return [_validate_cades(name, member.data, by_name, objects, mimetype, policy)]
+        return _validate_cades(name, member.data, by_name, objects, mimetype, policy)
 
     return []
 
@@ -184,19 +184,26 @@ def _validate_cades(
     objects: dict[str, bytes],
     mimetype: str,
     policy: ValidationPolicy,
-) -> SignatureResult:
+) -> list[SignatureResult]:
+    """Every signer of a ``.p7s`` and its counter-signatures."""
     manifest_name = _manifest_for(name, by_name)
     if manifest_name is None:
         if len(objects) != 1:
-            return _broken(
-                name, "a CAdES signature without ASiCManifest needs one data object"
-            )
+            return [
+                _broken(
+                    name,
+                    "a CAdES signature without ASiCManifest needs one data object",
+                )
+            ]
         target, payload = next(iter(objects.items()))
-        return validate_cms(data, policy, payload, target).signatures[0]
+        return list(validate_cms(data, policy, payload, target).signatures)
 
     manifest = by_name[manifest_name]
-    signed = validate_cms(data, policy, manifest, manifest_name).signatures[0]
-    return _check_manifest(signed, manifest, objects)
+    found = validate_cms(data, policy, manifest, manifest_name).signatures
+    return [
+        s if s.counter_signature_of else _check_manifest(s, manifest, objects)
+        for s in found
+    ]
 
 
 def _manifest_for(signature: str, by_name: dict[str, bytes]) -> str | None:
