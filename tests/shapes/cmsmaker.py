@@ -104,7 +104,10 @@ def counter_sign(
     parent["unsigned_attrs"] = cms.CMSAttributes(attrs)
     if with_certificate:
         signed["certificates"] = cms.CertificateSet(
-            [*signed["certificates"], _asn1_cert(signer.certificate)]
+            [
+                *signed["certificates"],
+                *(_asn1_cert(c) for c in (signer.certificate, *signer.chain)),
+            ]
         )
     return bytes(
         cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump(

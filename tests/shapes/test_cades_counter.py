@@ -8,7 +8,9 @@ from signing import pki
 from signing.asic import ASIC_S, validate_container
 from signing.cades import validate_cms
 from signing.errors import NotCMSError
+from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
+from signing.trust import TrustStore
 from tests.shapes.cmsmaker import counter_sign, make_zip, sign_cms
 
 PAYLOAD = "Wniosek o wydanie zaświadczenia (test)\n".encode()
@@ -33,6 +35,14 @@ def test_counter_signature_is_reported_with_its_parent(polish):
     passed = {c.name for c in counter.checks if c.passed}
     assert {"countersigned-value", "signature-value", "certificate-path"} <= passed
     assert result.primary is parent
+
+
+def test_counter_signer_path_is_built_from_the_cms_certificates(polish):
+    data = _counter_signed(polish, polish.personal)
+    bare = ValidationPolicy(TrustStore.from_certificates([polish.root.certificate]))
+    counter = validate_cms(data, bare, PAYLOAD).signatures[1]
+    assert counter.indication is Indication.TOTAL_PASSED
+    assert len(counter.chain) == 3
 
 
 def test_counter_signature_over_other_octets_is_hash_failure(polish):
