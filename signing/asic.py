@@ -14,9 +14,15 @@ bombs, unsafe or duplicate names and huge member counts) with an optional
   ``SigReference`` names it, and the manifest's ``DataObjectReference``
   digests are then checked one by one.
 
+Time-stamp tokens (``META-INF/timestamp*.tst``) are checked by
+:mod:`signing.asictimestamp` and reported after the signatures, as proofs
+of existence; a container holding time-stamps and no signature is not
+signed.
+
 Every signature of every signature file is reported.  ``uncovered`` lists
-the data objects no signature covers: the caller decides (intake refuses a
-container with unsigned content, as it does for XML).
+the data objects no signature covers (time-stamps do not count): the
+caller decides (intake refuses a container with unsigned content, as it
+does for XML).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from signing import algorithms as alg
+from signing.asictimestamp import is_timestamp_file, validate_timestamp_file
 from signing.cades import validate_cms
 from signing.errors import NotSignedError, SigningInputError
 from signing.policy import ValidationPolicy
@@ -85,11 +92,12 @@ def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult
     if not results:
         raise NotSignedError("the container carries no signature")
 
-    signatures = tuple(results)
+    covered = {c.uri for s in results for c in s.covered if c.kind == "external"}
+    stamps = _validate_timestamps(members, by_name, objects, policy)
+    signatures = (*results, *stamps)
     indication, sub = summarise(signatures)
     moment = policy.effective_time()
     validation = ValidationResult(indication, sub, signatures, moment)
-    covered = {c.uri for s in signatures for c in s.covered if c.kind == "external"}
     return ContainerResult(
         container=_container_kind(mimetype, by_name),
         validation=validation,
@@ -132,9 +140,41 @@ def _validate_signature_file(
         return list(validate_xml(member.data, policy, detached=others).signatures)
 
     if base.endswith(".p7s") and "signature" in base:
-        return [_validate_cades(name, member.data, by_name, objects, mimetype, policy)]
+        return _validate_cades(name, member.data, by_name, objects, mimetype, policy)
 
     return []
+
+
+def _validate_timestamps(
+    members: list[Member],
+    by_name: dict[str, bytes],
+    objects: dict[str, bytes],
+    policy: ValidationPolicy,
+) -> list[SignatureResult]:
+    """Check every time-stamp token: over its manifest, or the one object."""
+    found = []
+    for member in members:
+        if not is_timestamp_file(member.name):
+            continue
+
+        manifest_name = _manifest_for(member.name, by_name)
+        if manifest_name is not None:
+            manifest = (manifest_name, by_name[manifest_name])
+
+            def check(result: SignatureResult, data: bytes) -> SignatureResult:
+                return _check_manifest(result, data, objects)
+
+            found.append(
+                validate_timestamp_file(
+                    member.name, member.data, manifest, policy, check
+                )
+            )
+            continue
+
+        only = next(iter(objects.items())) if len(objects) == 1 else None
+        found.append(validate_timestamp_file(member.name, member.data, only, policy))
+
+    return found
 
 
 def _validate_cades(
@@ -144,19 +184,26 @@ def _validate_cades(
     objects: dict[str, bytes],
     mimetype: str,
     policy: ValidationPolicy,
-) -> SignatureResult:
+) -> list[SignatureResult]:
+    """Every signer of a ``.p7s`` and its counter-signatures."""
     manifest_name = _manifest_for(name, by_name)
     if manifest_name is None:
         if len(objects) != 1:
-            return _broken(
-                name, "a CAdES signature without ASiCManifest needs one data object"
-            )
+            return [
+                _broken(
+                    name,
+                    "a CAdES signature without ASiCManifest needs one data object",
+                )
+            ]
         target, payload = next(iter(objects.items()))
-        return validate_cms(data, policy, payload, target).signatures[0]
+        return list(validate_cms(data, policy, payload, target).signatures)
 
     manifest = by_name[manifest_name]
-    signed = validate_cms(data, policy, manifest, manifest_name).signatures[0]
-    return _check_manifest(signed, manifest, objects)
+    found = validate_cms(data, policy, manifest, manifest_name).signatures
+    return [
+        s if s.counter_signature_of else _check_manifest(s, manifest, objects)
+        for s in found
+    ]
 
 
 def _manifest_for(signature: str, by_name: dict[str, bytes]) -> str | None:

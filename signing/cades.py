@@ -5,7 +5,8 @@ validation context as PDFs (:mod:`signing.pdfcontext`): the message digest
 over the payload, the signature value, the signing-certificate attribute
 (ESS signing-certificate(-v2), whose absence makes it plain CMS, not CAdES),
 the path to an anchor at the validation time, and the signature time-stamp
-when there is one.  Each SignerInfo is one signature in the result.
+when there is one.  Each SignerInfo is one signature in the result, each
+followed by its counter-signatures (:mod:`signing.cadescounter`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from asn1crypto import cms
@@ -25,6 +27,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from signing.cadescounter import counter_signatures, has_counter_signatures
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
 from signing.pdfcontext import cms_algorithms, shared_context
@@ -99,24 +102,28 @@ def validate_cms(
         raise NotCMSError("the CMS structure carries too many signatures")
 
     attached = payload is None
-    results = tuple(
-        name_kind(
-            asyncio.run(
-                _validate_one(
-                    _one_signer(signed, info, len(infos)),
-                    signed_bytes,
-                    payload_name,
-                    policy,
-                    moment,
-                    attached,
-                )
-            ),
-            policy.kinds,
+    results: list[SignatureResult] = []
+    for number, info in enumerate(infos, start=1):
+        one = _one_signer(signed, info, len(infos))
+        result = asyncio.run(
+            _validate_one(one, signed_bytes, payload_name, policy, moment, attached)
         )
-        for info in infos
-    )
-    indication, sub = summarise(results)
-    return ValidationResult(indication, sub, results, moment)
+        results.append(name_kind(result, policy.kinds))
+        if has_counter_signatures(info):
+            # Named only when counter-signed, so the counter-signature can
+            # say which signature it counters.
+            results[-1] = replace(results[-1], signature_id=f"signer-{number}")
+            certs = [
+                c.chosen
+                for c in signed["certificates"] or ()
+                if c.name == "certificate"
+            ]
+            results.extend(
+                counter_signatures(info, f"signer-{number}", certs, policy, moment)
+            )
+
+    indication, sub = summarise(tuple(results))
+    return ValidationResult(indication, sub, tuple(results), moment)
 
 
 def _one_signer(

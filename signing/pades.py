@@ -121,6 +121,8 @@ class _Job:
     moment: datetime
     dss: tuple[RevocationData, list[bytes]]
     found: list[_Found]
+    proven_at: datetime | None = None
+    """The proof of existence algorithms are judged at (``None``: none)."""
 
 
 async def _validate_all(
@@ -145,16 +147,56 @@ async def _validate_one(item: _Found, job: _Job) -> SignatureResult:
         if str(item.sig_object_type) == "/DocTimeStamp":
             return await check_doc_timestamp(item, data, reader, job.context, policy)
 
-        check = await revocation_of(item, *job.dss, policy)
-        if check is None:
-            plain = await check_pdf_signature(item, data, reader, job.context, policy)
-            noted = _noted(plain, False, "not checked: no revocation data was given")
-            return name_kind(noted, policy.kinds)
+        result = await _validate_signature(item, job)
+        poe = await _algorithm_proof(item, job, result)
+        if poe is not None:
+            result = await _judged_at_proof(item, replace(job, proven_at=poe), result)
 
-        return name_kind(await _with_revocation(item, job, check), policy.kinds)
+        return name_kind(result, policy.kinds)
     except (*_READ_ERRORS, RecursionError) as exc:
         log.info("PDF signature cannot be processed: %s", type(exc).__name__)
         return _broken(str(item.field_name), "the signature cannot be processed")
+
+
+async def _validate_signature(item: LenientSignature, job: _Job) -> SignatureResult:
+    """Validate a ``/Sig`` with or without the revocation data it carries."""
+    check = await revocation_of(item, *job.dss, job.policy)
+    if check is not None:
+        return await _with_revocation(item, job, check)
+
+    plain = await check_pdf_signature(
+        item, job.data, job.reader, job.context, job.policy, job.proven_at
+    )
+    return _noted(plain, False, "not checked: no revocation data was given")
+
+
+async def _algorithm_proof(
+    item: LenientSignature, job: _Job, result: SignatureResult
+) -> datetime | None:
+    """The proof of existence to judge refused algorithms at: the signature
+    time-stamp or a later document time-stamp, whichever is earlier; ``None``
+    when the algorithms passed or nothing proves the time."""
+    refused = any(c.name == "algorithms" and not c.passed for c in result.checks)
+    if not refused:
+        return None
+
+    archived = await archive_time(item, job.found, job.context)
+    known = [t for t in (result.timestamp_time, archived) if t is not None]
+    return min(known) if known else None
+
+
+async def _judged_at_proof(
+    item: LenientSignature, job: _Job, before: SignatureResult
+) -> SignatureResult:
+    """Validate again with algorithms judged at ``job.proven_at`` (EN 319
+    102-1, 5.6.2.5); kept only when that clears the algorithm refusal."""
+    again = await _validate_signature(item, job)
+    if any(c.name == "algorithms" and not c.passed for c in again.checks):
+        return before
+
+    when = job.proven_at.isoformat() if job.proven_at else ""
+    detail = f"acceptable for a signature proven to exist at {when}"
+    return replace(again, checks=(*again.checks, Check("algorithms", True, detail)))
 
 
 async def _with_revocation(
@@ -164,7 +206,9 @@ async def _with_revocation(
     a soft-fail policy, when data is missing) tolerantly."""
     certs = job.dss[1]
     strict = context_for(check, certs, job.policy, job.moment, strict=True)
-    result = await check_pdf_signature(item, job.data, job.reader, strict, job.policy)
+    result = await check_pdf_signature(
+        item, job.data, job.reader, strict, job.policy, job.proven_at
+    )
     if result.subindication is SubIndication.REVOKED_NO_POE:
         return await _cured_by_timestamp(item, job, check) or result
 
@@ -175,7 +219,9 @@ async def _with_revocation(
     # pyHanko names missing (not stale) data a general chain failure: the
     # tolerant run tells whether revocation data was all that was missing.
     loose = context_for(check, certs, job.policy, job.moment, strict=False)
-    tolerant = await check_pdf_signature(item, job.data, job.reader, loose, job.policy)
+    tolerant = await check_pdf_signature(
+        item, job.data, job.reader, loose, job.policy, job.proven_at
+    )
     if tolerant.indication is not Indication.TOTAL_PASSED:
         return result
 
@@ -212,7 +258,9 @@ async def _cured_by_timestamp(
 
     plain = RevocationCheck(check.policy, RevocationData())
     then = context_for(plain, certs, job.policy, stamped, strict=False)
-    again = await check_pdf_signature(item, job.data, job.reader, then, job.policy)
+    again = await check_pdf_signature(
+        item, job.data, job.reader, then, job.policy, job.proven_at
+    )
     if again.indication is not Indication.TOTAL_PASSED:
         return None
 

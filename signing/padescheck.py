@@ -65,8 +65,10 @@ async def check_pdf_signature(
     reader: PdfFileReader,
     context: ValidationContext,
     policy: ValidationPolicy,
+    proven_at: datetime | None = None,
 ) -> SignatureResult:
-    """Validate one ``/Sig`` signature and report every check."""
+    """Validate one ``/Sig`` signature and report every check; algorithms
+    are judged at ``proven_at``, a proof of existence, when one is given."""
     report = Report()
     _check_format(sig, data, reader, report)
     form = _form_of(sig, report)
@@ -76,7 +78,7 @@ async def check_pdf_signature(
         signer_validation_context=context,
         skip_diff=True,
         key_usage_settings=_ANY_USAGE,
-        algorithm_policy=cms_algorithms(policy.algorithms),
+        algorithm_policy=cms_algorithms(policy.algorithms, proven_at),
     )
     _check_crypto(status, report)
     if signer is not None:

@@ -29,6 +29,7 @@ from pyhanko.sign.validation.policy_decl import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
+from signing.pdfalgorithms import SunsetAlgorithms
 from signing.pdfcrypto import PlainEcdsaValidator
 from signing.policy import AlgorithmPolicy, ValidationPolicy
 
@@ -95,9 +96,12 @@ def weak_algorithms(algorithms: AlgorithmPolicy) -> DisallowWeakAlgorithmsPolicy
     )
 
 
-def cms_algorithms(algorithms: AlgorithmPolicy) -> CMSAlgorithmUsagePolicy:
-    """The same algorithm policy, for the CMS signature itself."""
-    return CMSAlgorithmUsagePolicy.lift_policy(weak_algorithms(algorithms))
+def cms_algorithms(
+    algorithms: AlgorithmPolicy, proven_at: datetime | None = None
+) -> CMSAlgorithmUsagePolicy:
+    """Our algorithm policy for the CMS signature itself, judged at its proof
+    of existence ``proven_at`` (:mod:`signing.pdfalgorithms`)."""
+    return CMSAlgorithmUsagePolicy.lift_policy(SunsetAlgorithms(algorithms, proven_at))
 
 
 def _local_of(policy: ValidationPolicy) -> threading.local:

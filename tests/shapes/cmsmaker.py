@@ -76,3 +76,96 @@ def join_signers(first: bytes, second: bytes) -> bytes:
             force=True
         )
     )
+
+
+def counter_sign(
+    cms_der: bytes,
+    signer: pki.Issued,
+    *,
+    signer_index: int = 0,
+    over: bytes | None = None,
+    with_certificate: bool = True,
+) -> bytes:
+    """Add a counter-signature (RFC 5652 11.4) by ``signer`` to one SignerInfo.
+
+    ``over`` replaces the parent's signature value as the signed octets (to
+    make a counter-signature over something else); ``with_certificate``
+    False leaves the counter-signer's certificate out of the CMS."""
+    from asn1crypto import cms
+
+    info_ = cms.ContentInfo.load(cms_der)
+    signed = info_["content"]
+    parent = signed["signer_infos"][signer_index]
+    value = over if over is not None else bytes(parent["signature"].native)
+    counter = _counter_signer_info(signer, value)
+    unsigned = parent["unsigned_attrs"]
+    attrs = [] if unsigned.native is None else list(unsigned)
+    attrs.append(cms.CMSAttribute({"type": "counter_signature", "values": [counter]}))
+    parent["unsigned_attrs"] = cms.CMSAttributes(attrs)
+    if with_certificate:
+        signed["certificates"] = cms.CertificateSet(
+            [
+                *signed["certificates"],
+                *(_asn1_cert(c) for c in (signer.certificate, *signer.chain)),
+            ]
+        )
+    return bytes(
+        cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump(
+            force=True
+        )
+    )
+
+
+def _asn1_cert(cert):
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def _counter_signer_info(signer: pki.Issued, value: bytes):
+    """A SignerInfo whose messageDigest is SHA-256 of ``value``."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from asn1crypto import cms
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    cert = _asn1_cert(signer.certificate)
+    attrs = cms.CMSAttributes(
+        [
+            cms.CMSAttribute(
+                {"type": "message_digest", "values": [hashlib.sha256(value).digest()]}
+            ),
+            cms.CMSAttribute(
+                {
+                    "type": "signing_time",
+                    "values": [cms.Time({"utc_time": datetime.now(UTC)})],
+                }
+            ),
+        ]
+    )
+    to_sign = attrs.dump()
+    key = signer.key
+    if isinstance(key, rsa.RSAPrivateKey):
+        signature = key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
+        algorithm = "sha256_rsa"
+    else:
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        signature = key.sign(to_sign, ec.ECDSA(hashes.SHA256()))
+        algorithm = "sha256_ecdsa"
+    return cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier(
+                {
+                    "issuer_and_serial_number": {
+                        "issuer": cert.issuer,
+                        "serial_number": cert.serial_number,
+                    }
+                }
+            ),
+            "digest_algorithm": {"algorithm": "sha256"},
+            "signed_attrs": attrs,
+            "signature_algorithm": {"algorithm": algorithm},
+            "signature": signature,
+        }
+    )
