@@ -16,7 +16,8 @@ from app.verdicts.names import shown
 from signing.display import baseline_level
 
 WARSAW = ZoneInfo("Europe/Warsaw")
-DOCUMENT_TIMESTAMP = "PDF-TS"
+# Time-stamps over a whole PDF revision or over an ASiC container's content.
+TIMESTAMP_FORMS = frozenset({"PDF-TS", "ASiC-TS"})
 
 # The kind as the end of "signed by NAME with …" (Polish: instrumental case).
 KIND_PHRASES: dict[str, str] = {
@@ -78,7 +79,7 @@ COVERED: dict[str, str] = {
 
 def role(signature: dict[str, Any]) -> str:
     """Name the entry: signature, counter-signature or document-timestamp."""
-    if signature.get("form") == DOCUMENT_TIMESTAMP:
+    if signature.get("form") in TIMESTAMP_FORMS:
         return "document-timestamp"
 
     if signature.get("counter_signature_of") is not None:

@@ -9,6 +9,7 @@ such wherever a verdict would be shown (review F32).
 from __future__ import annotations
 
 from app.i18n import N_, translate
+from app.verdicts.sentences import TIMESTAMP_FORMS
 
 VERDICTS: dict[str, str] = {
     "TOTAL_PASSED": N_("The electronic signature is valid."),
@@ -131,7 +132,7 @@ def signature_kind(report: dict[str, object]) -> str | None:
         validation.get("signatures", []) if isinstance(validation, dict) else []
     )
     for item in signatures:
-        if not isinstance(item, dict) or item.get("form") == "PDF-TS":
+        if not isinstance(item, dict) or item.get("form") in TIMESTAMP_FORMS:
             continue
 
         if item.get("counter_signature_of") is None:

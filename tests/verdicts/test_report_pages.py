@@ -3,6 +3,7 @@ view, for documents really registered: each outcome, in Polish and English."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import unescape
 
@@ -10,9 +11,9 @@ from flask.testing import FlaskClient
 
 from app.registry.queries import get_document_by_number
 from signing import pki
-from signing.asic import ASIC_E, ASIC_NS
+from signing.asic import ASIC_E, ASIC_NS, ASIC_S
 from signing.pades_seal import PdfSealer
-from tests.shapes.cmsmaker import make_zip
+from tests.shapes.cmsmaker import make_zip, sign_cms
 from tests.shapes.maker import FAKE_PESEL_2, Shape, podpis_zp, sign_xades
 from tests.verdicts import documents
 from tests.verdicts.conftest import Office, upload
@@ -278,6 +279,33 @@ def test_a_container_lists_its_files_and_what_each_signature_covers(
     assert "Files in the container pismo.pdf zal/notatka.txt" in english
     assert "the file pismo.pdf the file zal/notatka.txt" in english
     assert "Pliki w kontenerze pismo.pdf zal/notatka.txt" in polish
+
+
+def test_a_container_time_stamp_is_shown_as_a_time_stamp_not_a_signature(
+    office: Office, client: FlaskClient
+) -> None:
+    demo, timestamper = office.services.demo, office.services.timestamper
+    assert demo is not None and timestamper is not None
+    letter = documents.plain_pdf()
+    token = timestamper.timestamp(hashlib.sha256(letter).digest())
+    container = make_zip(
+        [
+            ("mimetype", ASIC_S.encode()),
+            ("pismo.pdf", letter),
+            ("META-INF/signature.p7s", sign_cms(demo.citizen, letter)),
+            ("META-INF/timestamp.tst", token),
+        ]
+    )
+    where = upload(client, container, "pismo.asics")
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert "Signed by Jan Testowy" in english
+    assert "Document time-stamp 2" in english
+    assert re.search(r"Time-stamped by [^.]+ on \d{4}-\d\d-\d\d", english)
+    assert "Signed by" not in english.split("Document time-stamp 2", 1)[1]
+    assert "Znacznik czasu dokumentu 2" in polish
 
 
 def test_a_trusted_profile_names_the_person_and_the_platform(
