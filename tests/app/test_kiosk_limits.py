@@ -87,7 +87,9 @@ def test_a_draft_made_at_home_opens_at_the_kiosk_behind_the_same_guard(
     for i in range(WRONG):
         assert kiosk.get(f"/kiosk/drafts/ABCDEFGHJ{i}").status_code == 404
 
-    assert _client(limited, "127.0.1.33").get(f"/kiosk/drafts/{code}").status_code == 200
+    assert (
+        _client(limited, "127.0.1.33").get(f"/kiosk/drafts/{code}").status_code == 200
+    )
     assert kiosk.get(f"/kiosk/drafts/{code}/paper.pdf").status_code == 429
 
 
@@ -105,6 +107,9 @@ def test_filling_at_the_kiosk_past_the_upload_limit_is_429(limited: Flask) -> No
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) >= 1
     assert "Content-Security-Policy" in refused.headers
-    assert _client(limited, "127.0.1.42").post(
-        "/kiosk/forms/pismo-ogolne/fill", data=values
-    ).status_code == 303
+    assert (
+        _client(limited, "127.0.1.42")
+        .post("/kiosk/forms/pismo-ogolne/fill", data=values)
+        .status_code
+        == 303
+    )
