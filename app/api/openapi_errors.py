@@ -63,6 +63,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             *TRANSFER,
             "missing-payload",
             "payload-not-covered",
+            "not-detached-signature",
             "own-receipt",
         ),
         **LIMITED,
@@ -89,7 +90,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
     "checkReceipt": {
         400: BODY,
         413: ("too-large",),
-        422: ("not-a-receipt",),
+        422: ("not-a-receipt", "pdf-receipt"),
         **UNAVAILABLE,
     },
     "getOfficeTrust": {},
