@@ -35,6 +35,7 @@ from app.formfill import (
     values_from_post,
 )
 from app.formfill.summary import summary_rows
+from app.input_guard import checks_own_fields
 from app.kiosk import bp
 from app.kiosk.routes import form_or_404, parse_own_xml
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
@@ -46,6 +47,7 @@ CONTROL = ("csrf_token", "_op")
 
 
 @bp.route("/forms/<form_id>/fill", methods=["GET", "POST"])
+@checks_own_fields
 def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     """Fill a form on the kiosk; when it is complete, keep it as a draft."""
     form = form_or_404(form_id)
