@@ -56,6 +56,7 @@ class ErrorCode(enum.StrEnum):
     OWN_RECEIPT = "own-receipt"
     NOT_DETACHED_SIGNATURE = "not-detached-signature"
     PDF_RECEIPT = "pdf-receipt"
+    URI_TOO_LONG = "uri-too-long"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -164,6 +165,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PDF_RECEIPT: N_(
         "This is the printed (PDF) copy of a receipt: check the XML receipt here, "
         "or the registry number and access code printed on the PDF."
+    ),
+    ErrorCode.URI_TOO_LONG: N_(
+        "The address is longer than we accept: at most 2,048 characters."
     ),
 }
 

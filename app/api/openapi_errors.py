@@ -108,7 +108,11 @@ OPERATION_ERRORS: dict[str, Codes] = {
 GUARDED = ("bad-request",)
 
 # Codes no operation names: the router's answers for any address.
-ANYWHERE: Codes = {404: ("not-found",), 405: ("method-not-allowed",)}
+ANYWHERE: Codes = {
+    404: ("not-found",),
+    405: ("method-not-allowed",),
+    414: ("uri-too-long",),
+}
 
 RETRY_AFTER = {
     "description": "Seconds to wait before trying again.",
