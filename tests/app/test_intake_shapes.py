@@ -435,9 +435,7 @@ def test_garbage_signature_part_is_malformed_cms_review_r10(
     assert _count(services) == before
 
 
-def test_signed_pdf_as_the_signature_part_says_send_it_alone_review_r10(
-    client: FlaskClient, services: Services
-) -> None:
+def _signed_pdf(services: Services) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     from signing.pades_seal import PdfSealer
@@ -447,7 +445,13 @@ def test_signed_pdf_as_the_signature_part_says_send_it_alone_review_r10(
     canvas.drawString(100, 700, "Wniosek testowy")
     canvas.showPage()
     canvas.save()
-    signed = PdfSealer.from_issued(services.demo.citizen).seal(buffer.getvalue())
+    return PdfSealer.from_issued(services.demo.citizen).seal(buffer.getvalue())
+
+
+def test_signed_pdf_as_the_signature_part_says_send_it_alone_review_r10(
+    client: FlaskClient, services: Services
+) -> None:
+    signed = _signed_pdf(services)
     before = _count(services)
 
     answer = _multipart(
@@ -456,3 +460,19 @@ def test_signed_pdf_as_the_signature_part_says_send_it_alone_review_r10(
 
     assert (answer.status_code, _error(answer)) == (422, "not-detached-signature")
     assert _count(services) == before
+
+
+def test_portal_signed_pdf_with_a_second_file_says_send_it_alone_review_r10(
+    client: FlaskClient, services: Services
+) -> None:
+    answer = client.post(
+        "/submit",
+        data={
+            "document": (io.BytesIO(_signed_pdf(services)), "pismo.pdf"),
+            "payload": (io.BytesIO(LETTER), "zalacznik.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 422
+    assert "wyślij go sam, jako dokument" in answer.get_data(as_text=True)
