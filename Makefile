@@ -22,6 +22,8 @@ init: $(STAMP)
 	$(BIN)/flask --app wsgi kancelaria init
 
 # The access log leaves out query strings and draft codes (app/accesslog.py).
+# The request line may be long enough for the app to refuse a long address
+# itself (414 uri-too-long, app/input_guard.py) with its own error shape.
 run: init
 	KANCELARIA_OUTBOX_THREAD=on \
 	KANCELARIA_WEBHOOK_PRIVATE_TARGETS=$${KANCELARIA_WEBHOOK_PRIVATE_TARGETS:-on} \
@@ -29,7 +31,7 @@ run: init
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--worker-class gthread --threads $(THREADS) --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
-		--logger-class app.accesslog.AccessLogger \
+		--logger-class app.accesslog.AccessLogger --limit-request-line 8190 \
 		wsgi:app
 
 system-deps:

@@ -1,8 +1,9 @@
 """gunicorn's access log without the secrets some addresses carry.
 
 A draft's short code is the only key to a resident's filled form (name,
-PESEL, address), and it stands in the path (``/drafts/<code>``); access
-codes stand in query strings. ``make run`` logs with this class, so the
+PESEL, address), and it stands in the path of every channel that opens
+drafts (``/drafts/<code>``, ``/kiosk/drafts/<code>``); access codes stand
+in query strings. ``make run`` logs with this class, so the
 log keeps the route and the status but neither kind of secret.
 """
 
@@ -10,14 +11,16 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from gunicorn.glogging import Logger
 
 MASK = "…"
 # Kept as they are: RFC 3986 path characters and existing %-escapes.
 SAFE = "/:@!$&'()*+,;=-._~%"
-SECRET_SEGMENTS = re.compile(r"^(/drafts/)[^/?]+")
+# Any segment after a "drafts" segment, under any prefix, however the client
+# spelled the slashes: the router merges repeated ones.
+SECRET_SEGMENTS = re.compile(r"(/drafts/+)[^/?]+")
 HIDDEN_ATOMS = (
     "{raw_uri}e",
     "{path_info}e",
@@ -34,7 +37,9 @@ def mask_path(path: str | None) -> str:
     Control characters and spaces are percent-encoded, so a request cannot
     write a line of its own into the log.
     """
-    printable = quote(path or "-", safe=SAFE)
+    # Decoded first, so that "/%64rafts/CODE", which routes as a draft, is
+    # masked too; then encoded again for printing.
+    printable = quote(unquote(path or "-"), safe=SAFE)
     return SECRET_SEGMENTS.sub(rf"\g<1>{MASK}", printable)
 
 

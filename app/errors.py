@@ -54,6 +54,9 @@ class ErrorCode(enum.StrEnum):
     CONTAINER_TOO_MANY_MEMBERS = "container-too-many-members"
     CONTAINER_ENCRYPTED = "container-encrypted"
     OWN_RECEIPT = "own-receipt"
+    NOT_DETACHED_SIGNATURE = "not-detached-signature"
+    PDF_RECEIPT = "pdf-receipt"
+    URI_TOO_LONG = "uri-too-long"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -154,6 +157,17 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OWN_RECEIPT: N_(
         "This is a receipt the office issued, not a letter to it; keep it as your "
         "proof of sending."
+    ),
+    ErrorCode.NOT_DETACHED_SIGNATURE: N_(
+        "The file sent as the signature is a signed PDF or container, not a "
+        "detached signature: send it alone, as the document, without a second file."
+    ),
+    ErrorCode.PDF_RECEIPT: N_(
+        "This is the printed (PDF) copy of a receipt: check the XML receipt here, "
+        "or the registry number and access code printed on the PDF."
+    ),
+    ErrorCode.URI_TOO_LONG: N_(
+        "The address is longer than we accept: at most 2,048 characters."
     ),
 }
 

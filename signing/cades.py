@@ -56,6 +56,15 @@ def looks_like_cms(data: bytes) -> bool:
     )
 
 
+def looks_like_der(data: bytes) -> bool:
+    """Tell whether the bytes start like a long DER (or BER) SEQUENCE.
+
+    Any CMS structure is one; text never starts with byte 0x30 followed by a
+    byte of 0x80 or more, so a damaged ``.p7s`` is told from a text file.
+    """
+    return data[:1] == b"\x30" and data[1:2] >= b"\x80"
+
+
 def load_signed_data(data: bytes) -> cms.SignedData:
     """Parse a DER ContentInfo holding SignedData, or raise NotCMSError."""
     try:

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from lxml import etree
 
 from signing.asic import validate_container
-from signing.cades import looks_like_cms, validate_cms
-from signing.errors import PayloadNotCoveredError
+from signing.cades import looks_like_cms, looks_like_der, validate_cms
+from signing.errors import NotCMSError, NotDetachedError, PayloadNotCoveredError
 from signing.pades import validate_pdf
 from signing.pdfquirks import looks_like_pdf
 from signing.policy import ValidationPolicy
@@ -44,8 +44,14 @@ def validate_detached(
     payload_name: str = "payload",
 ) -> ValidationResult:
     """Validate a detached XAdES or CAdES signature over ``payload``."""
-    if looks_like_cms(signature):
+    if looks_like_cms(signature) or looks_like_der(signature):
         return validate_cms(signature, policy, payload, payload_name)
+
+    if looks_like_pdf(signature) or looks_like_zip(signature):
+        raise NotDetachedError("a signed PDF or container is not a detached signature")
+
+    if not looks_like_xml(signature):
+        raise NotCMSError("the signature is neither XML nor a CMS structure")
 
     names = external_references(signature)
     if not names:
@@ -79,6 +85,14 @@ def external_references(signature: bytes) -> list[str | None]:
     return found
 
 
+def looks_like_xml(data: bytes) -> bool:
+    """Tell whether the bytes start like XML (a BOM or blanks, then "<")."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+
+    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def _inside_counter_signature(ref: etree._Element) -> bool:
     signatures = list(ref.iterancestors(f"{{{_DS}}}Signature"))
     return len(signatures) > 1
@@ -92,7 +106,7 @@ def validate_any(
     """Validate any shape we take: PDF, container, CMS or XML (payloads
     are the detached files, by name)."""
     given = dict(payloads or {})
-    if looks_like_cms(data):
+    if looks_like_cms(data) or looks_like_der(data):
         name, payload = next(iter(given.items()), ("payload", None))
         return validate_cms(data, policy, payload, name)
 

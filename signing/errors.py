@@ -77,6 +77,13 @@ class NotCMSError(SigningInputError):
     code = "not-cms"
 
 
+class NotDetachedError(SigningInputError):
+    """What was given as a detached signature is a document signed within itself
+    (a PDF or a container): it is validated alone, without a payload."""
+
+    code = "not-detached"
+
+
 class PayloadNotCoveredError(SigningInputError):
     """A file was given beside a signature that does not sign any file."""
 

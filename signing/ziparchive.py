@@ -61,7 +61,8 @@ def read_members(data: bytes, max_total: int = MAX_TOTAL) -> list[Member]:
     if len(infos) > MAX_MEMBERS:
         raise UnsafeContainerError(ZIP_MEMBERS, "the container has too many members")
 
-    _check_names([i.filename for i in infos])
+    # zipfile cuts a name at its first NUL; judge the name as the archive has it.
+    _check_names([i.orig_filename for i in infos])
     members: list[Member] = []
     budget = max_total
     for info in infos:
@@ -94,11 +95,15 @@ def _check_names(names: list[str]) -> None:
 
 
 def _plain(name: str) -> bool:
-    """A relative name of plain segments: no ``..``, root, drive or controls."""
+    """A relative name of plain segments: no ``..``, root, drive or controls.
+
+    Invisible format characters (bidi overrides such as U+202E, zero-width
+    spaces) are controls too: they make a name read as another one.
+    """
     if not name or name.startswith("/") or "\\" in name or "\x00" in name:
         return False
 
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         return False
 
     segments = name.rstrip("/").split("/")

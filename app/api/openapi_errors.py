@@ -63,6 +63,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             *TRANSFER,
             "missing-payload",
             "payload-not-covered",
+            "not-detached-signature",
             "own-receipt",
         ),
         **LIMITED,
@@ -89,7 +90,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
     "checkReceipt": {
         400: BODY,
         413: ("too-large",),
-        422: ("not-a-receipt",),
+        422: ("not-a-receipt", "pdf-receipt"),
         **UNAVAILABLE,
     },
     "getOfficeTrust": {},
@@ -105,6 +106,8 @@ OPERATION_ERRORS: dict[str, Codes] = {
 # Every operation refuses a NUL character in its address, query or access
 # code header (app/input_guard.py): PostgreSQL text cannot hold one.
 GUARDED = ("bad-request",)
+# And an address over 2,048 characters (app/input_guard.py) on any of them.
+TOO_LONG = ("uri-too-long",)
 
 # Codes no operation names: the router's answers for any address.
 ANYWHERE: Codes = {404: ("not-found",), 405: ("method-not-allowed",)}
@@ -136,9 +139,10 @@ def error_responses(operation_id: str) -> dict[str, Any]:
 
 
 def operation_errors(operation_id: str) -> Codes:
-    """Return the table row of one operation, with the guard's 400 added."""
+    """Return the table row of one operation, with the guard's 400 and 414."""
     table = dict(OPERATION_ERRORS[operation_id])
     table[400] = tuple(dict.fromkeys((*table.get(400, ()), *GUARDED)))
+    table[414] = TOO_LONG
     return table
 
 
@@ -163,7 +167,8 @@ def example_name(code: str) -> str:
 
 def documented_codes() -> set[str]:
     """Return every code the table gives to some operation or to the router."""
-    tables = [*OPERATION_ERRORS.values(), ANYWHERE]
+    every: Codes = {414: TOO_LONG}
+    tables = [*OPERATION_ERRORS.values(), ANYWHERE, every]
     return {code for table in tables for codes in table.values() for code in codes}
 
 

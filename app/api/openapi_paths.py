@@ -55,7 +55,11 @@ DETACHED_BODY = {
         "signature": {
             "type": "string",
             "contentMediaType": "application/octet-stream",
-            "description": "The detached signature: XAdES (.xades, .sig) or CAdES.",
+            "description": (
+                "The detached signature: XAdES (.xades, .sig) or CAdES (.p7s). "
+                "A part that is neither is `malformed-cms`; a signed PDF or "
+                "container here is `not-detached-signature` (send it as the body)."
+            ),
         },
         "payload": {
             "type": "string",
@@ -276,6 +280,12 @@ def _check() -> Operation:
         "receipts",
         "Say whether a receipt is genuine and matches the registry",
         json_ok("ReceiptCheck", "The verdict; `problems` says what did not hold."),
+        description=(
+            "Takes the sealed XML receipt. The printed PDF copy is refused as "
+            "`pdf-receipt`: its PAdES seal is checked by a PDF reader, and what "
+            "it says by the XML receipt or by its registry number and access "
+            "code (`GET /receipts/{year}/{sequence}`)."
+        ),
         security=[{}],
         requestBody={
             "required": True,

@@ -59,10 +59,12 @@ def check() -> Response:
     """Say whether a receipt is genuine and matches the registry."""
     limit = services().settings.max_upload_bytes
     data = receive(request.stream, limit, request.content_length)
-    recognise(data)
     try:
         verdict = check_receipt(services(), data)
     except NotAReceiptError as exc:
+        if exc.code is ErrorCode.MALFORMED_XML:
+            recognise(data)  # not XML at all (and no PDF): say so
+
         raise RequestError(exc.code, exc.status) from exc
 
     return jsonify(

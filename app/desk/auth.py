@@ -157,7 +157,7 @@ def sign_in_page() -> str | BaseResponse | tuple[str, int] | tuple[str, int, Any
     if result.clerk is None:
         throttle.count_failure()
         error = _("Wrong login or password, or the account is locked.")
-        if result.reason == "locked":
+        if _answers_locked(login, result.reason):
             error = _(
                 "The account is locked. Try again later or ask the administrator."
             )
@@ -179,6 +179,20 @@ def sign_out() -> BaseResponse:
                 end_sessions(db, clerk)
     _end_session()
     return redirect(url_for("desk.sign_in_page"), 303)
+
+
+def _answers_locked(login: str, reason: str) -> bool:
+    """Tell whether to say "locked", for a real account or a login that is not."""
+    if reason != "unknown":
+        return reason == "locked"
+
+    # An unknown login answers exactly as an account would: locked after
+    # as many failures, for as long.
+    if throttle.unknown_login_locked(login):
+        return True
+
+    throttle.count_unknown_login_failure(login)
+    return False
 
 
 def _next_page(wanted: str) -> str:

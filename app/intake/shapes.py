@@ -34,7 +34,7 @@ from app.intake.pipeline import (
 from app.services import Services
 from signing import errors as sig_errors
 from signing.asic import ASIC_E, ASIC_S, validate_container
-from signing.cades import looks_like_cms, validate_cms
+from signing.cades import looks_like_cms, looks_like_der, validate_cms
 from signing.detached import validate_detached
 from signing.ziparchive import looks_like_zip
 
@@ -59,8 +59,8 @@ _CONTAINER_CODES = {
 
 
 def is_signed_package(data: bytes) -> bool:
-    """Whether the body is a ZIP container or a CMS structure."""
-    return looks_like_zip(data) or looks_like_cms(data)
+    """Whether the body is a ZIP container or a CMS structure (or a damaged one)."""
+    return looks_like_zip(data) or looks_like_cms(data) or looks_like_der(data)
 
 
 def take_package(
@@ -170,6 +170,8 @@ def _guarded(digest: str, run: Any) -> Any:
         _refuse(digest, ErrorCode.BAD_CONTAINER, 400)
     except sig_errors.NotCMSError:
         _refuse(digest, ErrorCode.MALFORMED_CMS, 400)
+    except sig_errors.NotDetachedError:
+        _refuse(digest, ErrorCode.NOT_DETACHED_SIGNATURE, 422)
     except sig_errors.MissingPayloadError:
         _refuse(digest, ErrorCode.MISSING_PAYLOAD, 422)
     except sig_errors.PayloadNotCoveredError:

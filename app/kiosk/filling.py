@@ -15,7 +15,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
-from app.drafts import Draft, find_draft, format_code, save_draft
+from app.drafts import (
+    Draft,
+    DraftTooLargeError,
+    find_draft,
+    format_code,
+    save_draft,
+)
 from app.drafts.pdf import PaperCopy, render_paper_copy
 from app.formfill import (
     FormLabels,
@@ -29,8 +35,10 @@ from app.formfill import (
     values_from_post,
 )
 from app.formfill.summary import summary_rows
+from app.input_guard import checks_own_fields
 from app.kiosk import bp
 from app.kiosk.routes import form_or_404, parse_own_xml
+from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.services import current_services as services
 
 log = logging.getLogger(__name__)
@@ -39,6 +47,7 @@ CONTROL = ("csrf_token", "_op")
 
 
 @bp.route("/forms/<form_id>/fill", methods=["GET", "POST"])
+@checks_own_fields
 def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     """Fill a form on the kiosk; when it is complete, keep it as a draft."""
     form = form_or_404(form_id)
@@ -63,8 +72,14 @@ def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     if composed.xml is None:
         return _page(form, model, composed.errors), 400
 
-    with services().sessions() as session:
-        code = save_draft(session, form.form_id, form.version, composed.xml).code
+    # The kiosk is served to the whole network like the portal: the same
+    # per-address limit on drafts saved.
+    limit_uploads()
+    try:
+        with services().sessions() as session:
+            code = save_draft(session, form.form_id, form.version, composed.xml).code
+    except DraftTooLargeError:
+        return _refused(form, _("The filled form is too large to be kept.")), 413
 
     return redirect(url_for("kiosk.draft", code=code), 303)
 
@@ -114,9 +129,14 @@ def _refused(form: FormVersion, message: str) -> str:
 
 
 def _draft_or_404(code: str) -> tuple[Draft, FormVersion]:
+    # A resident may bring a code from a draft made at home: any draft opens
+    # here, so wrong codes count against the portal's per-address limit.
+    guard_code_lookup()
     with services().sessions() as session:
         found = find_draft(session, code)
+
     if found is None:
+        note_wrong_code()
         abort(404)
 
     return found, form_or_404(found.form_id, found.form_version)

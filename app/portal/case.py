@@ -7,6 +7,7 @@ is answered the same way as a missing one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -21,10 +22,15 @@ from app.cases.errors import CaseError
 from app.cases.lookup import CODE_MAX, document_for_citizen, parse_registry_number
 from app.cases.questions import QuestionRefused, ask_clerk
 from app.cases.trail import BODY_MAX
+from app.input_guard import checks_own_fields
 from app.limits import guard_code_lookup, note_wrong_code
 from app.portal import bp
 from app.registry.models import Document
 from app.services import current_services as services
+
+# Control characters no one types (NUL among them: a database cannot hold
+# it); tabs and line breaks stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @bp.get("/case")
@@ -57,12 +63,13 @@ def case(year: int, sequence: int) -> str:
 
 
 @bp.post("/case/<int:year>/<int:sequence>/ask")
+@checks_own_fields
 def ask(year: int, sequence: int) -> BaseResponse | tuple[str, int]:
     """Store a question to the clerk and notify the department."""
     code = request.form.get("code", "")[:CODE_MAX]
     body = request.form.get("body", "").strip()
     email = request.form.get("email", "").strip()
-    errors = _question_errors(body)
+    errors = _question_errors(body) | _control_errors(body=body, email=email)
     if not errors:
         errors = _store_question(year, sequence, code, body, email)
     if not errors:
@@ -132,6 +139,12 @@ def _question_errors(body: str) -> dict[str, str]:
         }
 
     return {}
+
+
+def _control_errors(**fields: str) -> dict[str, str]:
+    """Mark each field holding a control character; the text typed is kept."""
+    message = _("Remove the control character (an invisible one) from this field.")
+    return {name: message for name, value in fields.items() if CONTROL.search(value)}
 
 
 def _refusal(reason: str) -> dict[str, str]:

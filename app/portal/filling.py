@@ -33,6 +33,7 @@ from app.formfill import (
     values_from_post,
 )
 from app.formfill.summary import summary_rows
+from app.input_guard import checks_own_fields
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.services import current_services as services
@@ -43,6 +44,7 @@ CONTROL = ("csrf_token", "_op")
 
 
 @bp.route("/forms/<form_id>/fill", methods=["GET", "POST"])
+@checks_own_fields
 def fill(form_id: str) -> str | BaseResponse | tuple[str, int]:
     """Fill a form in the browser; on success keep it as a draft."""
     form = _form_or_404(form_id)

@@ -16,6 +16,7 @@ from app.registry.journal import EVENT_REGISTERED
 from app.registry.models import JournalEntry
 from app.registry.queries import get_document_by_number
 from signing.errors import ForbiddenXMLError, MalformedXMLError, SigningInputError
+from signing.pdfquirks import looks_like_pdf
 from signing.result import Indication, SignatureResult
 from signing.validate import form_elements, validate_xml
 
@@ -72,6 +73,11 @@ class ReceiptCheck:
 
 def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     """Validate the receipt's seal, then compare its signed fields to the registry."""
+    if looks_like_pdf(data):
+        # The printed copy: its seal is checked by any PDF reader, and what it
+        # says by the XML receipt or by the number and code printed on it.
+        raise NotAReceiptError(ErrorCode.PDF_RECEIPT)
+
     try:
         validation = validate_xml(data, services.receipt_policy)
     except MalformedXMLError as exc:

@@ -396,10 +396,12 @@ def _draw_verdict(page: _Page, facts: ReceiptFacts) -> None:
 
 def _draw_footer(canvas: Canvas, url: str) -> None:
     lines = [
-        "Dokument opatrzono pieczęcią elektroniczną urzędu (PAdES). Rozstrzyga "
-        "poświadczenie w formacie XML; oba można sprawdzić pod adresem:",
-        "This document carries the office's electronic seal (PAdES). The XML "
-        "receipt prevails; both can be checked at:",
+        "Dokument opatrzono pieczęcią elektroniczną urzędu (PAdES), którą "
+        "sprawdza czytnik PDF. Rozstrzyga poświadczenie w formacie XML; je, albo "
+        "numer w rejestrze z kodem dostępu z tego wydruku, sprawdzisz pod adresem:",
+        "This document carries the office's electronic seal (PAdES), which a PDF "
+        "reader checks. The XML receipt prevails; it, or the registry number with "
+        "the access code printed here, can be checked at:",
         url,
     ]
     y = _MARGIN + 30

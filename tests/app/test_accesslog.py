@@ -52,3 +52,15 @@ def test_control_characters_cannot_forge_a_log_line() -> None:
     line = f"{atoms['r']} {atoms['U']}"
     assert "\n" not in line and "\x00" not in line and "\x1b" not in line
     assert atoms["U"] == "/x%0A127.0.0.1%20FAKE-LINE%00%1B[31m".replace("[", "%5B")
+
+
+def test_draft_codes_in_kiosk_paths_are_masked() -> None:
+    atoms = atoms_for("/kiosk/drafts/C4ADGXGL6B/paper.pdf", "")
+
+    assert "C4ADGXGL6B" not in " ".join(str(value) for value in atoms.values())
+    assert atoms["U"] == "/kiosk/drafts/…/paper.pdf"
+
+
+def test_draft_codes_behind_escapes_or_doubled_slashes_are_masked() -> None:
+    for path in ("/%64rafts/C4ADGXGL6B", "//drafts//C4ADGXGL6B/form.xml"):
+        assert "C4ADGXGL6B" not in mask_path(path), path

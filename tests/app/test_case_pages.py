@@ -134,6 +134,8 @@ def test_a_question_is_stored_with_its_mail_and_shown(
         ({"body": "  "}, "body", "Wpisz pytanie."),
         ({"body": "x" * 10_001}, "body", "Pytanie jest za długie"),
         ({"body": "Pytanie", "email": "nie adres"}, "email", "To nie wygląda na adres"),
+        ({"body": "Pyta\x00nie o termin"}, "body", "Usuń z tego pola znak sterujący"),
+        ({"body": "Pytanie", "email": "a@b.example\x00"}, "email", "znak sterujący"),
     ],
 )
 def test_a_bad_question_is_refused_beside_its_field_and_nothing_is_written(
@@ -157,6 +159,17 @@ def test_a_bad_question_is_refused_beside_its_field_and_nothing_is_written(
     assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', page, re.S)
     with services.sessions() as session:
         assert len(session.scalars(select(CaseMessage.id)).all()) == before
+
+
+def test_a_question_with_a_nul_keeps_what_was_typed_review_r10(
+    client: FlaskClient, in_case: Filed
+) -> None:
+    answer = client.post(
+        in_case.ask, data={"code": in_case.code, "body": "Pytanie\x00 o termin decyzji"}
+    )
+
+    assert answer.status_code == 400
+    assert "o termin decyzji" in answer.get_data(as_text=True)
 
 
 def test_a_question_with_a_wrong_code_is_not_found(

@@ -315,3 +315,41 @@ def test_drafts_purge_command_removes_old_drafts(
     assert still == 200
     assert removed.exit_code == 0 and "Drafts removed: 0" not in removed.output
     assert web.get(location).status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["", "/kiosk"])
+def test_a_nul_in_a_field_is_marked_and_the_form_kept_review_r10(
+    web: FlaskClient, guarded: Flask, prefix: str
+) -> None:
+    fields = [
+        (k, "Te\x00stowy" if k == "Osoba.0/Nazwisko.0" else v)
+        for k, v in filled(web, guarded, "zameldowanie")
+    ]
+    assert any(k == "Osoba.0/Nazwisko.0" for k, _ in fields)
+    token = dict(fields)["csrf_token"]
+    data = MultiDict([*fields, ("_op", "build"), ("csrf_token", token)])
+
+    answer = web.post(f"{prefix}/forms/zameldowanie/fill", data=data)
+    tree = html.fromstring(answer.get_data(as_text=True))
+
+    assert answer.status_code == 400
+    field = tree.xpath('//input[@name="Osoba.0/Nazwisko.0"]')[0]
+    assert field.get("aria-invalid") == "true"
+    error = tree.xpath(f'//*[@id="{field.get("id")}-error"]')[0]
+    assert "Usuń znaki specjalne" in error.text_content()
+    pesel = tree.xpath('//input[@name="Osoba.0/PESEL.0"]')[0]
+    assert pesel.get("value") == dict(fields)["Osoba.0/PESEL.0"], "the form is kept"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("_op", "add:Osoba.0\x00"), ("_op", "remove:\x00"), ("Osoba.0/Imie\x00.0", "x")],
+)
+def test_a_nul_in_a_button_or_field_name_is_never_a_500_review_r10(
+    web: FlaskClient, guarded: Flask, extra: tuple[str, str]
+) -> None:
+    fields = filled(web, guarded, "zameldowanie")
+    for prefix in ("", "/kiosk"):
+        data = MultiDict([*fields, extra])
+        answer = web.post(f"{prefix}/forms/zameldowanie/fill", data=data)
+        assert answer.status_code < 500, answer.get_data(as_text=True)[:300]

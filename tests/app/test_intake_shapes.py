@@ -405,3 +405,76 @@ def test_unsupported_media_type_names_every_accepted_type(client: FlaskClient) -
         "multipart/form-data",
     ):
         assert accepted in message, accepted
+
+
+# A DER SEQUENCE header with a long length, then bytes that are no CMS.
+GARBAGE_CMS = b"\x30\x82\x01\x00" + hashlib.sha256(b"garbage").digest() * 8
+
+
+@pytest.mark.parametrize("content_type", ["application/pkcs7-mime", "application/xml"])
+def test_garbage_cms_body_is_malformed_cms_review_r10(
+    client: FlaskClient, services: Services, content_type: str
+) -> None:
+    before = _count(services)
+
+    answer = client.post(API, data=GARBAGE_CMS, headers={"Content-Type": content_type})
+
+    assert (answer.status_code, _error(answer)) == (400, "malformed-cms")
+    assert _count(services) == before
+
+
+@pytest.mark.parametrize("signature", [GARBAGE_CMS, b"just some text, no signature"])
+def test_garbage_signature_part_is_malformed_cms_review_r10(
+    client: FlaskClient, services: Services, signature: bytes
+) -> None:
+    before = _count(services)
+
+    answer = _multipart(
+        client, [("signature", signature, "x.p7s"), ("payload", LETTER, "a.pdf")]
+    )
+
+    assert (answer.status_code, _error(answer)) == (400, "malformed-cms")
+    assert _count(services) == before
+
+
+def _signed_pdf(services: Services) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from signing.pades_seal import PdfSealer
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(100, 700, "Wniosek testowy")
+    canvas.showPage()
+    canvas.save()
+    return PdfSealer.from_issued(services.demo.citizen).seal(buffer.getvalue())
+
+
+def test_signed_pdf_as_the_signature_part_says_send_it_alone_review_r10(
+    client: FlaskClient, services: Services
+) -> None:
+    signed = _signed_pdf(services)
+    before = _count(services)
+
+    answer = _multipart(
+        client, [("signature", signed, "pismo.pdf"), ("payload", LETTER, "a.pdf")]
+    )
+
+    assert (answer.status_code, _error(answer)) == (422, "not-detached-signature")
+    assert _count(services) == before
+
+
+def test_portal_signed_pdf_with_a_second_file_says_send_it_alone_review_r10(
+    client: FlaskClient, services: Services
+) -> None:
+    answer = client.post(
+        "/submit",
+        data={
+            "document": (io.BytesIO(_signed_pdf(services)), "pismo.pdf"),
+            "payload": (io.BytesIO(LETTER), "zalacznik.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 422
+    assert "wyślij go sam, jako dokument" in answer.get_data(as_text=True)

@@ -309,3 +309,34 @@ def test_receipt_facts_read_the_stored_xml_not_the_request(
     assert facts.signer_name == "Jan Testowy"
     assert facts.indication == "TOTAL_PASSED"
     assert hashlib.sha256(xml).hexdigest() != facts.sha256
+
+
+def test_pdf_footer_says_where_and_how_it_is_checked_review_r10(
+    pdf: bytes, tmp_path: Path
+) -> None:
+    flat = " ".join(pdf_text(written(tmp_path, pdf)).split())
+
+    assert "which a PDF reader checks" in flat
+    assert "the registry number with the access code printed here" in flat
+    assert "both can be checked" not in flat
+
+
+def test_the_pdf_receipt_sent_to_the_check_is_named_as_such_review_r10(
+    client_module: FlaskClient, pdf: bytes
+) -> None:
+    api = client_module.post(
+        "/api/v1/receipts/check", data=pdf, headers={"Content-Type": "application/pdf"}
+    )
+    page = client_module.post(
+        "/check?lang=en",
+        data={"receipt": (BytesIO(pdf), "upo.pdf")},
+        content_type="multipart/form-data",
+    )
+
+    assert api.status_code == 422
+    assert api.get_json()["errors"][0]["error"] == "pdf-receipt"
+    assert "nor a PDF" not in api.get_data(as_text=True)
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "printed (PDF) copy of a receipt" in text
+    assert "not well-formed XML" not in text

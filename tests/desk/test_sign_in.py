@@ -221,3 +221,25 @@ def test_one_address_is_stopped_after_twenty_failed_sign_ins_review_f11(
     # Another address, and the account itself (3 failures, not locked), still work.
     other = desk_app.test_client()
     sign_in(other, account)
+
+
+def test_an_unknown_login_answers_like_an_existing_one_review_r11(
+    desk_app: Flask, account: str
+) -> None:
+    guesser = desk_app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "127.0.0.19"
+    ghost = f"ghost{time.monotonic_ns() % 10**9}"
+
+    real = [_post_sign_in(guesser, account, "not the password") for _ in range(6)]
+    unknown = [_post_sign_in(guesser, ghost, "not the password") for _ in range(6)]
+
+    def words(page: str) -> str:
+        return re.findall(r'id="error">([^<]+)<', page)[0].strip()
+
+    assert [status for status, _ in real] == [status for status, _ in unknown]
+    assert [words(page) for _, page in real] == [words(page) for _, page in unknown]
+    assert words(real[-1][1]).startswith("Konto jest zablokowane")
+    assert words(real[4][1]).startswith("Błędny login")
+    # Another login that does not exist is not locked by the first one's count.
+    other = _post_sign_in(guesser, f"{ghost}x", "not the password")
+    assert words(other[1]) == words(real[0][1])

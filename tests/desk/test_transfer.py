@@ -385,3 +385,23 @@ def test_package_posted_with_a_key_is_in_that_clients_listing(
     assert answer.json is not None
     listing = http.get(SUBMISSIONS, headers={"Authorization": headers["Authorization"]})
     assert answer.json["id"] in listing.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        b'<!DOCTYPE TransferPackage [<!ENTITY x "y">]>\n',
+        b'<!DOCTYPE TransferPackage SYSTEM "http://127.0.0.1:9/t.dtd">\n',
+    ],
+)
+def test_package_with_a_dtd_is_refused_as_forbidden_xml_review_r10(
+    offices: Offices, doctype: bytes
+) -> None:
+    package = package_for(offices)
+    if package.startswith(b"<?xml"):
+        declaration, rest = package.split(b"?>", 1)
+        package = declaration + b"?>\n" + doctype + rest.lstrip()
+    else:
+        package = doctype + package
+
+    refused(offices, package, "forbidden-xml", 400)

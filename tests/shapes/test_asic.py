@@ -173,6 +173,21 @@ def test_unsafe_member_names_are_refused(polish, name):
     assert caught.value.code == ZIP_PATH
 
 
+@pytest.mark.parametrize(
+    "name", ["a\x00b.txt", "pismo\u202etxt.pdf", "zero\u200bwidth.pdf", "a\x1bb.txt"]
+)
+def test_member_names_with_nul_or_invisible_controls_are_refused_review_r10(
+    polish, name
+):
+    # zipfile cuts a name at NUL when it writes: put the byte in afterwards.
+    placeholder = name.replace("\x00", "#")
+    data = make_zip([("mimetype", ASIC_E.encode()), (placeholder, b"x")])
+    data = data.replace(placeholder.encode(), name.encode())
+    with pytest.raises(UnsafeContainerError) as caught:
+        validate_container(data, polish.policy())
+    assert caught.value.code == ZIP_PATH
+
+
 def test_duplicate_member_names_are_refused(polish):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

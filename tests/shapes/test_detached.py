@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from signing.detached import validate_any, validate_detached
-from signing.errors import PayloadNotCoveredError
+from signing.errors import NotCMSError, NotDetachedError, PayloadNotCoveredError
 from signing.result import Indication, SubIndication
 from signing.validate import validate_xml
 from tests.shapes.cmsmaker import make_zip
@@ -109,3 +109,25 @@ def test_every_xades_namespace_is_recognised(polish, namespace):
     assert sig.indication is Indication.TOTAL_PASSED
     assert sig.form == "XAdES-BES"
     assert sig.signing_time is not None
+
+
+GARBAGE_CMS = b"\x30\x82\x01\x00" + bytes(range(256))
+
+
+@pytest.mark.parametrize("signature", [GARBAGE_CMS, b"no signature here at all"])
+def test_a_signature_neither_xml_nor_cms_is_not_cms_review_r10(polish, signature):
+    with pytest.raises(NotCMSError):
+        validate_detached(signature, PDF, polish.policy())
+
+
+def test_a_damaged_p7s_alone_is_not_cms_not_malformed_xml_review_r10(polish):
+    with pytest.raises(NotCMSError):
+        validate_any(GARBAGE_CMS, polish.policy())
+
+
+@pytest.mark.parametrize("signature", [PDF, PACKAGE])
+def test_a_pdf_or_zip_given_as_the_signature_is_not_detached_review_r10(
+    polish, signature
+):
+    with pytest.raises(NotDetachedError):
+        validate_detached(signature, PDF, polish.policy())
