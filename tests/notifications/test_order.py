@@ -33,10 +33,10 @@ def test_later_events_wait_while_an_earlier_one_is_retried(
 
     waiting = run_once(services, FAST)  # the status events must not overtake
     make_due(services)
-    passes = [run_once(services, FAST).delivered for _ in range(4)]
+    passes = [run_once(services, FAST).delivered for _ in range(2)]
 
     assert waiting.claimed == 0
-    assert passes == [1, 1, 1, 0]
+    assert passes == [3, 0]  # in one pass, one round after another
     assert [_status(body) for body in _bodies(receiver, 3)] == [
         ("submission.registered", "registered"),
         ("submission.status_changed", "in-case"),
@@ -56,7 +56,7 @@ def test_an_event_given_up_on_no_longer_holds_the_later_ones(
     receiver.behaviour = Behaviour(status=204)
     receiver.received.clear()
 
-    delivered = run_once(services, once).delivered + run_once(services, once).delivered
+    delivered = run_once(services, once).delivered
 
     assert delivered == 2
     assert [_status(body)[1] for body in _bodies(receiver, 2)] == [
