@@ -30,7 +30,11 @@ def verify_rows(
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> list[str]:
-    """Return one problem per document fact that differs from the journal."""
+    """Return one problem per document fact that differs from the journal.
+
+    Rows are read in batches and ``session`` is cleared after each one, so
+    give it a session of its own (``registry verify`` does).
+    """
     problems: list[str] = []
     later = later or {}
 
