@@ -2,7 +2,8 @@
 
 A document counts as sealed when it carries exactly one XAdES seal, the seal
 verifies against the trust anchors given (certificates the document carries
-are never trusted by themselves) and covers the whole document. When the
+are never trusted by themselves) and covers the whole document, and the
+file holds nothing the seal leaves out (:mod:`signing.sealcover`). When the
 anchors include end-entity certificates (the office's published seal
 certificate), the seal must be one of them: a chain to the root alone would
 let anyone holding another certificate of the same CA seal a look-alike.
@@ -21,6 +22,7 @@ from lxml import etree
 from signing.errors import SigningInputError
 from signing.policy import ValidationPolicy
 from signing.result import Check, Indication, SignatureResult
+from signing.sealcover import outside_seal
 from signing.trust import TrustStore
 from signing.validate import validate_xml
 
@@ -59,9 +61,14 @@ def check_sealed(
             what, False, f"The seal on the {what} does not verify ({reason})."
         )
 
-    element = _signed_root(signature, namespace, name)
+    element = signed_root(signature, namespace, name)
     if element is None:
         return None, Check(what, False, f"The seal does not cover a whole {what}.")
+
+    outside = outside_seal(data, signature)
+    if outside is not None:
+        detail = f"The {what} holds content its seal does not cover: {outside}."
+        return None, Check(what, False, detail)
 
     pinned = _pinned_seals(trust)
     fingerprint = signature.signer.certificate_sha256
@@ -74,9 +81,10 @@ def check_sealed(
     return Sealed(element, signature, fingerprint), Check(what, True, detail)
 
 
-def _signed_root(
+def signed_root(
     signature: SignatureResult, namespace: str, name: str
 ) -> etree._Element | None:
+    """Return the ``{namespace}name`` root the seal covers whole, else None."""
     # Only what the seal covers counts, and it must be the whole document.
     for covered in signature.covered:
         element = covered.element

@@ -35,6 +35,8 @@ class OutboxMessage(Base):
         ForeignKey("api_client.id"), index=True
     )
     event: Mapped[str] = mapped_column(String(64))
+    # The document a webhook reports: its events go out one after another.
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)
     payload: Mapped[str] = mapped_column(Text)
     delivery_id: Mapped[str] = mapped_column(String(UUID_LENGTH), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

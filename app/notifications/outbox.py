@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, Update, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from app.db import begin_write
 from app.notifications.models import KIND_WEBHOOK, OutboxMessage, WebhookDelivery
@@ -79,13 +79,19 @@ def enqueue(
     payload: dict[str, object],
     now: datetime | None = None,
     kind: str = KIND_WEBHOOK,
+    document_id: int | None = None,
 ) -> OutboxMessage:
-    """Add an event to the outbox in the caller's transaction; never commit."""
+    """Add an event to the outbox in the caller's transaction; never commit.
+
+    Events naming the same ``document_id`` (and client) are sent in the
+    order they were added: one waits while an earlier one is pending.
+    """
     at = now or datetime.now(UTC)
     row = OutboxMessage(
         kind=kind,
         client_id=client_id,
         event=event,
+        document_id=document_id,
         payload=json.dumps(payload, separators=(",", ":"), sort_keys=True),
         delivery_id=str(uuid.uuid4()),
         created_at=at,
@@ -106,7 +112,11 @@ def enqueue_registered(session: Session, document: Document) -> None:
 
     payload = _event_payload(EVENT_REGISTERED, document)
     enqueue(
-        session, client_id=document.client_id, event=EVENT_REGISTERED, payload=payload
+        session,
+        client_id=document.client_id,
+        event=EVENT_REGISTERED,
+        payload=payload,
+        document_id=document.id,
     )
 
 
@@ -124,6 +134,7 @@ def enqueue_status_change(
         client_id=document.client_id,
         event=EVENT_STATUS_CHANGED,
         payload=payload,
+        document_id=document.id,
     )
 
 
@@ -226,8 +237,27 @@ def _due(at: datetime, kind: str) -> Select[OutboxMessage]:
             OutboxMessage.next_attempt_at <= at,
             (OutboxMessage.claimed_until.is_(None))
             | (OutboxMessage.claimed_until <= at),
+            ~_earlier_pending().exists(),
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    )
+
+
+def _earlier_pending() -> Select[int]:
+    """An earlier event of the same document and client still waiting (R13).
+
+    Rows without a document (mail, rows from before the column) match
+    nothing, as NULL equals nothing. An event given up on (failed) no
+    longer holds the later ones back.
+    """
+    earlier = aliased(OutboxMessage)
+    return select(earlier.id).where(
+        earlier.document_id == OutboxMessage.document_id,
+        earlier.client_id == OutboxMessage.client_id,
+        earlier.kind == OutboxMessage.kind,
+        earlier.id < OutboxMessage.id,
+        earlier.delivered_at.is_(None),
+        earlier.failed_at.is_(None),
     )
 
 

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -22,7 +21,27 @@ from urllib.parse import urlsplit
 
 import requests
 
+from app.notifications.addresses import (
+    IPAddress,
+    WebhookAddressError,
+    WebhookURLError,
+    check_target_address,
+    literal_address,
+    pinned_address,
+)
+from app.notifications.pinning import pinned_session
+
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "WebhookAddressError",
+    "WebhookURLError",
+    "check_target_address",
+    "check_webhook_url",
+    "deliver",
+    "sign",
+    "verify_webhook_signature",
+]
 
 SIGNATURE_VERSION = "v1"
 DEFAULT_TOLERANCE_S = 300
@@ -33,14 +52,6 @@ HEADER_TIMESTAMP = "Kancelaria-Timestamp"
 HEADER_SIGNATURE = "Kancelaria-Signature"
 HEADER_EVENT = "Kancelaria-Event"
 HEADER_DELIVERY = "Kancelaria-Delivery"
-
-
-class WebhookURLError(ValueError):
-    """A webhook address we will not send to (not an absolute http/https URL)."""
-
-
-class WebhookAddressError(WebhookURLError):
-    """A webhook host in an address range we do not send to (review F27)."""
 
 
 @dataclass(frozen=True)
@@ -115,72 +126,11 @@ def check_webhook_url(url: str, private_targets: bool = False) -> str:
     if host == "localhost" or host.endswith(".localhost"):
         check_target_address(ipaddress.ip_address("127.0.0.1"), private_targets)
     else:
-        literal = _literal_address(host)
+        literal = literal_address(host)
         if literal is not None:
             check_target_address(literal, private_targets)
 
     return url
-
-
-def check_target_address(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, private_targets: bool
-) -> None:
-    """Refuse an address webhooks may not reach.
-
-    Link-local (cloud metadata lives there), multicast, unspecified and
-    reserved addresses never; private, loopback and other non-global ranges
-    only when the operator allows them (``KANCELARIA_WEBHOOK_PRIVATE_TARGETS``).
-    """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-
-    never = (
-        address.is_link_local
-        or address.is_multicast
-        or address.is_unspecified
-        or (address.is_reserved and not address.is_loopback)
-    )
-    if never:
-        raise WebhookAddressError(
-            "a webhook URL must not point at a link-local, multicast or "
-            "unspecified address"
-        )
-
-    if not private_targets and not address.is_global:
-        raise WebhookAddressError(
-            "a webhook URL points at a private or loopback address, which "
-            "KANCELARIA_WEBHOOK_PRIVATE_TARGETS does not allow"
-        )
-
-
-def check_resolved_host(url: str, private_targets: bool) -> None:
-    """Resolve the URL's host now and refuse it if any address is not allowed."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise WebhookURLError("the webhook host could not be resolved") from exc
-
-    for *_, sockaddr in found:
-        check_target_address(
-            ipaddress.ip_address(str(sockaddr[0]).split("%")[0]), private_targets
-        )
-
-
-def _literal_address(
-    host: str,
-) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host.strip("[]").split("%")[0])
-    except ValueError:
-        pass
-    try:
-        # Forms the resolver also takes as addresses: 2130706433, 0x7f.1 ...
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except (OSError, UnicodeError, ValueError):
-        return None
 
 
 def deliver(
@@ -196,8 +146,9 @@ def deliver(
 
     Redirects are not followed, and nothing from the environment (proxies,
     .netrc credentials) is used. The receiver's answer body is never read.
-    The host is resolved just before sending and every address it has must
-    be one webhooks may reach (``private_targets`` as the operator set it).
+    The host is resolved once, just before sending; every address it has
+    must be one webhooks may reach (``private_targets`` as the operator set
+    it), and the request goes to the address judged, under the host's name.
     """
     timestamp = int(time.time())
     headers = {
@@ -212,8 +163,8 @@ def deliver(
 
     try:
         check_webhook_url(url, private_targets)
-        check_resolved_host(url, private_targets)
-        status = _post(url, body, headers, timeout)
+        address = pinned_address(url, private_targets)
+        status = _post(url, address, body, headers, timeout)
     except WebhookURLError as exc:
         return Attempt(False, None, str(exc), _elapsed_ms(started))
     except requests.Timeout:
@@ -228,22 +179,27 @@ def deliver(
     return Attempt(delivered, status, error, _elapsed_ms(started))
 
 
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    """POST with a hard deadline over the whole exchange.
+def _post(
+    url: str,
+    address: IPAddress,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+) -> int:
+    """POST to ``address`` with a hard deadline over the whole exchange.
 
     requests' timeout bounds each socket read, so a receiver dripping one byte
     every few seconds could hold a sender for minutes. The exchange runs in a
     daemon thread; past the deadline its session is closed and it is left to
     die, and the attempt counts as a timeout.
     """
-    session = requests.Session()
-    session.trust_env = False
+    session, target = pinned_session(url, address, headers)
     outcome: dict[str, int | BaseException] = {}
 
     def exchange() -> None:
         try:
             response = session.post(
-                url,
+                target,
                 data=body,
                 headers=headers,
                 timeout=timeout,

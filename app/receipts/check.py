@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,9 @@ from app.registry.queries import get_document_by_number
 from signing.errors import ForbiddenXMLError, MalformedXMLError, SigningInputError
 from signing.pdfquirks import looks_like_pdf
 from signing.result import Indication, SignatureResult
-from signing.validate import form_elements, validate_xml
+from signing.sealcover import outside_seal
+from signing.sealed import signed_root
+from signing.validate import validate_xml
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -87,9 +90,14 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     except SigningInputError as exc:
         raise NotAReceiptError() from exc
 
-    signed = _signed_receipt(validation.primary) if validation.signatures else None
+    signed = _signed_receipt(validation.signatures)
     if signed is None:
         raise NotAReceiptError()
+
+    if outside_seal(data, validation.primary) is not None:
+        # Refused as intake refuses it: a reader of the file would see text
+        # (a second receipt, a comment inside a value) the seal never covered.
+        raise NotAReceiptError(ErrorCode.CONTENT_OUTSIDE_SIGNATURE)
 
     problems: list[str] = []
     signature = validation.primary
@@ -122,12 +130,14 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     return ReceiptCheck(genuine, number, matches, tuple(problems))
 
 
-def _signed_receipt(signature: SignatureResult) -> etree._Element | None:
-    for element in form_elements(signature):
-        if element.tag == f"{{{RECEIPT_NS}}}Receipt":
-            return element
+def _signed_receipt(
+    signatures: Sequence[SignatureResult],
+) -> etree._Element | None:
+    # One seal, covering the whole receipt: its facts are read from there only.
+    if len(signatures) != 1:
+        return None
 
-    return None
+    return signed_root(signatures[0], RECEIPT_NS, "Receipt")
 
 
 def describe(problem: str, lang: str | None = None) -> str:

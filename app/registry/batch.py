@@ -37,6 +37,7 @@ from app.registry.batchsql import (
     column_names,
     statements_for,
 )
+from app.registry.facts import registered_payload
 from app.registry.fields import (
     DocumentFields,
     ReceiptBuilder,
@@ -259,12 +260,5 @@ def _keep_in_session(session: Session, rows: Sequence[object]) -> None:
 
 
 def _registered(document: Document) -> dict[str, object]:
-    # Numbers and hashes only: the journal carries no personal data.
-    return {
-        "registry_number": document.registry_number,
-        "sha256": document.sha256,
-        "size": document.size,
-        "channel": document.channel,
-        "form_id": document.form_id,
-        "indication": document.indication,
-    }
+    # Personal facts only as keyed digests (app.registry.facts).
+    return registered_payload(document)

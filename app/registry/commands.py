@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import click
 
+from app.cases.journalled import document_states
 from app.cli import registry_cli
 from app.registry.checkpoint_audit import (
     SealCheck,
@@ -20,6 +21,7 @@ from app.registry.gc import DEFAULT_GRACE, CollectableStore, collect_garbage
 from app.registry.integrity import verify_blobs
 from app.registry.journal import verify_chain
 from app.registry.queries import count_documents
+from app.registry.rowcheck import verify_rows
 from app.services import Services, current_services
 
 Advance = Callable[[int], None]
@@ -32,7 +34,7 @@ Advance = Callable[[int], None]
     help="Show progress on stderr (default: only when stderr is a terminal).",
 )
 def verify_command(progress: bool | None) -> None:
-    """Re-read the journal, every original and every checkpoint; report any change."""
+    """Re-read the journal, every row, original and checkpoint; report any change."""
     services = current_services()
     show = sys.stderr.isatty() if progress is None else progress
     seal = SealCheck(services.receipt_policy, services.seal_fingerprint)
@@ -41,6 +43,9 @@ def verify_command(progress: bool | None) -> None:
         count, entries = count_documents(session), journal_size(session)
         with _bar(show, entries, "journal chain") as advance:
             problems = verify_chain(session, progress=advance)
+        with _bar(show, count, "rows         ") as advance:
+            later = document_states(session)
+            problems += verify_rows(session, later, progress=advance)
         with _bar(show, count, "originals    ") as advance:
             problems += verify_blobs(session, services.blobs, advance)
         with _bar(show, entries, "checkpoints  ") as advance:
@@ -55,7 +60,8 @@ def verify_command(progress: bool | None) -> None:
 
     click.echo(
         f"Registry intact: {count} documents, {entries} journal entries, "
-        f"{checkpoints} checkpoints; chain, originals and checkpoints verified."
+        f"{checkpoints} checkpoints; chain, rows, originals and checkpoints "
+        "verified."
     )
 
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import text
 
 from app.services import Services
 from tests.app.conftest import FORMS
@@ -68,3 +69,41 @@ def test_registry_verify_is_clean_then_finds_a_changed_original(
     broken = runner.invoke(args=["registry", "verify"])
     assert broken.exit_code != 0
     assert "PROBLEM" in broken.output
+
+
+def test_registry_verify_finds_a_row_edited_in_the_database_review_r1(
+    app: Flask, services: Services, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    source = FORMS / "pismo-ogolne" / "1" / "sample.xml"
+    signed = tmp_path / "signed.xml"
+    runner.invoke(args=["kancelaria", "sign-demo", str(source), "-o", str(signed)])
+    body = (
+        app.test_client()
+        .post(
+            "/api/v1/submissions",
+            data=signed.read_bytes(),
+            headers={"Content-Type": "application/xml"},
+        )
+        .get_json()
+    )
+    number = body["registry_number"]
+    # The module's app is shared: an earlier test may have broken a blob.
+    assert (
+        "differs from journal" not in runner.invoke(args=["registry", "verify"]).output
+    )
+
+    with services.sessions() as session:
+        session.execute(
+            text(
+                "UPDATE document SET indication = 'TOTAL_FAILED', received_at = :at "
+                "WHERE registry_number = :number"
+            ),
+            {"at": "2026-01-02 03:04:05.000000", "number": number},
+        )
+        session.commit()
+
+    broken = runner.invoke(args=["registry", "verify"])
+    assert broken.exit_code != 0
+    assert f"document {number}: indication differs from journal entry" in broken.output
+    assert f"document {number}: received_at differs from journal entry" in broken.output

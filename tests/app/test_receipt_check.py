@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from flask.testing import FlaskClient
 from lxml import etree
 
 from signing.pki import make_root, make_seal
 from signing.seal import XadesSigner
 from tests.app.conftest import sample
+from tests.receipt_doctoring import split_indication, wrap_fake_receipt
 
 XML = {"Content-Type": "application/xml"}
 RNS = "urn:kancelaria:receipt:1"
@@ -128,3 +131,34 @@ def test_schema_invalid_form_is_registered_and_its_receipt_says_so(
 
     assert body["indication"] == "TOTAL_PASSED"
     assert receipt.findtext(f"{{{RNS}}}Validation/{{{RNS}}}SchemaValid") == "false"
+
+
+def test_a_look_alike_receipt_in_an_extra_object_is_refused_review_r5(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    wrapped = wrap_fake_receipt(_receipt(client, citizen))
+
+    answer = client.post("/api/v1/receipts/check", data=wrapped, headers=XML)
+    page = client.post(
+        "/check?lang=en",
+        data={"receipt": (io.BytesIO(wrapped), "upo.xml")},
+        content_type="multipart/form-data",
+    )
+
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"
+    assert page.status_code == 422
+    assert b"The receipt is genuine" not in page.data
+    assert b"outside what its signature covers" in page.data
+
+
+def test_a_comment_inside_a_signed_value_is_refused_review_r5(
+    client: FlaskClient, citizen: XadesSigner
+) -> None:
+    # C14N drops comments, so the seal holds; a reader would see two texts.
+    commented = split_indication(_receipt(client, citizen))
+
+    answer = client.post("/api/v1/receipts/check", data=commented, headers=XML)
+
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"

@@ -30,9 +30,10 @@ class Behaviour:
 
 @dataclass
 class Receiver:
-    """An HTTP server on a fixed loopback port that may be up or down."""
+    """An HTTP server on a fixed loopback address and port, up or down."""
 
     port: int
+    host: str = "127.0.0.1"
     behaviour: Behaviour = field(default_factory=Behaviour)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -42,11 +43,11 @@ class Receiver:
     @property
     def url(self) -> str:
         """The address webhooks are sent to."""
-        return f"http://127.0.0.1:{self.port}/hooks/kancelaria"
+        return f"http://{self.host}:{self.port}/hooks/kancelaria"
 
     def start(self) -> Receiver:
         """Listen on the port (again); return self."""
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
+        server = ThreadingHTTPServer((self.host, self.port), _handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)

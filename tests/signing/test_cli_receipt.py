@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from signing.__main__ import main
 from signing.seal import XadesSigner
 from signing.tsp import LocalTimestamper
 from tests.app.conftest import make_settings, sample
+from tests.receipt_doctoring import split_indication, wrap_fake_receipt
 
 ROOT = Path(__file__).resolve().parents[2]
 XML = {"Content-Type": "application/xml"}
@@ -424,3 +425,28 @@ def _resealed(xml: bytes, issued_key: pki.Issued) -> bytes:
 
 def x509_of(path: Path) -> x509.Certificate:
     return x509.load_pem_x509_certificate(path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("doctor", "what"),
+    [
+        (wrap_fake_receipt, "an extra ds:Object"),
+        (split_indication, "a comment or processing instruction"),
+    ],
+    ids=["look-alike-in-object", "comment-in-value"],
+)
+def test_content_outside_the_seal_fails_the_seal_check_review_r5(
+    issued: Issued,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    doctor: Callable[[bytes], bytes],
+    what: str,
+) -> None:
+    doctored = tmp_path / "receipt.xml"
+    doctored.write_bytes(doctor(issued.receipt.read_bytes()))
+
+    code, verdict = verify(issued, capsys, receipt=doctored, proof=issued.proof)
+
+    assert code == 1
+    assert "receipt" in _failed(verdict)
+    assert what in verdict["checks"][0]["detail"]
