@@ -178,11 +178,7 @@ def resume(
         raise CaseError(CaseErrorCode.NOT_PAUSED)
 
     now = now or datetime.now(UTC)
-    days = paused_days_until(case, now)
-    case.paused_days += days
-    # The stored deadline already holds earlier pauses and the form's limit.
-    case.deadline = case.deadline + timedelta(days=days)
-    case.paused_since = None
+    days = _end_pause(case, now)
     case.status = CaseStatus.IN_PROGRESS
     _set_documents(session, case, DocumentStatus.IN_CASE)
     record_event(session, case, clerk, c.ACTION_RESUMED, at=now, days=days)
@@ -202,14 +198,26 @@ def decide(
         raise CaseError(CaseErrorCode.DECISION_EMPTY)
 
     now = now or datetime.now(UTC)
+    # Deciding while waiting for a remedy ends the pause, but no remedy was
+    # received: no "resumed" event, so the history does not claim one.
     if case.paused_since is not None:
-        resume(session, clerk, case, now=now)
+        _end_pause(case, now)
 
     case.status = CaseStatus.DECIDED
     case.decided_at = now
     case.decision = decision.strip()
     _set_documents(session, case, DocumentStatus.DECIDED)
     record_event(session, case, clerk, c.ACTION_DECIDED, case.decision, at=now)
+
+
+def _end_pause(case: Case, now: datetime) -> int:
+    """Stop the pause; add its days to the deadline and return them."""
+    days = paused_days_until(case, now)
+    case.paused_days += days
+    # The stored deadline already holds earlier pauses and the form's limit.
+    case.deadline = case.deadline + timedelta(days=days)
+    case.paused_since = None
+    return days
 
 
 def _check_jrwa(session: Session, jrwa: str) -> None:

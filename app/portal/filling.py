@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import markdown
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from lxml import etree
-from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
@@ -33,6 +31,7 @@ from app.formfill import (
     values_from_post,
 )
 from app.formfill.summary import summary_rows
+from app.instructions import instructions_html
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.services import current_services as services
@@ -121,7 +120,7 @@ def draft_pdf(code: str) -> BaseResponse:
 
 def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> str:
     text = form.instructions(g.lang)
-    instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
+    instructions = instructions_html(text)
     return render_template(
         "portal/fill.html",
         form=form,
