@@ -14,7 +14,9 @@ from app.cases import writing
 from app.cases.lifecycle import decide
 from app.cases.models import Case, CaseMessage
 from app.notifications.models import KIND_MAIL, OutboxMessage
+from app.registry.models import Document
 from app.services import Services
+from app.timeshow import office_time
 from signing.seal import XadesSigner
 from tests.app.filing import Filed, file_document
 from tests.notifications.cases import open_case_for
@@ -192,3 +194,17 @@ def test_a_question_without_the_csrf_token_is_refused(
 ) -> None:
     answer = client.post(in_case.ask, data={"code": in_case.code, "body": "Pytanie"})
     assert answer.status_code == 400
+
+
+def test_times_on_the_case_page_are_office_time_with_the_zone_review_r9(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    with services.sessions() as session:
+        document = session.get_one(Document, in_case.document_id)
+        received = document.received_at
+
+    page = text_of(client, in_case.page)
+
+    assert office_time(received) in page
+    assert re.search(r"\d\d:\d\d (CET|CEST)</time>", page)
+    assert " UTC</time>" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -195,3 +196,13 @@ def test_a_refusal_inside_the_kiosk_stays_on_a_kiosk_page(
     assert 'class="kiosk' in page and "not-found" in page
     for address in parsed.addresses:
         assert address.startswith(("/kiosk", "/static/", "?lang=")), address
+
+
+def test_times_on_the_kiosk_case_page_name_the_office_zone_review_r9(
+    client: FlaskClient, in_case: Filed
+) -> None:
+    status, page = look_up(client, in_case)
+
+    assert status == 200
+    assert re.search(r"\d\d:\d\d (CET|CEST)</time>", page)
+    assert " UTC</time>" not in page
