@@ -19,6 +19,7 @@ from app.cases.deadlines import base_deadline, office_day, paused_days_until
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.events import record_event
 from app.cases.models import Case, CaseDocument, Clerk, Department, JrwaClass
+from app.cases.waiting import move_into_case
 from app.notifications.outbox import enqueue_status_change
 from app.registry.models import Document
 from app.registry.numbering import next_case_number
@@ -101,6 +102,7 @@ def attach_document(
         attached_by_id=clerk.id if clerk else None,
     )
     session.add(link)
+    move_into_case(session, case, document, now)
     _set_status(session, document, _document_status(case))
     document.department = case.department.symbol
     record_event(
