@@ -30,6 +30,7 @@ from app.formfill import (
     values_from_document,
     values_from_post,
 )
+from app.formfill.nodes import Block
 from app.formfill.summary import summary_rows
 from app.instructions import instructions_html
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
@@ -119,6 +120,8 @@ def draft_pdf(code: str) -> BaseResponse:
 
 
 def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> str:
+    """Render the fill page; the form's own title heads its root part."""
+    words_lang = _title_root(form, model)
     text = form.instructions(g.lang)
     instructions = instructions_html(text)
     return render_template(
@@ -127,6 +130,7 @@ def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> 
         model=model,
         errors=errors,
         instructions=instructions,
+        words_lang=words_lang,
     )
 
 
@@ -170,3 +174,14 @@ def _parse_draft(xml: bytes) -> Any:
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     return etree.fromstring(xml, parser)
+
+
+def _title_root(form: FormVersion, model: object) -> str | None:
+    """Name the root part by the form's title; return its words' language."""
+    if not isinstance(model, Block):
+        return None
+
+    words_lang = model.lang
+    model.label = form.title_en if g.get("lang") == "en" else form.title_pl
+    model.lang = None
+    return words_lang
