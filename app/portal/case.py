@@ -7,7 +7,6 @@ is answered the same way as a missing one.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -18,9 +17,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.cases import writing
 from app.cases.citizen import citizen_view
 from app.cases.citizen_words import event_words, status_words
-from app.cases.deadlines import base_deadline, office_day
 from app.cases.errors import CaseError
-from app.cases.lookup import CODE_MAX, document_for_citizen, parse_registry_number
+from app.cases.lookup import (
+    CODE_MAX,
+    document_for_citizen,
+    parse_registry_number,
+    usual_deadline,
+)
 from app.cases.questions import QuestionRefused, ask_clerk
 from app.cases.trail import BODY_MAX
 from app.cases.waiting import ask_before_case
@@ -93,7 +96,7 @@ def _case_page(year: int, sequence: int, code: str, extra: dict[str, Any]) -> st
             "sent": False,
             "status_words": status_words(),
             "event_words": event_words(),
-            "usual_deadline": usual_deadline(document),
+            "usual_deadline": usual_deadline(document, services().catalog),
             **extra,
         }
         return render_template("portal/case.html", **page)
@@ -147,19 +150,6 @@ def _refusal(reason: str) -> dict[str, str]:
             "answer or try again tomorrow."
         )
     }
-
-
-def usual_deadline(document: Document) -> date:
-    """The day a case opened for the document would be due, as the desk counts."""
-    days = None
-    if document.form_id is not None:
-        try:
-            form = services().catalog.get(document.form_id, document.form_version)
-            days = form.deadline_days
-        except KeyError:
-            days = None
-
-    return base_deadline(office_day(document.received_at), False, days)
 
 
 def _document(session: Session, year: int, sequence: int, code: str) -> Document | None:
