@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from lxml import etree
+from werkzeug.test import TestResponse
 
 from app.catalog import parse_local
 from app.errors import ErrorCode, message_in
@@ -85,7 +86,7 @@ def _download(app: Flask, url: str) -> bytes:
         return answer.data
 
 
-def _sign_and_submit(app: Flask, source: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _sign_and_submit(app: Flask, source: Path, tmp_path: Path) -> TestResponse:
     """Sign ``source`` with `flask kancelaria sign-demo` and post it to the API."""
     signed = tmp_path / f"{source.stem}-signed.xml"
     result = app.test_cli_runner().invoke(
