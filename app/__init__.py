@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import Settings
 from app.i18n import init_i18n
 from app.input_guard import init_input_guard
+from app.timeshow import init_times
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["kancelaria"] = services
 
     init_i18n(app, settings.instance)
+    init_times(app)
     init_input_guard(app)
     _register_blueprints(app)
     _register_commands(app)

@@ -74,8 +74,9 @@ MESSAGES: dict[ErrorCode, str] = {
         "The signature is damaged or does not cover form content we could take in."
     ),
     ErrorCode.CONTENT_OUTSIDE_SIGNATURE: N_(
-        "The document holds content outside what its signature covers; send the "
-        "signed form alone."
+        "The document holds content its signature does not cover. If comments "
+        "(<!-- … -->) are left in the form, remove them and sign again; otherwise "
+        "send the signed form alone."
     ),
     ErrorCode.UNKNOWN_FORM: N_("The signed content is not one of the office's forms."),
     ErrorCode.TOO_LARGE: N_("The document is larger than the office accepts."),

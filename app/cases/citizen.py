@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from app.cases import constants as c
 from app.cases.deadlines import deadline_for
-from app.cases.models import Case, CaseEvent, CaseMessage, Department
+from app.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    Department,
+    WaitingQuestion,
+)
 from app.cases.queries import case_of_document
 from app.registry.models import Document
 
@@ -41,7 +47,9 @@ class CitizenView:
     case: Case | None
     deadline: date | None
     events: Sequence[CaseEvent]
-    messages: Sequence[CaseMessage]
+    messages: Sequence[CaseMessage | WaitingQuestion]
+    # The office's last message since the case was paused for a remedy.
+    remedy: CaseMessage | None = None
 
 
 def citizen_view(
@@ -51,16 +59,42 @@ def citizen_view(
     case = case_of_document(session, document)
     if case is None:
         department = department_by_symbol(session, document.department)
-        return CitizenView(document, department, None, None, (), ())
+        waiting = _waiting(session, document)
+        return CitizenView(document, department, None, None, (), waiting)
 
+    messages = case_messages(session, case)
     return CitizenView(
         document=document,
         department=case.department,
         case=case,
         deadline=deadline_for(case, now),
         events=citizen_events(session, case),
-        messages=case_messages(session, case),
+        messages=messages,
+        remedy=_remedy_request(case, messages),
     )
+
+
+def _waiting(session: Session, document: Document) -> Sequence[WaitingQuestion]:
+    """Questions asked on the document before a case holds it."""
+    return session.scalars(
+        select(WaitingQuestion)
+        .where(WaitingQuestion.document_id == document.id)
+        .order_by(WaitingQuestion.sent_at, WaitingQuestion.id)
+    ).all()
+
+
+def _remedy_request(case: Case, messages: Sequence[CaseMessage]) -> CaseMessage | None:
+    """What the office asked for when it paused the case, if it said."""
+    if case.paused_since is None:
+        return None
+
+    asked = [
+        m
+        for m in messages
+        if m.direction == c.Direction.OFFICE_TO_CITIZEN
+        and m.sent_at >= case.paused_since
+    ]
+    return asked[-1] if asked else None
 
 
 def department_by_symbol(session: Session, symbol: str | None) -> Department | None:

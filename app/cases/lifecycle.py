@@ -19,6 +19,7 @@ from app.cases.deadlines import base_deadline, office_day, paused_days_until
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.events import record_event
 from app.cases.models import Case, CaseDocument, Clerk, Department, JrwaClass
+from app.cases.waiting import move_into_case
 from app.notifications.outbox import enqueue_status_change
 from app.registry.models import Document
 from app.registry.numbering import next_case_number
@@ -101,6 +102,7 @@ def attach_document(
         attached_by_id=clerk.id if clerk else None,
     )
     session.add(link)
+    move_into_case(session, case, document, now)
     _set_status(session, document, _document_status(case))
     document.department = case.department.symbol
     record_event(
@@ -178,11 +180,7 @@ def resume(
         raise CaseError(CaseErrorCode.NOT_PAUSED)
 
     now = now or datetime.now(UTC)
-    days = paused_days_until(case, now)
-    case.paused_days += days
-    # The stored deadline already holds earlier pauses and the form's limit.
-    case.deadline = case.deadline + timedelta(days=days)
-    case.paused_since = None
+    days = _end_pause(case, now)
     case.status = CaseStatus.IN_PROGRESS
     _set_documents(session, case, DocumentStatus.IN_CASE)
     record_event(session, case, clerk, c.ACTION_RESUMED, at=now, days=days)
@@ -202,14 +200,26 @@ def decide(
         raise CaseError(CaseErrorCode.DECISION_EMPTY)
 
     now = now or datetime.now(UTC)
+    # Deciding while waiting for a remedy ends the pause, but no remedy was
+    # received: no "resumed" event, so the history does not claim one.
     if case.paused_since is not None:
-        resume(session, clerk, case, now=now)
+        _end_pause(case, now)
 
     case.status = CaseStatus.DECIDED
     case.decided_at = now
     case.decision = decision.strip()
     _set_documents(session, case, DocumentStatus.DECIDED)
     record_event(session, case, clerk, c.ACTION_DECIDED, case.decision, at=now)
+
+
+def _end_pause(case: Case, now: datetime) -> int:
+    """Stop the pause; add its days to the deadline and return them."""
+    days = paused_days_until(case, now)
+    case.paused_days += days
+    # The stored deadline already holds earlier pauses and the form's limit.
+    case.deadline = case.deadline + timedelta(days=days)
+    case.paused_since = None
+    return days
 
 
 def _check_jrwa(session: Session, jrwa: str) -> None:

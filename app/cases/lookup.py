@@ -8,9 +8,12 @@ against a rate limit is the channel's part (it knows the caller's address).
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.cases.deadlines import base_deadline, office_day
+from app.catalog import Catalog
 from app.registry.fields import same_access_code
 from app.registry.models import Document
 from app.registry.queries import get_document_by_number
@@ -37,3 +40,15 @@ def document_for_citizen(
         return None
 
     return document
+
+
+def usual_deadline(document: Document, catalog: Catalog) -> date:
+    """The day a case opened for the document would be due, as the desk counts."""
+    days = None
+    if document.form_id is not None:
+        try:
+            days = catalog.get(document.form_id, document.form_version).deadline_days
+        except KeyError:
+            days = None
+
+    return base_deadline(office_day(document.received_at), False, days)

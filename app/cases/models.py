@@ -161,6 +161,25 @@ class CaseMessage(Base):
     lang: Mapped[str | None] = mapped_column(String(8))
 
 
+class WaitingQuestion(Base):
+    """A citizen's question on a registered document no case holds yet (0013).
+
+    It moves into the case, as a ``CaseMessage``, when a clerk puts the
+    document into one.
+    """
+
+    __tablename__ = "waiting_question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    citizen_email: Mapped[str | None] = mapped_column(String(320))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    # Shown like a case message on the citizen's page.
+    direction = "citizen-to-office"
+
+
 class DocumentView(Base):
     """One look at a document by a clerk."""
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.cases.citizen import citizen_questions_since
 from app.cases.constants import Direction
-from app.cases.mailtext import question_notice, reply_notice
+from app.cases.mailtext import question_notice, remedy_notice, reply_notice
 from app.cases.models import Case, CaseMessage, Clerk
 from app.cases.trail import add_message
 from app.notifications.mail import ADDRESS_MAX, enqueue_mail
@@ -99,6 +99,38 @@ def reply_to_citizen(
     )
     if asked is not None and asked.citizen_email:
         mail = reply_notice(
+            case,
+            asked.citizen_email,
+            asked.lang or LANGS[0],
+            message.body,
+            f"{public_url}/case",
+        )
+        enqueue_mail(session, mail, now=now)
+
+    return message
+
+
+def ask_for_remedy(
+    session: Session,
+    case: Case,
+    clerk: Clerk | None,
+    request: str,
+    public_url: str,
+    now: datetime | None = None,
+) -> CaseMessage:
+    """Tell the citizen what is missing: a message on the case, and mail."""
+    asked = _last_question_with_address(session, case)
+    message = add_message(
+        session,
+        case,
+        Direction.OFFICE_TO_CITIZEN,
+        request,
+        author=clerk,
+        citizen_email=asked.citizen_email if asked is not None else None,
+        now=now,
+    )
+    if asked is not None and asked.citizen_email:
+        mail = remedy_notice(
             case,
             asked.citizen_email,
             asked.lang or LANGS[0],

@@ -20,6 +20,7 @@ from app.cases.deadlines import days_left, deadline_for
 from app.cases.errors import CaseError, CaseErrorCode
 from app.cases.jrwa import case_classes
 from app.cases.models import Case, CaseEvent, Clerk, Department
+from app.cases.questions import ask_for_remedy
 from app.desk import bp
 from app.desk.auth import current_clerk, require
 from app.desk.wording import case_error_message
@@ -124,6 +125,10 @@ def change_status(number: str) -> BaseResponse | tuple[str, int]:
         note = request.form.get("note", "").strip()[:2000] or None
         if wanted == "awaiting-remedy":
             lifecycle.pause_for_remedy(db, clerk, case, note)
+            remedy = request.form.get("remedy", "").strip()[:2000]
+            if remedy:
+                public_url = services().settings.public_url
+                ask_for_remedy(db, case, clerk, remedy, public_url)
         elif wanted == "resume":
             lifecycle.resume(db, clerk, case)
         else:

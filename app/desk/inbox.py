@@ -16,6 +16,7 @@ from app.cases.constants import Role
 from app.cases.deadlines import base_deadline, office_day
 from app.cases.models import Case, Clerk, Department
 from app.cases.trail import record_view
+from app.cases.waiting import waiting_counts, waiting_questions
 from app.desk import bp
 from app.desk.auth import current_clerk, require
 from app.registry.models import Document
@@ -39,9 +40,12 @@ def inbox() -> str:
             "overdue": [],
             "near": [],
             "mine": _assigned_to(db, clerk),
+            "questions": {},
         }
         if department is not None:
             page["documents"] = queries.inbox_documents(db, department)
+            ids = [d.id for d in page["documents"]]
+            page["questions"] = waiting_counts(db, ids)
             page["cases"] = queries.open_cases(db, department)
             page["overdue"] = queries.overdue_cases(db, department)
             page["near"] = queries.near_deadline_cases(db, department)
@@ -61,6 +65,7 @@ def document(public_id: str) -> str:
         page = {
             "document": document,
             "case": case,
+            "questions": waiting_questions(db, document),
             "paper": report.get("paper"),
             "signer": shown(document.signer_name),
             "report": build_report(report, document.indication, document.channel),

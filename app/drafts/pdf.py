@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
@@ -22,13 +21,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.drafts.code import format_code
 from app.formfill.summary import Row
+from app.timeshow import office_time
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 """Where Debian's fonts-dejavu-core puts DejaVu Sans (as for PDF receipts)."""
 
 FONT = "KancelariaSans"
 FONT_FILE = "DejaVuSans.ttf"
-WARSAW = ZoneInfo("Europe/Warsaw")
 _WIDTH, _HEIGHT = A4
 _MARGIN = 18 * mm
 _QR_SIZE = 32 * mm
@@ -53,30 +52,55 @@ class PaperCopy:
 
 
 def render_paper_copy(copy: PaperCopy, rows: list[Row]) -> bytes:
-    """A PDF of the filled form with its code, a QR code and a signature line."""
+    """A PDF of the filled form with its code, a QR code and a signature line.
+
+    Every value is printed whole, its line breaks kept, over as many pages
+    as it needs; each page repeats the code, the QR code and its number.
+    """
     _register_font()
+    total = _draw(copy, rows, BytesIO(), None)
     out = BytesIO()
+    _draw(copy, rows, out, total)
+    return out.getvalue()
+
+
+def _draw(copy: PaperCopy, rows: list[Row], out: BytesIO, total: int | None) -> int:
+    """Draw the copy into ``out``; return how many pages it took."""
     canvas = Canvas(out, pagesize=A4, invariant=True)
     canvas.setTitle(f"{copy.title} – {format_code(copy.code)}")
-    y = _draw_header(canvas, copy)
+    pages = _Pages(canvas, copy, total)
     for row in rows:
-        if y < _MARGIN + 3 * _LINE:
-            _draw_footer(canvas, copy)
-            canvas.showPage()
-            y = _draw_header(canvas, copy)
+        _draw_row(pages, row)
 
-        y = _draw_row(canvas, row, y)
-
-    y -= 2 * _LINE
-    if y < _MARGIN + 4 * _LINE:
-        _draw_footer(canvas, copy)
-        canvas.showPage()
-        y = _HEIGHT - _MARGIN
-
-    _draw_signature(canvas, y)
-    _draw_footer(canvas, copy)
+    pages.y -= 2 * _LINE
+    pages.make_room(4)
+    _draw_signature(canvas, pages.y)
+    pages.finish()
     canvas.save()
-    return out.getvalue()
+    return pages.number
+
+
+class _Pages:
+    """The canvas and where the next line goes; a full page starts the next."""
+
+    def __init__(self, canvas: Canvas, copy: PaperCopy, total: int | None) -> None:
+        self.canvas, self.copy, self.total = canvas, copy, total
+        self.number = 1
+        self.y = _draw_header(canvas, copy)
+
+    def make_room(self, lines: int = 1) -> None:
+        """Start a new page unless ``lines`` more lines fit above the footer."""
+        if self.y - (lines - 1) * _LINE >= _MARGIN + _LINE:
+            return
+
+        self.finish()
+        self.canvas.showPage()
+        self.number += 1
+        self.y = _draw_header(self.canvas, self.copy)
+
+    def finish(self) -> None:
+        """Draw the footer of the current page."""
+        _draw_footer(self.canvas, self.copy, self.number, self.total)
 
 
 def _draw_header(canvas: Canvas, copy: PaperCopy) -> float:
@@ -102,38 +126,41 @@ def _draw_header(canvas: Canvas, copy: PaperCopy) -> float:
     canvas.setFont(FONT, 18)
     canvas.drawString(_MARGIN + 118, y - 2, format_code(copy.code))
     y -= 18
-    local = copy.created_at.astimezone(WARSAW).strftime("%Y-%m-%d %H:%M")
     canvas.setFont(FONT, 9)
-    canvas.drawString(_MARGIN, y, f"Wypełniono / Filled in: {local}")
+    filled = office_time(copy.created_at)
+    canvas.drawString(_MARGIN, y, f"Wypełniono / Filled in: {filled}")
     return float(min(y, top - _QR_SIZE - 8) - 2 * _LINE)
 
 
-def _draw_row(canvas: Canvas, row: Row, y: float) -> float:
+def _draw_row(pages: _Pages, row: Row) -> None:
+    canvas = pages.canvas
     x = _MARGIN + row.depth * _INDENT
     width = _WIDTH - _MARGIN - x
     if row.value is None:
-        canvas.setFont(FONT, 10.5)
+        pages.make_room(2)
         for line in wrap(row.label, 10.5, width):
-            canvas.drawString(x, y, line)
-            y -= _LINE
+            pages.make_room()
+            canvas.setFont(FONT, 10.5)
+            canvas.drawString(x, pages.y, line)
+            pages.y -= _LINE
 
-        return y - 2
+        pages.y -= 2
+        return
 
     label_width = width * 0.45
     labels = wrap(row.label, 8.5, label_width - 6)
-    values = wrap(row.value, 10, width - label_width)
+    values = wrap_paragraphs(row.value, 10, width - label_width)
     for n in range(max(len(labels), len(values))):
+        pages.make_room()
         canvas.setFont(FONT, 8.5)
         if n < len(labels):
-            canvas.drawString(x, y, labels[n])
+            canvas.drawString(x, pages.y, labels[n])
 
         canvas.setFont(FONT, 10)
         if n < len(values):
-            canvas.drawString(x + label_width, y, values[n])
+            canvas.drawString(x + label_width, pages.y, values[n])
 
-        y -= _LINE
-
-    return y
+        pages.y -= _LINE
 
 
 def _draw_signature(canvas: Canvas, y: float) -> None:
@@ -144,7 +171,9 @@ def _draw_signature(canvas: Canvas, y: float) -> None:
     )
 
 
-def _draw_footer(canvas: Canvas, copy: PaperCopy) -> None:
+def _draw_footer(
+    canvas: Canvas, copy: PaperCopy, number: int, total: int | None
+) -> None:
     canvas.setFont(FONT, 7.5)
     canvas.drawString(
         _MARGIN,
@@ -152,6 +181,8 @@ def _draw_footer(canvas: Canvas, copy: PaperCopy) -> None:
         "Podpisz i złóż w urzędzie; kod łączy papier z wypełnionym formularzem. "
         f"/ Sign and bring to the office. {format_code(copy.code)}",
     )
+    of = f" z {total} / Page {number} of {total}" if total else f" / Page {number}"
+    canvas.drawRightString(_WIDTH - _MARGIN, _MARGIN / 2 - 10, f"Strona {number}{of}")
 
 
 def _draw_qr(canvas: Canvas, text: str, left: float, top: float) -> None:
@@ -175,27 +206,50 @@ def _draw_qr(canvas: Canvas, text: str, left: float, top: float) -> None:
     canvas.restoreState()
 
 
+def wrap_paragraphs(text: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines, keeping its own line breaks and empty lines."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        lines.extend(wrap(paragraph, size, width) if paragraph.strip() else [""])
+
+    return lines
+
+
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` points."""
     lines: list[str] = []
     current = ""
-    for word in " ".join(text.split()).split(" "):
+    for word in text.split():
         candidate = f"{current} {word}" if current else word
-        if current and pdfmetrics.stringWidth(candidate, FONT, size) > width:
-            lines.append(current)
-            current = word
-        else:
+        if pdfmetrics.stringWidth(candidate, FONT, size) <= width:
             current = candidate
+            continue
 
-        while pdfmetrics.stringWidth(current, FONT, size) > width and len(current) > 1:
-            cut = len(current) - 1
-            while cut > 1 and pdfmetrics.stringWidth(current[:cut], FONT, size) > width:
-                cut -= 1
-            lines.append(current[:cut])
-            current = current[cut:]
+        if current:
+            lines.append(current)
+
+        *full, current = _split_word(word, size, width)
+        lines.extend(full)
 
     lines.append(current)
     return lines
+
+
+def _split_word(word: str, size: float, width: float) -> list[str]:
+    """Cut a word wider than a line into pieces, a character at a time."""
+    pieces: list[str] = []
+    current, used = "", 0.0
+    for char in word:
+        advance = pdfmetrics.stringWidth(char, FONT, size)
+        if current and used + advance > width:
+            pieces.append(current)
+            current, used = "", 0.0
+
+        current += char
+        used += advance
+
+    pieces.append(current)
+    return pieces
 
 
 def _register_font() -> None:

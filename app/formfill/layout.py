@@ -33,6 +33,8 @@ from app.formfill.nodes import (
 )
 from app.formfill.words import _
 
+_XSD_ID = "{http://www.w3.org/2001/XMLSchema}ID"
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -261,9 +263,24 @@ def _attribute(walk: _Walk, attribute: Any, key: str) -> Field:
         required=attribute.use == "required",
         value=walk.values.get(key, attribute.default or fixed or ""),
         fixed=fixed,
-        node="attribute",
+        node=_attribute_node(attribute),
         lang=words.lang,
     )
+
+
+def _attribute_node(attribute: Any) -> str:
+    """An optional xs:ID (what a signature may point at) is kept but not shown.
+
+    Residents cannot know what to type there; a value already in the
+    document travels on in a hidden input.
+    """
+    stype = attribute.type
+    while stype is not None and attribute.use != "required":
+        if stype.name == _XSD_ID:
+            return "hidden"
+        stype = getattr(stype, "base_type", None)
+
+    return "attribute"
 
 
 def _single_line(hints: Hints) -> Hints:

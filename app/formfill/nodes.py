@@ -20,7 +20,12 @@ from app.formfill.hints import Hints
 
 COUNT = "_n:"
 CHOICE = "_c:"
-_WORD_BREAK = re.compile(r"(?<=[a-ząćęłńóśźż])(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+# A break before a capital after a small letter (DataUrodzenia), and before
+# a capital that starts a word after a one-letter word (WniosekOZaswiadczenie).
+_WORD_BREAK = re.compile(
+    r"(?<=[a-ząćęłńóśźż])(?=[A-ZĄĆĘŁŃÓŚŹŻ])"
+    r"|(?<=[A-ZĄĆĘŁŃÓŚŹŻ])(?=[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż])"
+)
 SHORT_LABEL = 90
 
 
@@ -138,7 +143,7 @@ class Repeat:
 def humanise(name: str) -> str:
     """Turn ``DataUrodzenia`` into ``Data urodzenia``; codes like P_7 stay."""
     words = _WORD_BREAK.sub(" ", name).split(" ")
-    return " ".join([words[0]] + [w.lower() if len(w) > 1 else w for w in words[1:]])
+    return " ".join([words[0]] + [w.lower() for w in words[1:]])
 
 
 @functools.lru_cache(maxsize=65536)

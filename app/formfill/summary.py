@@ -26,7 +26,7 @@ def summary_rows(root: Block) -> list[Row]:
 
 def _rows(node: Any, depth: int, rows: list[Row], heading: bool = True) -> None:
     if isinstance(node, Field):
-        if node.value.strip():
+        if node.value.strip() and node.node != "hidden":
             rows.append(Row(depth, node.label, _shown(node)))
         return
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from app.cases.citizen import citizen_view
 from app.cases.citizen_words import event_words, status_words
-from app.cases.lookup import CODE_MAX, document_for_citizen
+from app.cases.lookup import CODE_MAX, document_for_citizen, usual_deadline
 from app.errors import message_in
 from app.kiosk import bp
 from app.limits import TooManyAttempts, guard_code_lookup, note_wrong_code
@@ -63,6 +63,7 @@ def case() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
         return render_template(
             "kiosk/case.html",
             view=citizen_view(session, document),
+            usual_deadline=usual_deadline(document, services().catalog),
             status_words=status_words(),
             event_words=event_words(),
         )

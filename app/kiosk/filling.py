@@ -34,6 +34,7 @@ from app.formfill import (
     values_from_document,
     values_from_post,
 )
+from app.formfill.nodes import Block
 from app.formfill.summary import summary_rows
 from app.input_guard import checks_own_fields
 from app.kiosk import bp
@@ -115,7 +116,15 @@ def draft_pdf(code: str) -> BaseResponse:
 
 
 def _page(form: FormVersion, model: object, errors: list[tuple[str, str, str]]) -> str:
-    return render_template("kiosk/fill.html", form=form, model=model, errors=errors)
+    """Render the fill page; the form's own title heads its root part."""
+    words_lang = _title_root(form, model)
+    return render_template(
+        "kiosk/fill.html",
+        form=form,
+        model=model,
+        errors=errors,
+        words_lang=words_lang,
+    )
 
 
 def _words(form: FormVersion) -> tuple[str, FormLabels | None]:
@@ -140,3 +149,14 @@ def _draft_or_404(code: str) -> tuple[Draft, FormVersion]:
         abort(404)
 
     return found, form_or_404(found.form_id, found.form_version)
+
+
+def _title_root(form: FormVersion, model: object) -> str | None:
+    """Name the root part by the form's title; return its words' language."""
+    if not isinstance(model, Block):
+        return None
+
+    words_lang = model.lang
+    model.label = form.title_en if g.get("lang") == "en" else form.title_pl
+    model.lang = None
+    return words_lang

@@ -19,9 +19,15 @@ from app.cases import writing
 from app.cases.citizen import citizen_view
 from app.cases.citizen_words import event_words, status_words
 from app.cases.errors import CaseError
-from app.cases.lookup import CODE_MAX, document_for_citizen, parse_registry_number
+from app.cases.lookup import (
+    CODE_MAX,
+    document_for_citizen,
+    parse_registry_number,
+    usual_deadline,
+)
 from app.cases.questions import QuestionRefused, ask_clerk
 from app.cases.trail import BODY_MAX
+from app.cases.waiting import ask_before_case
 from app.input_guard import checks_own_fields
 from app.limits import guard_code_lookup, note_wrong_code
 from app.portal import bp
@@ -97,6 +103,7 @@ def _case_page(year: int, sequence: int, code: str, extra: dict[str, Any]) -> st
             "sent": False,
             "status_words": status_words(),
             "event_words": event_words(),
+            "usual_deadline": usual_deadline(document, services().catalog),
             **extra,
         }
         return render_template("portal/case.html", **page)
@@ -111,13 +118,12 @@ def _store_question(
             abort(404)
 
         view = citizen_view(session, document)
-        if view.case is None:
-            return {"body": _("Questions can be asked once a case is opened.")}
-
+        public_url = services().settings.public_url
         try:
-            ask_clerk(
-                session, view.case, body, email, g.lang, services().settings.public_url
-            )
+            if view.case is None:
+                ask_before_case(session, document, body, email, g.lang, public_url)
+            else:
+                ask_clerk(session, view.case, body, email, g.lang, public_url)
         except QuestionRefused as exc:
             return _refusal(exc.reason)
         except CaseError:

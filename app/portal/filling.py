@@ -11,11 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import markdown
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from lxml import etree
-from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
@@ -32,8 +30,10 @@ from app.formfill import (
     values_from_document,
     values_from_post,
 )
+from app.formfill.nodes import Block
 from app.formfill.summary import summary_rows
 from app.input_guard import checks_own_fields
+from app.instructions import instructions_html
 from app.limits import guard_code_lookup, limit_uploads, note_wrong_code
 from app.portal import bp
 from app.services import current_services as services
@@ -122,14 +122,17 @@ def draft_pdf(code: str) -> BaseResponse:
 
 
 def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> str:
+    """Render the fill page; the form's own title heads its root part."""
+    words_lang = _title_root(form, model)
     text = form.instructions(g.lang)
-    instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
+    instructions = instructions_html(text)
     return render_template(
         "portal/fill.html",
         form=form,
         model=model,
         errors=errors,
         instructions=instructions,
+        words_lang=words_lang,
     )
 
 
@@ -173,3 +176,14 @@ def _parse_draft(xml: bytes) -> Any:
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     return etree.fromstring(xml, parser)
+
+
+def _title_root(form: FormVersion, model: object) -> str | None:
+    """Name the root part by the form's title; return its words' language."""
+    if not isinstance(model, Block):
+        return None
+
+    words_lang = model.lang
+    model.label = form.title_en if g.get("lang") == "en" else form.title_pl
+    model.lang = None
+    return words_lang

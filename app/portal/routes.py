@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import markdown
 from flask import (
     abort,
     g,
@@ -16,11 +15,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import RequestError, message_in
+from app.instructions import instructions_html
 from app.intake import Submission, intake
 from app.intake.multipart import Parts, intake_parts
 from app.intake.pipeline import Outcome, receive
@@ -38,8 +37,8 @@ FILES = {
     "schema.xsd": "application/xml",
     "sample.xml": "application/xml",
     "blank.xml": "application/xml",
-    "instructions.pl.md": "text/markdown; charset=utf-8",
-    "instructions.en.md": "text/markdown; charset=utf-8",
+    "instructions.pl.md": "text/markdown",
+    "instructions.en.md": "text/markdown",
 }
 
 
@@ -90,7 +89,7 @@ def form_page(form_id: str) -> str:
     """Show a form: what it is for, its instructions and its files."""
     form = _form_or_404(form_id, None)
     text = form.instructions(g.lang)
-    instructions = Markup(markdown.markdown(text, output_format="html"))  # noqa: S704
+    instructions = instructions_html(text)
     return render_template("portal/form.html", form=form, instructions=instructions)
 
 

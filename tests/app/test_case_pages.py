@@ -11,10 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.cases import writing
-from app.cases.lifecycle import decide
-from app.cases.models import Case, CaseMessage
+from app.cases.accounts import add_department
+from app.cases.lifecycle import decide, pause_for_remedy
+from app.cases.models import Case, CaseMessage, Department, WaitingQuestion
+from app.cases.questions import ask_for_remedy
 from app.notifications.models import KIND_MAIL, OutboxMessage
+from app.registry.models import Document
 from app.services import Services
+from app.timeshow import office_time
 from signing.seal import XadesSigner
 from tests.app.filing import Filed, file_document
 from tests.notifications.cases import open_case_for
@@ -76,15 +80,103 @@ def test_a_wrong_number_or_code_shows_nothing(
     assert text_of(client, f"/case/{filed.year}/{filed.sequence}?code=X", 404)
 
 
-def test_before_a_case_is_opened_the_page_says_so_and_takes_no_question(
+def test_before_a_case_is_opened_the_page_says_it_awaits_a_clerk_review_r7(
     client: FlaskClient, filed: Filed
 ) -> None:
     page = text_of(client, filed.page)
-    assert "nie założono jeszcze sprawy" in page
-    assert 'name="body"' not in page
+    english = text_of(client, filed.page + "&lang=en")
 
-    answer = client.post(filed.ask, data={"code": filed.code, "body": "Pytanie"})
-    assert answer.status_code == 400
+    assert "nie założono jeszcze sprawy" in page
+    assert 'id="awaiting-clerk"' in page and "czeka na urzędnika" in page
+    assert "Usual deadline" in english and "awaits a clerk" in english
+    assert 'name="body"' in page, "a question can be asked at once"
+
+
+def test_a_question_before_a_case_waits_then_moves_into_the_case_review_r7(
+    client: FlaskClient, filed: Filed, services: Services
+) -> None:
+    department = _department_with_mail(services, filed)
+    answer = client.post(
+        filed.ask,
+        data={"code": filed.code, "body": "Czy pismo dotarło?", "email": "a@b.test"},
+    )
+    assert answer.status_code == 303
+    assert "Czy pismo dotarło?" in text_of(client, answer.location)
+    with services.sessions() as session:
+        waiting = session.scalars(
+            select(WaitingQuestion).where(
+                WaitingQuestion.document_id == filed.document_id
+            )
+        ).one()
+        notices = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == KIND_MAIL)
+        ).all()
+    assert waiting.citizen_email == "a@b.test"
+    assert any(department in n.payload and filed.number in n.payload for n in notices)
+
+    opened = open_case_for(services, filed.document_id)
+
+    with services.sessions() as session:
+        assert (
+            session.scalars(
+                select(WaitingQuestion).where(
+                    WaitingQuestion.document_id == filed.document_id
+                )
+            ).all()
+            == []
+        )
+        moved = session.scalars(
+            select(CaseMessage).where(CaseMessage.case_id == opened.case_id)
+        ).one()
+    assert moved.body == "Czy pismo dotarło?" and moved.citizen_email == "a@b.test"
+    assert moved.sent_at == waiting.sent_at and moved.lang == "pl"
+    page = text_of(client, filed.page)
+    assert opened.number in page and "Czy pismo dotarło?" in page
+
+
+def test_a_remedy_request_says_what_is_missing_on_the_page_and_by_mail_review_r7(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    client.post(
+        in_case.ask,
+        data={"code": in_case.code, "body": "Pytanie", "email": "r@b.test"},
+    )
+    with writing(services.sessions) as session:
+        case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+        assert case is not None
+        pause_for_remedy(session, None, case, "notatka wewnętrzna")
+        ask_for_remedy(
+            session, case, None, "Brakuje kopii umowy najmu.", "http://127.0.0.1"
+        )
+        number = case.number
+
+    page = text_of(client, in_case.page)
+    with services.sessions() as session:
+        mail = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == KIND_MAIL)
+        ).all()
+
+    assert 'id="remedy"' in page and "Brakuje kopii umowy najmu." in page
+    assert f"podając sprawę {number}" in page
+    assert "notatka wewnętrzna" not in page
+    remedy_mail = [m for m in mail if "r@b.test" in m.payload and "umowy" in m.payload]
+    assert remedy_mail and number in remedy_mail[-1].payload
+
+
+def _department_with_mail(services: Services, filed: Filed) -> str:
+    """Give the document's department a notice address; return the address."""
+    address = "wydzial.or@urzad.test"
+    with writing(services.sessions) as session:
+        document = session.get_one(Document, filed.document_id)
+        symbol = document.department or "OR"
+        document.department = symbol
+        found = session.scalar(select(Department).where(Department.symbol == symbol))
+        if found is None:
+            add_department(session, symbol, "Organizacyjny", "Organisation", address)
+        else:
+            found.email = address
+
+    return address
 
 
 def test_the_case_page_shows_department_status_deadline_and_history(
@@ -205,3 +297,17 @@ def test_a_question_without_the_csrf_token_is_refused(
 ) -> None:
     answer = client.post(in_case.ask, data={"code": in_case.code, "body": "Pytanie"})
     assert answer.status_code == 400
+
+
+def test_times_on_the_case_page_are_office_time_with_the_zone_review_r9(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    with services.sessions() as session:
+        document = session.get_one(Document, in_case.document_id)
+        received = document.received_at
+
+    page = text_of(client, in_case.page)
+
+    assert office_time(received) in page
+    assert re.search(r"\d\d:\d\d (CET|CEST)</time>", page)
+    assert " UTC</time>" not in page

@@ -353,3 +353,28 @@ def test_a_nul_in_a_button_or_field_name_is_never_a_500_review_r10(
         data = MultiDict([*fields, extra])
         answer = web.post(f"{prefix}/forms/zameldowanie/fill", data=data)
         assert answer.status_code < 500, answer.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("form_id", FORMS)
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_root_part_is_titled_by_the_form_and_its_id_is_not_offered_review_r6(
+    web: FlaskClient, guarded: Flask, form_id: str, lang: str
+) -> None:
+    form = guarded.extensions["kancelaria"].catalog.get(form_id)
+    text = web.get(f"/forms/{form_id}/fill?lang={lang}").get_data(as_text=True)
+    page = html.fromstring(text)
+    legend = page.xpath("//form[@class='fill']//legend")[0].text_content()
+    visible = page.xpath("//form[@class='fill']//input[@name='@Id']")
+
+    assert legend.startswith(form.title_en if lang == "en" else form.title_pl)
+    assert [i.get("type") for i in visible] == ["hidden"]
+    assert "Identyfikator dokumentu" not in text
+    assert "Identifier of the document" not in text
+
+
+def test_element_names_split_into_words_at_one_letter_words_review_r6() -> None:
+    from app.formfill.nodes import humanise
+
+    assert humanise("WniosekOZaswiadczenie") == "Wniosek o zaswiadczenie"
+    assert humanise("AdresWPolsce") == "Adres w polsce"
+    assert humanise("DataUrodzenia") == "Data urodzenia"

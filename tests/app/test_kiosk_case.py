@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,8 +13,10 @@ from sqlalchemy import select
 from app import create_app
 from app.cases import writing
 from app.cases.lifecycle import decide
+from app.cases.lookup import usual_deadline
 from app.cases.models import Case
 from app.kiosk import CONTENT_SECURITY_POLICY
+from app.registry.models import Document
 from app.services import Services
 from signing.seal import XadesSigner
 from tests.app.conftest import make_settings
@@ -112,6 +115,20 @@ def test_before_a_case_is_opened_the_page_says_so(
     assert "nie założono jeszcze sprawy" in page
 
 
+def test_before_a_case_the_kiosk_says_it_awaits_a_clerk_and_when_review_r7(
+    client: FlaskClient, filed: Filed, services: Services
+) -> None:
+    with services.sessions() as session:
+        document = session.get_one(Document, filed.document_id)
+        expected = usual_deadline(document, services.catalog)
+
+    status, page = look_up(client, filed)
+
+    assert status == 200
+    assert 'id="awaiting-clerk"' in page and "czeka na urzędnika" in page
+    assert expected.isoformat() in page
+
+
 @pytest.mark.parametrize(
     ("changes", "status"),
     [
@@ -195,3 +212,13 @@ def test_a_refusal_inside_the_kiosk_stays_on_a_kiosk_page(
     assert 'class="kiosk' in page and "not-found" in page
     for address in parsed.addresses:
         assert address.startswith(("/kiosk", "/static/", "?lang=")), address
+
+
+def test_times_on_the_kiosk_case_page_name_the_office_zone_review_r9(
+    client: FlaskClient, in_case: Filed
+) -> None:
+    status, page = look_up(client, in_case)
+
+    assert status == 200
+    assert re.search(r"\d\d:\d\d (CET|CEST)</time>", page)
+    assert " UTC</time>" not in page

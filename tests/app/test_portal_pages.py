@@ -121,3 +121,30 @@ def test_check_page_looks_up_a_number_with_its_access_code(
     assert body["sha256"] in found.get_data(as_text=True)
     assert wrong.status_code == 404
     assert body["sha256"] not in wrong.get_data(as_text=True)
+
+
+def test_instructions_download_names_its_charset_once_review_r15(
+    client: FlaskClient,
+) -> None:
+    with client.get("/forms/pismo-ogolne/1/instructions.pl.md") as answer:
+        assert answer.status_code == 200
+        assert answer.headers["Content-Type"] == "text/markdown; charset=utf-8"
+
+
+def test_form_and_fill_pages_have_one_h1_review_r15(client: FlaskClient) -> None:
+    for url in ("/forms/pismo-ogolne", "/forms/zameldowanie/fill"):
+        for lang in ("pl", "en"):
+            page = client.get(f"{url}?lang={lang}").get_data(as_text=True)
+            assert page.count("<h1") == 1, url
+
+
+def test_kiosk_radio_buttons_and_checkboxes_are_44_px_touch_targets_review_r15() -> (
+    None
+):
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "app/static/kiosk.css").read_text()
+    rules = re.findall(r"([^{}]*input\[type=radio\][^{}]*)\{([^}]*)\}", css)
+    sized = [body for _, body in rules if re.search(r"\bwidth:\s*44px", body)]
+    assert sized and all(re.search(r"\bheight:\s*44px", b) for b in sized)

@@ -150,6 +150,9 @@ def _type_sample(page: Page) -> None:
         if key.startswith(("_n:", "_c:")) or not value:
             continue
 
+        if "@" in key and _only_hidden(page, key):
+            continue  # the document's Id: kept, not offered to a person (R6)
+
         field = page.locator(f'[name="{key}"]:not([type=hidden])')
         if field.count() == 0:
             _add_part(page, key)
@@ -173,3 +176,9 @@ def _add_part(page: Page, key: str) -> None:
 def _prepare(page: Page) -> None:
     page.get_by_role("button", name="Check and prepare the document").last.click()
     page.wait_for_load_state()
+
+
+def _only_hidden(page: Page, key: str) -> bool:
+    """Whether the page carries ``key`` only in a hidden input."""
+    shown = page.locator(f'[name="{key}"]:not([type=hidden])').count()
+    return shown == 0 and page.locator(f'input[name="{key}"]').count() > 0

@@ -132,6 +132,9 @@ def _type_sample(page: Page) -> None:
         if key.startswith(("_n:", "_c:")) or not value:
             continue
 
+        if "@" in key and _only_hidden(page, key):
+            continue  # the document's Id: kept, not offered to a person (R6)
+
         field = page.locator(f'[name="{key}"]:not([type=hidden])')
         kind = field.first.get_attribute("type")
         if kind == "radio":
@@ -202,3 +205,9 @@ def _citizen(folder: Path) -> tuple[Path, Path, Path]:
         root.certificate.public_bytes(serialization.Encoding.PEM)
     )
     return key, cert, anchors
+
+
+def _only_hidden(page: Page, key: str) -> bool:
+    """Whether the page carries ``key`` only in a hidden input."""
+    shown = page.locator(f'[name="{key}"]:not([type=hidden])').count()
+    return shown == 0 and page.locator(f'input[name="{key}"]').count() > 0

@@ -245,6 +245,28 @@ def test_a_decision_closes_the_case_and_its_documents(
         assert verify_chain(session) == []
 
 
+def test_deciding_while_awaiting_a_remedy_records_no_remedy_received_review_r15(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    with writing(sessions) as session:
+        case = _open(session, office)
+        lifecycle.pause_for_remedy(session, None, case, now=NOW)
+        later = NOW + timedelta(days=3)
+        lifecycle.decide(
+            session, None, case, "Pozostawiono bez rozpoznania.", now=later
+        )
+
+    with sessions() as session:
+        case = session.get_one(Case, case.id)
+        actions = session.scalars(
+            select(CaseEvent.action).where(CaseEvent.case_id == case.id)
+        ).all()
+        assert "resumed" not in actions
+        assert actions[-1] == "decided"
+        assert case.paused_since is None and case.paused_days == 3
+        assert case.status == CaseStatus.DECIDED
+
+
 @pytest.mark.parametrize("status", ["decided", "awaiting-remedy", "nonsense"])
 def test_change_status_sets_only_open_or_in_progress(
     sessions: sessionmaker[Session], office: Office, status: str

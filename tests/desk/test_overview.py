@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.cases import lifecycle, writing
 from app.cases.accounts import find_department
+from app.cases.deadlines import office_day
 from app.cases.models import Case
 from app.cases.overview import department_overview
 from app.services import Services
@@ -36,8 +37,10 @@ def test_figures_count_intake_open_cases_and_decision_times(
     for _ in range(3):
         paper_document(desk_services, "OR")
     now = datetime.now(UTC)
-    decided_case(desk_services, now.date() - timedelta(days=10), now)
-    decided_case(desk_services, now.date() - timedelta(days=40), now)
+    # Durations count office days: near midnight UTC, Warsaw is a day ahead.
+    today = office_day(now)
+    decided_case(desk_services, today - timedelta(days=10), now)
+    decided_case(desk_services, today - timedelta(days=40), now)
 
     with desk_services.sessions() as session:
         unit = find_department(session, "OR")

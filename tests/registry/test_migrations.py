@@ -39,6 +39,7 @@ TABLES = {
     "transfer",
     "draft",
     "document_blob",
+    "waiting_question",
 }
 
 
