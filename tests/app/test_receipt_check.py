@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask.testing import FlaskClient
 from lxml import etree
 
@@ -128,3 +130,41 @@ def test_schema_invalid_form_is_registered_and_its_receipt_says_so(
 
     assert body["indication"] == "TOTAL_PASSED"
     assert receipt.findtext(f"{{{RNS}}}Validation/{{{RNS}}}SchemaValid") == "false"
+
+
+def test_a_file_that_is_not_xml_is_named_so_at_the_receipt_check(
+    client: FlaskClient,
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    api = client.post("/api/v1/receipts/check", data=png, headers=XML)
+    pages = {
+        lang: client.post(
+            f"/check?lang={lang}",
+            data={"receipt": (BytesIO(png), "upo.xml")},
+            content_type="multipart/form-data",
+        )
+        for lang in ("en", "pl")
+    }
+
+    refusal = api.get_json()["errors"][0]
+    assert api.status_code == 400 and refusal["error"] == "not-xml"
+    assert refusal["message"] == (
+        "The file is not XML, and a receipt is an XML file sealed by the office."
+    )
+    assert "PDF" not in refusal["message"]
+    english = pages["en"].get_data(as_text=True)
+    assert pages["en"].status_code == 400
+    assert "a receipt is an XML file sealed by the office" in english
+    assert "not well-formed" not in english and "we take in" not in english
+    assert "potwierdzenie jest plikiem XML" in pages["pl"].get_data(as_text=True)
+
+
+def test_a_submission_that_is_not_xml_names_what_is_taken_in(
+    client: FlaskClient,
+) -> None:
+    answer = client.post("/api/v1/submissions", data=b"plain text", headers=XML)
+
+    refusal = answer.get_json()["errors"][0]
+    assert answer.status_code == 400 and refusal["error"] == "not-xml"
+    assert "neither XML nor any other kind we take in" in refusal["message"]
+    assert "receipt" not in refusal["message"]
