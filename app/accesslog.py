@@ -1,9 +1,10 @@
 """gunicorn's access log without the secrets some addresses carry.
 
 A draft's short code is the only key to a resident's filled form (name,
-PESEL, address), and it stands in the path of every channel that opens
-drafts (``/drafts/<code>``, ``/kiosk/drafts/<code>``); access codes stand
-in query strings. ``make run`` logs with this class, so the
+PESEL, address), and it stands in the portal's draft paths
+(``/drafts/<code>``; the kiosk's old ``/kiosk/drafts/<code>`` opens nothing
+now, but a typed address is masked all the same); access codes stand in
+query strings. ``make run`` logs with this class, so the
 log keeps the route and the status but neither kind of secret.
 """
 

@@ -133,6 +133,10 @@ class FormVersion:
 
         return (self.folder / f"instructions.{lang}.md").read_text(encoding="utf-8")
 
+    def title(self, lang: str | None) -> str:
+        """Return the form's title in ``en``, else in Polish."""
+        return self.title_en if lang == "en" else self.title_pl
+
     def labels(self, lang: str) -> FormLabels | None:
         """Field labels for a page in ``lang`` beside the schema's; None: none."""
         return self.labels_en if lang == "en" else None

@@ -68,7 +68,11 @@ MESSAGES: dict[ErrorCode, str] = {
         "The document uses XML features or a structure we never accept (DTD, "
         "entities, XInclude, excessive nesting, size or number of signatures)."
     ),
-    ErrorCode.NOT_XML: N_("The body is not an XML document (nor a PDF)."),
+    # Intake's words; the receipt check says its own (app.receipts.check).
+    ErrorCode.NOT_XML: N_(
+        "The document is neither XML nor any other kind we take in (PDF, an ASiC "
+        "or ZIP container, a .p7s or .p7m signature)."
+    ),
     ErrorCode.NOT_SIGNED: N_("The document carries no electronic signature."),
     ErrorCode.UNSIGNED_CONTENT: N_(
         "The signature is damaged or does not cover form content we could take in."

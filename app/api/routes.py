@@ -9,7 +9,7 @@ from flask import Response, jsonify, request, url_for
 from app.api import bp
 from app.catalog import FormVersion
 from app.errors import ErrorCode, RequestError
-from app.intake.pipeline import receive, recognise
+from app.intake.pipeline import receive
 from app.limits import guard_code_lookup, note_wrong_code
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
@@ -62,10 +62,7 @@ def check() -> Response:
     try:
         verdict = check_receipt(services(), data)
     except NotAReceiptError as exc:
-        if exc.code is ErrorCode.MALFORMED_XML:
-            recognise(data)  # not XML at all (and no PDF): say so
-
-        raise RequestError(exc.code, exc.status) from exc
+        raise RequestError(exc.code, exc.status, exc.message) from exc
 
     return jsonify(
         {

@@ -23,7 +23,9 @@ from app.cases.models import Case, CaseEvent, Clerk, Department
 from app.cases.questions import ask_for_remedy
 from app.desk import bp
 from app.desk.auth import current_clerk, require
+from app.desk.typed import typed_text
 from app.desk.wording import case_error_message
+from app.input_guard import checks_own_fields
 from app.registry.models import Document
 from app.services import current_services as services
 
@@ -100,6 +102,7 @@ def attach(number: str) -> BaseResponse | tuple[str, int]:
 
 
 @bp.post("/cases/<number>/assign")
+@checks_own_fields
 @require(Action.ASSIGN)
 def assign(number: str) -> BaseResponse | tuple[str, int]:
     """Assign the case to a clerk of its department with a note (dekretacja)."""
@@ -112,10 +115,13 @@ def assign(number: str) -> BaseResponse | tuple[str, int]:
         note = request.form.get("note", "").strip()[:2000] or None
         lifecycle.assign(db, clerk, case, assignee, note)
 
-    return _act(number, Action.ASSIGN, act, _("Case assigned."))
+    return _act(
+        number, Action.ASSIGN, act, _("Case assigned."), {"assign-note": "note"}
+    )
 
 
 @bp.post("/cases/<number>/status")
+@checks_own_fields
 @require(Action.CHANGE_STATUS)
 def change_status(number: str) -> BaseResponse | tuple[str, int]:
     """Set the case open or in progress, pause it for a remedy, or resume it."""
@@ -134,10 +140,12 @@ def change_status(number: str) -> BaseResponse | tuple[str, int]:
         else:
             lifecycle.change_status(db, clerk, case, wanted)
 
-    return _act(number, Action.CHANGE_STATUS, act, _("Status changed."))
+    text = {"status-note": "note", "remedy": "remedy"}
+    return _act(number, Action.CHANGE_STATUS, act, _("Status changed."), text)
 
 
 @bp.post("/cases/<number>/decide")
+@checks_own_fields
 @require(Action.DECIDE)
 def decide(number: str) -> BaseResponse | tuple[str, int]:
     """Close the case with its decision."""
@@ -145,7 +153,9 @@ def decide(number: str) -> BaseResponse | tuple[str, int]:
     def act(db: Session, clerk: Clerk, case: Case) -> None:
         lifecycle.decide(db, clerk, case, request.form.get("decision", "")[:20000])
 
-    return _act(number, Action.DECIDE, act, _("Case decided."))
+    return _act(
+        number, Action.DECIDE, act, _("Case decided."), {"decision": "decision"}
+    )
 
 
 def _act(
@@ -153,9 +163,14 @@ def _act(
     action: Action,
     act: Callable[[Session, Clerk, Case], None],
     done: str,
+    text: dict[str, str] | None = None,
 ) -> BaseResponse | tuple[str, int]:
+    typed, invalid = typed_text(text or {})
     with writing(services().sessions) as db:
         case = _case_or_404(db, number, action, for_update=True)
+        if invalid:
+            return _case_page(db, case, typed=typed, invalid=invalid), 400
+
         clerk = db.get_one(Clerk, current_clerk().id)
         try:
             act(db, clerk, case)
@@ -228,7 +243,13 @@ def _new_case_page(
     return render_template("desk/case_new.html", **page)
 
 
-def _case_page(db: Session, case: Case, error: str | None = None) -> str:
+def _case_page(
+    db: Session,
+    case: Case,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    invalid: dict[str, str] | None = None,
+) -> str:
     clerk = db.get_one(Clerk, current_clerk().id)
     department = db.get_one(Department, case.department_id)
     events = db.scalars(
@@ -254,5 +275,7 @@ def _case_page(db: Session, case: Case, error: str | None = None) -> str:
         "deadline": deadline_for(case),
         "days_left": days_left(case),
         "can": {a.value: may_on_case(clerk, a, case) for a in Action},
+        "typed": typed or {},
+        "invalid": invalid or {},
     }
     return render_template("desk/case.html", **page)

@@ -21,7 +21,6 @@ from app.cases.queries import case_of_document
 from app.desk import bp
 from app.desk.auth import current_clerk
 from app.desk.grants_view import require_duty
-from app.errors import message_in
 from app.receipts import check_receipt
 from app.receipts.check import NotAReceiptError, describe
 from app.registry.queries import get_document_by_number
@@ -53,7 +52,7 @@ def check_receipt_page() -> str | tuple[str, int]:
     try:
         verdict = check_receipt(services(), data)
     except NotAReceiptError as exc:
-        page["error"] = message_in(exc.code, g.get("lang", "pl"))
+        page["error"] = exc.words(g.get("lang", "pl"))
         _journal(None, "not-a-receipt")
         return render_template("desk/receipt_check.html", **page), exc.status
 

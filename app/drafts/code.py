@@ -8,12 +8,25 @@ symbols give about 44 bits.
 
 from __future__ import annotations
 
+import enum
+import re
 import secrets
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTVWXYZ"
 BODY = 9
 LENGTH = BODY + 1
-_SEPARATORS = str.maketrans("", "", " -\t")
+# Blanks and dashes of any kind: on-screen keyboards and copied text bring
+# no-break spaces and en dashes as readily as the printed ASCII hyphen.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+
+
+class CodeProblem(enum.StrEnum):
+    """Why typed text cannot be a draft code, before any draft is looked up."""
+
+    EMPTY = "empty"
+    LENGTH = "length"
+    SYMBOL = "symbol"
+    CHECK = "check"
 
 
 def new_code() -> str:
@@ -30,14 +43,33 @@ def check_symbol(body: str) -> str:
 
 def normalise_code(typed: str) -> str | None:
     """The code as stored, from what a person typed; None when not a code."""
-    code = typed.translate(_SEPARATORS).upper()
-    if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
+    if code_problem(typed) is not None:
         return None
+
+    return bare_code(typed)
+
+
+def bare_code(typed: str) -> str:
+    """What a person typed without blanks or dashes, in capitals."""
+    return _SEPARATORS.sub("", typed).upper()
+
+
+def code_problem(typed: str) -> CodeProblem | None:
+    """What makes ``typed`` no code at all (such as a slip the check symbol catches)."""
+    code = bare_code(typed)
+    if not code:
+        return CodeProblem.EMPTY
+
+    if len(code) != LENGTH:
+        return CodeProblem.LENGTH
+
+    if any(ch not in ALPHABET for ch in code):
+        return CodeProblem.SYMBOL
 
     if check_symbol(code[:BODY]) != code[BODY]:
-        return None
+        return CodeProblem.CHECK
 
-    return code
+    return None
 
 
 def format_code(code: str) -> str:

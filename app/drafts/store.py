@@ -64,6 +64,11 @@ def find_draft(session: Session, code: str) -> Draft | None:
     return session.scalars(select(Draft).where(Draft.code == normal)).first()
 
 
+def find_draft_by_id(session: Session, draft_id: int) -> Draft | None:
+    """The draft with the database id ``draft_id`` (one a kiosk opened); or None."""
+    return session.get(Draft, draft_id)
+
+
 def purge_drafts(session: Session, before: datetime) -> int:
     """Delete the drafts created before ``before`` and commit; how many went."""
     result = session.execute(delete(Draft).where(Draft.created_at < before))

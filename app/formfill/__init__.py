@@ -47,6 +47,7 @@ __all__ = [
     "layout",
     "load_labels",
     "root_element",
+    "title_root",
     "values_from_document",
     "values_from_post",
 ]
@@ -76,3 +77,19 @@ def fill_document(
     """Lay out ``values`` and compose them: the model (with errors) and result."""
     model = layout(root, values, limits, lang, labels)
     return model, compose(model, schema)
+
+
+def title_root(model: object, title: str) -> str | None:
+    """Head the root part with the form's ``title``; return its words' language.
+
+    The root element's own name (or documentation) is a schema's word, not
+    the title people know the form by; the language is returned so that the
+    page can still mark the schema's other words.
+    """
+    if not isinstance(model, Block):
+        return None
+
+    words_lang = model.lang
+    model.label = title
+    model.lang = None
+    return words_lang

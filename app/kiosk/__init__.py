@@ -36,4 +36,4 @@ def lock_down(response: Response) -> Response:
     return response
 
 
-from app.kiosk import case, errors, filling, routes  # noqa: E402,F401
+from app.kiosk import case, draft, errors, filling, routes  # noqa: E402,F401

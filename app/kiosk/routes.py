@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from app.catalog import FormVersion
 from app.kiosk import bp
+from app.kiosk.opened import forget
 from app.services import current_services as services
 
 # Links in instructions would lead out of the kiosk: keep their words only.
@@ -26,7 +27,9 @@ def kiosk_helpers() -> dict[str, Any]:
 
 @bp.get("/")
 def home() -> str:
-    """Start: one tile per department that has forms."""
+    """Start: one tile per department that has forms; nothing left open."""
+    # "Done" and the idle reset both lead here: close the previous person's draft.
+    forget()
     return render_template("kiosk/home.html", departments=_departments())
 
 

@@ -27,10 +27,10 @@ from app.formfill import (
     fill_document,
     layout,
     root_element,
+    title_root,
     values_from_document,
     values_from_post,
 )
-from app.formfill.nodes import Block
 from app.formfill.summary import summary_rows
 from app.input_guard import checks_own_fields
 from app.instructions import instructions_html
@@ -108,7 +108,7 @@ def draft_pdf(code: str) -> BaseResponse:
     model = layout(root, values_from_document(root, element), None, *_words(form))
     copy = PaperCopy(
         office=services().settings.office_name,
-        title=form.title_en if g.get("lang") == "en" else form.title_pl,
+        title=form.title(g.get("lang")),
         form_id=form.form_id,
         version=form.version,
         code=found.code,
@@ -123,7 +123,7 @@ def draft_pdf(code: str) -> BaseResponse:
 
 def _page(form: FormVersion, model: Any, errors: list[tuple[str, str, str]]) -> str:
     """Render the fill page; the form's own title heads its root part."""
-    words_lang = _title_root(form, model)
+    words_lang = title_root(model, form.title(g.get("lang")))
     text = form.instructions(g.lang)
     instructions = instructions_html(text)
     return render_template(
@@ -176,14 +176,3 @@ def _parse_draft(xml: bytes) -> Any:
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     return etree.fromstring(xml, parser)
-
-
-def _title_root(form: FormVersion, model: object) -> str | None:
-    """Name the root part by the form's title; return its words' language."""
-    if not isinstance(model, Block):
-        return None
-
-    words_lang = model.lang
-    model.label = form.title_en if g.get("lang") == "en" else form.title_pl
-    model.lang = None
-    return words_lang

@@ -218,7 +218,7 @@ def check() -> str | tuple[str, int]:
     try:
         page["verdict"] = check_receipt(services(), data)
     except NotAReceiptError as exc:
-        page["error"] = message_in(exc.code)
+        page["error"] = exc.words()
         return render_template("portal/check.html", **page), exc.status
 
     return render_template("portal/check.html", **page)

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from app.errors import ErrorCode
+from app.errors import MESSAGES, ErrorCode
 from app.i18n import N_, translate
 from app.receipts.build import RECEIPT_NS, format_time
 from app.registry.journal import EVENT_REGISTERED
 from app.registry.models import JournalEntry
 from app.registry.queries import get_document_by_number
+from signing.detached import looks_like_xml
 from signing.errors import ForbiddenXMLError, MalformedXMLError, SigningInputError
 from signing.pdfquirks import looks_like_pdf
 from signing.result import Indication, SignatureResult
@@ -49,15 +50,34 @@ PROBLEMS: dict[str, str] = {
     NOT_IN_REGISTRY: N_("The registry holds no document under this number."),
 }
 DIFFERS_WORDS = N_("The receipt's %(field)s differs from the registry.")
+NOT_XML_WORDS = N_(
+    "The file is not XML, and a receipt is an XML file sealed by the office."
+)
+OUTSIDE_SEAL_WORDS = N_(
+    "The receipt holds content outside what its signature covers (another "
+    "receipt, or a comment inside a value): as it stands it is not a genuine "
+    "receipt of the office."
+)
 
 
 class NotAReceiptError(Exception):
     """The file is not a sealed receipt of this system's schema."""
 
-    def __init__(self, code: ErrorCode = ErrorCode.NOT_A_RECEIPT, status: int = 422):
+    def __init__(
+        self,
+        code: ErrorCode = ErrorCode.NOT_A_RECEIPT,
+        status: int = 422,
+        message: str | None = None,
+    ):
         super().__init__(code.value)
         self.code = code
         self.status = status
+        self.message = message or MESSAGES[code]
+        """The English sentence (a code's own, or the receipt check's words)."""
+
+    def words(self, lang: str | None = None) -> str:
+        """The sentence in ``lang`` (default: the page's language)."""
+        return translate(self.message, lang)
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,9 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
         # says by the XML receipt or by the number and code printed on it.
         raise NotAReceiptError(ErrorCode.PDF_RECEIPT)
 
+    if not looks_like_xml(data):
+        raise NotAReceiptError(ErrorCode.NOT_XML, 400, NOT_XML_WORDS)
+
     try:
         validation = validate_xml(data, services.receipt_policy)
     except MalformedXMLError as exc:
@@ -97,7 +120,9 @@ def check_receipt(services: Services, data: bytes) -> ReceiptCheck:
     if outside_seal(data, validation.primary) is not None:
         # Refused as intake refuses it: a reader of the file would see text
         # (a second receipt, a comment inside a value) the seal never covered.
-        raise NotAReceiptError(ErrorCode.CONTENT_OUTSIDE_SIGNATURE)
+        raise NotAReceiptError(
+            ErrorCode.CONTENT_OUTSIDE_SIGNATURE, message=OUTSIDE_SEAL_WORDS
+        )
 
     problems: list[str] = []
     signature = validation.primary

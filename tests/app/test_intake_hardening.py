@@ -209,7 +209,7 @@ def test_polish_page_explains_a_refusal_in_polish(client: FlaskClient) -> None:
     )
 
     assert answer.status_code == 400
-    assert "nie jest dokumentem XML" in answer.get_data(as_text=True)
+    assert "nie jest ani dokumentem XML" in answer.get_data(as_text=True)
 
 
 def _count(services: Services) -> int:

@@ -62,8 +62,9 @@ def test_every_kiosk_page_links_only_to_the_kiosk_and_loads_only_our_files(
         parsed.feed(html)
         for address in parsed.addresses:
             assert address.startswith(("/kiosk", "/static/", "?lang=")), (url, address)
-        # Filling in and a case's number and code are typing; nothing else is.
-        if not url.endswith(("/fill", "/kiosk/case")):
+        # Filling in, a case's number and code and a draft's code are typing;
+        # nothing else is.
+        if not url.endswith(("/fill", "/kiosk/case", "/kiosk/draft/open")):
             assert parsed.typing == [], f"{url} asks for typing"
         assert set(parsed.targets) <= {None}, f"{url} opens a new window"
 
@@ -145,14 +146,15 @@ def test_a_form_filled_at_the_kiosk_prints_as_a_paper_copy_with_its_code(
     )
     assert page.status_code == 200 and "Content-Security-Policy" in page.headers
     assert answer.status_code == 303, answer.get_data(as_text=True)[:2000]
-    assert answer.location.startswith("/kiosk/drafts/")
+    assert answer.location == "/kiosk/draft", "no code in the address"
 
     ready = client.get(answer.location).get_data(as_text=True)
-    code = answer.location.rsplit("/", 1)[1]
-    with client.get(f"/kiosk/drafts/{code}/paper.pdf") as pdf:
+    code = re.search(r'class="draft-code">([^<]+)<', ready)
+    with client.get("/kiosk/draft/paper.pdf") as pdf:
         assert pdf.status_code == 200
         assert pdf.data.startswith(b"%PDF-")
-    assert f'href="/kiosk/drafts/{code}/paper.pdf"' in ready
+    assert code is not None and code.group(1) not in pdf.headers["Content-Disposition"]
+    assert 'href="/kiosk/draft/paper.pdf"' in ready
     assert "/form.xml" not in ready
 
 
@@ -163,4 +165,4 @@ def test_a_form_left_empty_at_the_kiosk_names_the_fields_to_correct(
 
     assert answer.status_code == 400
     assert 'role="alert"' in answer.get_data(as_text=True)
-    assert client.get("/kiosk/drafts/NOSUCHCODE").status_code == 404
+    assert client.get("/kiosk/draft").location == "/kiosk/draft/open", "none open"

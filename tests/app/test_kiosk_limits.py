@@ -1,7 +1,7 @@
 """The kiosk keeps the portal's per-address limits (review R4).
 
-A kiosk opens any draft, one made at home too (a resident brings its code),
-so wrong draft codes there count against the same limit as on the portal,
+A kiosk opens any draft, one made at home too (a resident types its code),
+so unknown draft codes there count against the same limit as on the portal,
 and forms filled at the kiosk count against the anonymous upload limit.
 """
 
@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.catalog import parse_local
+from app.drafts.code import ALPHABET, check_symbol
 from app.formfill import root_element, values_from_document
 from tests.app.conftest import make_settings
 
@@ -48,15 +49,23 @@ def _sample_values(app: Flask) -> dict[str, str]:
     return values_from_document(root, parse_local(form.sample_path))
 
 
+def _unknown(n: int) -> str:
+    """A well-formed code (its check symbol right) that names no draft."""
+    body = "ABCDEFGH" + ALPHABET[n]
+    return body + check_symbol(body)
+
+
+def _open(client: FlaskClient, code: str) -> int:
+    return client.post("/kiosk/draft/open", data={"code": code}).status_code
+
+
 def test_guessing_draft_codes_at_the_kiosk_is_429_after_a_few_wrong_ones(
     limited: Flask,
 ) -> None:
     client = _client(limited, "127.0.1.11")
-    misses = [
-        client.get(f"/kiosk/drafts/ABCDEFGHJ{i}").status_code for i in range(WRONG)
-    ]
+    misses = [_open(client, _unknown(i)) for i in range(WRONG)]
 
-    refused = client.get("/kiosk/drafts/ABCDEFGHJK/paper.pdf")
+    refused = client.post("/kiosk/draft/open", data={"code": _unknown(WRONG)})
 
     assert misses == [404] * WRONG
     assert refused.status_code == 429
@@ -64,15 +73,26 @@ def test_guessing_draft_codes_at_the_kiosk_is_429_after_a_few_wrong_ones(
     assert "Content-Security-Policy" in refused.headers  # still a kiosk page
 
 
+def test_mistyped_codes_are_refused_but_not_counted_as_guesses(
+    limited: Flask,
+) -> None:
+    client = _client(limited, "127.0.1.12")
+    slip = _unknown(0)[:-1] + next(c for c in ALPHABET if c != _unknown(0)[-1])
+    typos = [_open(client, slip) for _ in range(WRONG + 2)]
+
+    assert typos == [400] * (WRONG + 2)
+    assert _open(client, _unknown(1)) == 404, "a slip names no draft: no guess"
+
+
 def test_wrong_codes_at_the_kiosk_and_the_portal_share_one_count(
     limited: Flask,
 ) -> None:
     client = _client(limited, "127.0.1.21")
     for i in range(WRONG // 2):
-        assert client.get(f"/drafts/ABCDEFGHJ{i}").status_code == 404
-        assert client.get(f"/kiosk/drafts/ABCDEFGHJ{i}").status_code == 404
+        assert client.get(f"/drafts/{_unknown(i)}").status_code == 404
+        assert _open(client, _unknown(i)) == 404
 
-    assert client.get("/drafts/ABCDEFGHJK").status_code == 429
+    assert client.get(f"/drafts/{_unknown(0)}").status_code == 429
 
 
 def test_a_draft_made_at_home_opens_at_the_kiosk_behind_the_same_guard(
@@ -85,12 +105,11 @@ def test_a_draft_made_at_home_opens_at_the_kiosk_behind_the_same_guard(
     code = made.location.rsplit("/", 1)[1]
     kiosk = _client(limited, "127.0.1.32")
     for i in range(WRONG):
-        assert kiosk.get(f"/kiosk/drafts/ABCDEFGHJ{i}").status_code == 404
+        assert _open(kiosk, _unknown(i)) == 404
 
-    assert (
-        _client(limited, "127.0.1.33").get(f"/kiosk/drafts/{code}").status_code == 200
-    )
-    assert kiosk.get(f"/kiosk/drafts/{code}/paper.pdf").status_code == 429
+    assert _open(_client(limited, "127.0.1.33"), code) == 303
+    assert _open(kiosk, code) == 429, "past the limit the right code is refused too"
+    assert kiosk.get("/kiosk/draft/paper.pdf").location == "/kiosk/draft/open"
 
 
 def test_filling_at_the_kiosk_past_the_upload_limit_is_429(limited: Flask) -> None:

@@ -81,7 +81,7 @@ def test_upload_page_explains_a_refusal(client: FlaskClient) -> None:
     )
 
     assert answer.status_code == 400
-    assert "not an XML document" in answer.get_data(as_text=True)
+    assert "neither XML nor any other kind we take in" in answer.get_data(as_text=True)
 
 
 def test_result_page_needs_the_access_code(

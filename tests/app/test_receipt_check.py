@@ -82,7 +82,7 @@ def test_check_page_says_genuine_for_an_issued_receipt(
 
     page = client.post(
         "/check?lang=en",
-        data={"receipt": (__import__("io").BytesIO(receipt), "upo.xml")},
+        data={"receipt": (io.BytesIO(receipt), "upo.xml")},
         content_type="multipart/form-data",
     )
 
@@ -162,3 +162,41 @@ def test_a_comment_inside_a_signed_value_is_refused_review_r5(
 
     assert answer.status_code == 422
     assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"
+
+
+def test_a_file_that_is_not_xml_is_named_so_at_the_receipt_check(
+    client: FlaskClient,
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    api = client.post("/api/v1/receipts/check", data=png, headers=XML)
+    pages = {
+        lang: client.post(
+            f"/check?lang={lang}",
+            data={"receipt": (io.BytesIO(png), "upo.xml")},
+            content_type="multipart/form-data",
+        )
+        for lang in ("en", "pl")
+    }
+
+    refusal = api.get_json()["errors"][0]
+    assert api.status_code == 400 and refusal["error"] == "not-xml"
+    assert refusal["message"] == (
+        "The file is not XML, and a receipt is an XML file sealed by the office."
+    )
+    assert "PDF" not in refusal["message"]
+    english = pages["en"].get_data(as_text=True)
+    assert pages["en"].status_code == 400
+    assert "a receipt is an XML file sealed by the office" in english
+    assert "not well-formed" not in english and "we take in" not in english
+    assert "potwierdzenie jest plikiem XML" in pages["pl"].get_data(as_text=True)
+
+
+def test_a_submission_that_is_not_xml_names_what_is_taken_in(
+    client: FlaskClient,
+) -> None:
+    answer = client.post("/api/v1/submissions", data=b"plain text", headers=XML)
+
+    refusal = answer.get_json()["errors"][0]
+    assert answer.status_code == 400 and refusal["error"] == "not-xml"
+    assert "neither XML nor any other kind we take in" in refusal["message"]
+    assert "receipt" not in refusal["message"]

@@ -338,3 +338,47 @@ def test_a_remedy_request_from_the_desk_reaches_the_citizen_review_r7(
         view = citizen_view(session, session.get_one(Document, link.document_id))
     assert view.remedy is not None
     assert view.remedy.body == "Prosimy o kopię aktu własności."
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("decide", {"decision": "Zameldowano\x00 na pobyt stały."}, "decision"),
+        ("assign", {"assignee": "clerk2.so", "note": "Pil\x00ne."}, "assign-note"),
+        ("status", {"status": "awaiting-remedy", "note": "Brak\x07 zdjęcia."}, None),
+    ],
+)
+def test_a_control_character_in_a_desk_text_is_marked_and_the_text_kept_review_r10(
+    head: FlaskClient,
+    desk_services: Services,
+    action: str,
+    data: dict[str, str],
+    field: str | None,
+) -> None:
+    _status, location = _open(head, paper_document(desk_services))
+    number = location.rsplit("/", 1)[1]
+    field = field or "status-note"
+
+    answer = head.post(f"{location}/{action}", data=data)
+    page = answer.get_data(as_text=True)
+    typed = next(v for k, v in data.items() if k in {"decision", "note"})
+
+    assert answer.status_code == 400
+    box = re.search(rf'<textarea id="{field}"[^>]*>([^<]*)</textarea>', page)
+    assert box is not None and 'aria-invalid="true"' in box.group(0)
+    assert box.group(1).replace("\x00", "").replace("\x07", "") == typed.replace(
+        "\x00", ""
+    ).replace("\x07", "")
+    assert f'id="{field}-error"' in page and "Usuń z tego pola znak sterujący" in page
+    case = _case(desk_services, number)
+    assert case.status == "open" and case.assignee_id is None, "nothing was written"
+
+
+def test_a_nul_in_a_desk_form_field_that_is_no_text_is_a_plain_400(
+    head: FlaskClient, desk_services: Services
+) -> None:
+    _status, location = _open(head, paper_document(desk_services))
+
+    answer = head.post(f"{location}/assign", data={"assignee": "clerk2\x00.so"})
+
+    assert answer.status_code == 400

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import itertools
 
-from app.drafts.code import ALPHABET, LENGTH, format_code, new_code, normalise_code
+from app.drafts.code import (
+    ALPHABET,
+    LENGTH,
+    CodeProblem,
+    code_problem,
+    format_code,
+    new_code,
+    normalise_code,
+)
 
 
 def test_new_codes_have_ten_unambiguous_symbols_and_pass_their_check() -> None:
@@ -45,3 +53,24 @@ def test_every_swap_of_two_different_neighbours_is_caught() -> None:
 def test_what_is_not_a_code_is_refused() -> None:
     for typed in ("", "ABC", "O" * 10, new_code() + "2", "ĄĘÓŁŚŻŹĆŃX"):
         assert normalise_code(typed) is None
+
+
+def test_a_code_typed_with_other_blanks_and_dashes_is_understood() -> None:
+    code = new_code()
+    typed = f"\u00a0{code[:5].lower()}\u2013{code[5:]}\t"
+
+    assert normalise_code(typed) == code
+    assert code_problem(typed) is None
+
+
+def test_what_is_wrong_with_a_typed_code_is_told_apart() -> None:
+    code = new_code()
+    slipped = code[:-1] + next(ch for ch in ALPHABET if ch != code[-1])
+    lookalike = "O" + code[1:]
+
+    assert code_problem(" - ") is CodeProblem.EMPTY
+    assert code_problem(code[:-1]) is CodeProblem.LENGTH
+    assert code_problem(code + "2") is CodeProblem.LENGTH
+    assert code_problem(lookalike) is CodeProblem.SYMBOL
+    assert code_problem(slipped) is CodeProblem.CHECK
+    assert normalise_code(slipped) is None
