@@ -11,6 +11,7 @@ the SQLAlchemy SQLite dialect) so that a writer can ask for
 from __future__ import annotations
 
 import logging
+import select
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
 
     if parsed.get_backend_name() != "sqlite":
-        # pool_pre_ping: a connection the server or the network dropped (a
-        # restart, a fail-over) is replaced at checkout, so requests work
-        # again as soon as the database is back, without a restart.
         pg_args: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
         pg_args.update(kwargs.pop("connect_args", {}))
-        return create_engine(parsed, pool_pre_ping=True, connect_args=pg_args, **kwargs)
+        engine = create_engine(parsed, connect_args=pg_args, **kwargs)
+        event.listen(engine, "checkout", _drop_if_server_spoke)
+        return engine
 
     connect_args = {
         "check_same_thread": False,
@@ -123,6 +124,25 @@ def _upgrade(engine: Engine, revision: str) -> None:
 
         command.upgrade(alembic_config(connection), revision)
         connection.commit()
+
+
+def _drop_if_server_spoke(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Replace a pooled PostgreSQL connection the server has ended or cut.
+
+    An idle connection gets nothing from a live server (we never LISTEN);
+    a backend that was terminated, restarted or failed over has sent its
+    FATAL error or closed the socket. Checking that costs one poll, not a
+    round trip (``pool_pre_ping``); the pool then opens a fresh connection.
+    """
+    try:
+        socket = dbapi_connection.fileno()
+    except Exception as exc:  # closed already on our side
+        raise DisconnectionError("this connection is closed") from exc
+
+    poller = select.poll()
+    poller.register(socket, select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed or ended this connection")
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
