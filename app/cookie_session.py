@@ -2,13 +2,18 @@
 
 API calls and first page views carry no session cookie; Flask would still
 build its signing serializer (a key derivation) for each of them just to
-hand out an empty session. Requests with a cookie are read as before.
+hand out an empty session, and work out the cookie's attributes after it
+to write nothing. Sessions that were read or written are handled as before.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import (
+    SecureCookieSession,
+    SecureCookieSessionInterface,
+    SessionMixin,
+)
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):
@@ -20,3 +25,10 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
 
         return super().open_session(app, request)
+
+    def save_session(
+        self, app: Flask, session: SessionMixin, response: Response
+    ) -> None:
+        """Do nothing for a session nobody read, wrote or emptied."""
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)

@@ -33,6 +33,19 @@ def test_no_cookie_gives_an_empty_session_and_sets_no_cookie() -> None:
     assert "Set-Cookie" not in answer.headers
 
 
+def test_untouched_session_adds_no_vary_and_a_read_one_does() -> None:
+    app = _app()
+
+    @app.get("/none")
+    def untouched() -> str:
+        return "plain"
+
+    client = app.test_client()
+
+    assert "Cookie" not in client.get("/none").headers.get("Vary", "")
+    assert "Cookie" in client.get("/get").headers.get("Vary", "")
+
+
 def test_a_session_written_is_read_back_from_its_signed_cookie() -> None:
     client = _app().test_client()
 
