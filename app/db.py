@@ -51,7 +51,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         pg_args: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
         pg_args.update(kwargs.pop("connect_args", {}))
         engine = create_engine(parsed, connect_args=pg_args, **kwargs)
-        event.listen(engine, "checkout", _drop_if_server_spoke)
+        _check_at_checkout(engine)
         return engine
 
     connect_args = {
@@ -126,23 +126,38 @@ def _upgrade(engine: Engine, revision: str) -> None:
         connection.commit()
 
 
-def _drop_if_server_spoke(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Replace a pooled PostgreSQL connection the server has ended or cut.
+def _check_at_checkout(engine: Engine) -> None:
+    """Replace, at checkout, a pooled PostgreSQL connection the server ended.
 
-    An idle connection gets nothing from a live server (we never LISTEN);
-    a backend that was terminated, restarted or failed over has sent its
-    FATAL error or closed the socket. Checking that costs one poll, not a
-    round trip (``pool_pre_ping``); the pool then opens a fresh connection.
+    An idle connection gets nothing from a live server; one whose backend
+    was terminated, restarted or failed over has been sent its FATAL error
+    or been closed. So one poll of the socket, not a round trip per checkout
+    (``pool_pre_ping``), finds the suspects; only those are pinged, and the
+    pool opens a fresh connection in place of one that fails.
     """
+
+    def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not _server_spoke(dbapi_connection):
+            return
+
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: this connection is done for
+            raise DisconnectionError("the server ended this connection") from exc
+
+    event.listen(engine, "checkout", check)
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Tell whether an idle connection's socket has something to read."""
     try:
         socket = dbapi_connection.fileno()
-    except Exception as exc:  # closed already on our side
-        raise DisconnectionError("this connection is closed") from exc
+    except Exception:  # closed already on our side
+        return True
 
     poller = select.poll()
     poller.register(socket, select.POLLIN | select.POLLPRI)
-    if poller.poll(0):
-        raise DisconnectionError("the server closed or ended this connection")
+    return bool(poller.poll(0))
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

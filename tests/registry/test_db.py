@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +140,39 @@ def test_postgres_connection_ended_by_the_server_is_replaced_at_checkout(
         engine.dispose()
 
     assert replacement != ended
+
+
+@pytest.mark.postgres
+def test_postgres_connection_with_a_notification_waiting_is_kept(
+    new_postgres_database: str,
+) -> None:
+    engine = make_engine(new_postgres_database)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("LISTEN kancelaria_test")
+            connection.commit()
+            listening = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+            connection.commit()
+
+        _notify(new_postgres_database, "kancelaria_test")
+        kept = _backend_pid(engine)
+    finally:
+        engine.dispose()
+
+    assert kept == listening
+
+
+def _notify(url: str, channel: str) -> None:
+    """Send a notification and give it time to reach the listener's socket."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"NOTIFY {channel}")
+            connection.commit()
+    finally:
+        engine.dispose()
+
+    time.sleep(0.3)
 
 
 def _backend_pid(engine: Engine) -> int:
