@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Settings
+from app.cookie_session import CookieSessionInterface
 from app.i18n import init_i18n
 from app.input_guard import init_input_guard
 from app.timeshow import init_times
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = build_services(settings)
 
     app = Flask(__name__)
+    app.session_interface = CookieSessionInterface()
     if settings.proxy_hops > 0:
         # Only then is X-Forwarded-For believed, and only that many hops deep:
         # rate limits and idempotency scopes key on the caller's address.

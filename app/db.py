@@ -11,6 +11,7 @@ the SQLAlchemy SQLite dialect) so that a writer can ask for
 from __future__ import annotations
 
 import logging
+import select
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
 
     if parsed.get_backend_name() != "sqlite":
-        # pool_pre_ping: a connection the server or the network dropped (a
-        # restart, a fail-over) is replaced at checkout, so requests work
-        # again as soon as the database is back, without a restart.
         pg_args: dict[str, Any] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
         pg_args.update(kwargs.pop("connect_args", {}))
-        return create_engine(parsed, pool_pre_ping=True, connect_args=pg_args, **kwargs)
+        engine = create_engine(parsed, connect_args=pg_args, **kwargs)
+        _check_at_checkout(engine)
+        return engine
 
     connect_args = {
         "check_same_thread": False,
@@ -123,6 +124,40 @@ def _upgrade(engine: Engine, revision: str) -> None:
 
         command.upgrade(alembic_config(connection), revision)
         connection.commit()
+
+
+def _check_at_checkout(engine: Engine) -> None:
+    """Replace, at checkout, a pooled PostgreSQL connection the server ended.
+
+    An idle connection gets nothing from a live server; one whose backend
+    was terminated, restarted or failed over has been sent its FATAL error
+    or been closed. So one poll of the socket, not a round trip per checkout
+    (``pool_pre_ping``), finds the suspects; only those are pinged, and the
+    pool opens a fresh connection in place of one that fails.
+    """
+
+    def check(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if not _server_spoke(dbapi_connection):
+            return
+
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: this connection is done for
+            raise DisconnectionError("the server ended this connection") from exc
+
+    event.listen(engine, "checkout", check)
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Tell whether an idle connection's socket has something to read."""
+    try:
+        socket = dbapi_connection.fileno()
+    except Exception:  # closed already on our side
+        return True
+
+    poller = select.poll()
+    poller.register(socket, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

@@ -5,7 +5,7 @@ thread) and prints the time per submission and the functions that take it.
 
     .venv/bin/python bench/profile_intake.py [--requests 200]
         [--database sqlite|postgres] [--sort cumulative|tottime] [--top 40]
-        [--clock cpu|wall]
+        [--clock cpu|wall] [--callers REGEX]
 
 ``--clock cpu`` (the default) times functions by this process's CPU, so
 that waiting for the database's commit does not hide where the CPU goes;
@@ -65,6 +65,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--sort", choices=["cumulative", "tottime"], default="tottime")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
+    parser.add_argument(
+        "--callers", help="also print who calls functions matching this"
+    )
     return parser.parse_args()
 
 
@@ -99,7 +102,11 @@ def _profile(
         f"{args.database}: {elapsed / count * 1000:.2f} ms per submission, "
         f"{cpu / count * 1000:.2f} ms of it CPU (profiled, {args.clock} clock)"
     )
-    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
+
     app.extensions["kancelaria"].engine.dispose()
 
 

@@ -98,16 +98,17 @@ def authenticate(
 
 
 def _authenticate_request() -> ApiIdentity | None:
+    authorization = request.headers.get("Authorization")
+    if authorization is None or not authorization.strip():
+        return None  # anonymous: no session to open
+
     services = current_services()
     header = services.settings.mtls_header
     certificate = request.headers.get(header) if header else None
 
     with services.sessions() as session:
         client = authenticate(
-            session,
-            request.headers.get("Authorization"),
-            certificate or None,
-            datetime.now(UTC),
+            session, authorization, certificate or None, datetime.now(UTC)
         )
 
     if client is not None:

@@ -6,6 +6,12 @@ client's requests to the submission routes share the client's own limit,
 keyed by its id. Counters live in memory (per process) unless
 ``KANCELARIA_RATE_LIMIT_STORAGE`` names a Redis server, which gunicorn's
 workers then share. A refusal is 429 ``rate-limited`` with ``Retry-After``.
+
+The API counts its limit itself, before its views, in the application
+limiter's storage and under the keys Flask-Limiter's shared limit used
+(prefix, caller, scope ``api``): one hit per limited request. Flask-Limiter
+is told to skip API requests, so it spends nothing on resolving limits no
+API route has; give API routes no Flask-Limiter decorators.
 """
 
 from __future__ import annotations
@@ -13,19 +19,22 @@ from __future__ import annotations
 import logging
 import math
 import time
+from functools import lru_cache
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from flask_limiter import Limiter, RateLimitExceeded
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from limits import RateLimitItem, parse
+from limits.strategies import RateLimiter
 
 from app.api.auth import current_client
 from app.config import Settings
-from app.errors import ErrorCode, envelope
-from app.limits import EXTENSION, init_limiter
+from app.limits import EXTENSION, TooManyAttempts, init_limiter
 from app.services import current_services
 
 log = logging.getLogger(__name__)
 
 SUBMIT = "api.submit"
+SCOPE = "api"
 # Routes an authenticated client's limit counts; anonymous callers are
 # limited on submissions only.
 CLIENT_ROUTES = frozenset(
@@ -39,32 +48,44 @@ CLIENT_ROUTES = frozenset(
     }
 )
 OFF = frozenset({"off", "none", "0"})
-UNREACHABLE = "1000000/second"
 
 
-def init_limits(app: Flask, bp: Blueprint, settings: Settings) -> Limiter:
-    """Add the API blueprint's shared limit to the application's limiter."""
+def init_limits(app: Flask, settings: Settings) -> Limiter:
+    """Have Flask-Limiter leave the API alone: :func:`check_limit` counts it."""
     limiter = init_limiter(app, settings)
-    limiter.shared_limit(_limit, scope="api", key_func=_key, exempt_when=_exempt)(bp)
+    limiter.request_filter(_is_api_request)
     return limiter
 
 
-def rate_limited(exc: RateLimitExceeded) -> Response:
-    """Answer a breached limit with the envelope and ``Retry-After``."""
-    answer = jsonify(envelope(ErrorCode.RATE_LIMITED))
-    answer.status_code = 429
-    answer.headers["Retry-After"] = str(_retry_after())
+def check_limit() -> None:
+    """Count this request against its caller's limit; refuse it past the limit."""
+    if _exempt():
+        return
+
+    item = _parsed(_limit())
+    identifiers = (current_services().settings.rate_limit_prefix, _key(), SCOPE)
+    strategy = _strategy()
+    if strategy.hit(item, *identifiers):
+        return
+
     log.warning("rate limited", extra={"endpoint": request.endpoint})
-    return answer
+    reset = strategy.get_window_stats(item, *identifiers).reset_time
+    raise TooManyAttempts(max(1, math.ceil(reset - time.time())))
 
 
-def _retry_after() -> int:
+def _is_api_request() -> bool:
+    return request.blueprint == "api"
+
+
+@lru_cache(maxsize=64)
+def _parsed(limit: str) -> RateLimitItem:
+    return parse(limit)
+
+
+def _strategy() -> RateLimiter:
     limiter: Limiter = current_app.extensions[EXTENSION]
-    current = limiter.current_limit
-    if current is None:
-        return 1
-
-    return max(1, math.ceil(current.reset_at - time.time()))
+    strategy: RateLimiter = limiter.limiter
+    return strategy
 
 
 def _key() -> str:
@@ -80,10 +101,8 @@ def _limit() -> str:
     if client is not None:
         return client.rate_limit
 
-    anonymous = current_services().settings.anonymous_rate_limit
-    # Switched off, the request is exempt anyway; the limiter still parses the
-    # string, so give it a valid one rather than "off".
-    return UNREACHABLE if anonymous.strip().lower() in OFF else anonymous
+    # Switched off ("off"), anonymous requests are exempt and never get here.
+    return current_services().settings.anonymous_rate_limit
 
 
 def _exempt() -> bool:

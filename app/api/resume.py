@@ -47,9 +47,19 @@ def earlier_registration(
         return created_json(document, _stamped(session, document.id))
 
 
-def created_json(document: Document, receipt_timestamped: bool) -> dict[str, Any]:
-    """Return the 201 body of ``POST /submissions`` for a registered document."""
-    schema = json.loads(document.report_json).get("schema") or {}
+def created_json(
+    document: Document,
+    receipt_timestamped: bool,
+    schema: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the 201 body of ``POST /submissions`` for a registered document.
+
+    ``schema`` is the verdict (``valid``, ``issues``) when the caller has it;
+    otherwise it is read back from the stored report.
+    """
+    if schema is None:
+        schema = json.loads(document.report_json).get("schema") or {}
+
     return {
         "id": document.public_id,
         "registry_number": document.registry_number,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, Response
 from flask.blueprints import BlueprintSetupState
-from flask_limiter import RateLimitExceeded
 
 from app.api import bp
 from app.api.client_commands import clients_cli
-from app.api.limits import init_limits, rate_limited
+from app.api.limits import check_limit, init_limits
 
-bp.register_error_handler(RateLimitExceeded, rate_limited)
+bp.before_request(check_limit)
 
 
 @bp.after_request
@@ -26,5 +25,5 @@ def _challenge(response: Response) -> Response:
 def _init_app(state: BlueprintSetupState) -> None:
     app = state.app
     assert isinstance(app, Flask)
-    init_limits(app, bp, app.extensions["kancelaria"].settings)
+    init_limits(app, app.extensions["kancelaria"].settings)
     app.cli.add_command(clients_cli)

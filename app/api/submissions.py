@@ -134,13 +134,14 @@ def _registered(data: bytes, submission: Submission) -> dict[str, Any]:
         outcome = intake_multipart(services(), data, content_type, submission)
     else:
         outcome = intake(services(), io.BytesIO(data), submission, len(data))
-    body = created_json(outcome.document, outcome.receipt_timestamped)
     # The schema's verdict as validated now, not as re-read from the report.
-    body["schema_valid"] = not outcome.issues
-    body["schema_issues"] = [
-        {"path": issue.path, "message": issue.message} for issue in outcome.issues
-    ]
-    return body
+    schema = {
+        "valid": not outcome.issues,
+        "issues": [
+            {"path": issue.path, "message": issue.message} for issue in outcome.issues
+        ],
+    }
+    return created_json(outcome.document, outcome.receipt_timestamped, schema)
 
 
 def _reply(

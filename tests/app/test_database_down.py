@@ -142,6 +142,29 @@ def test_submissions_work_again_when_postgres_comes_back_without_a_restart(
     assert client.get(answer.get_json()["receipt_url"]).status_code == 200
 
 
+@pytest.mark.postgres
+def test_submission_right_after_the_server_ended_every_connection_is_registered(
+    new_postgres_database: str, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        tmp_path / "instance",
+        database_url=new_postgres_database,
+        blob_backend="postgres",
+    )
+    application = create_app(settings)
+    client = application.test_client()
+    signer = _citizen(application)
+    try:
+        assert _post(client, signer).status_code == 201
+        assert _terminate_other_backends(new_postgres_database) > 0
+        answer = _post(client, signer)
+    finally:
+        application.extensions["kancelaria"].engine.dispose()
+
+    assert answer.status_code == 201
+    assert _counts(new_postgres_database)["document"] == 2
+
+
 def test_sqlite_locked_beyond_the_busy_timeout_answers_503_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,6 +200,18 @@ def _citizen(application: Flask) -> XadesSigner:
 def _post(client: FlaskClient, signer: XadesSigner):  # type: ignore[no-untyped-def]
     body = signer.sign_enveloped(sample("pismo-ogolne"))
     return client.post("/api/v1/submissions", data=body, headers=XML)
+
+
+def _terminate_other_backends(url: str) -> int:
+    """End the application's pooled connections server-side; return how many."""
+    query = (
+        "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with psycopg.connect(_libpq(url), autocommit=True) as connection:
+        row = connection.execute(query).fetchone()
+
+    return int(row[0]) if row else 0
 
 
 def _libpq(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from app.db import TransactionError, begin_write, make_engine, upgrade
 from app.registry import Receipt
@@ -110,3 +112,81 @@ def test_write_transaction_can_be_confirmed_twice(
         first = begin_write(session)
 
         assert begin_write(session) is first
+
+
+@pytest.mark.postgres
+def test_postgres_pool_reuses_a_live_connection_without_replacing_it(
+    new_postgres_database: str,
+) -> None:
+    engine = make_engine(new_postgres_database)
+    try:
+        first, second = _backend_pid(engine), _backend_pid(engine)
+    finally:
+        engine.dispose()
+
+    assert first == second
+
+
+@pytest.mark.postgres
+def test_postgres_connection_ended_by_the_server_is_replaced_at_checkout(
+    new_postgres_database: str,
+) -> None:
+    engine = make_engine(new_postgres_database)
+    try:
+        ended = _backend_pid(engine)
+        _terminate(new_postgres_database, ended)
+        replacement = _backend_pid(engine)
+    finally:
+        engine.dispose()
+
+    assert replacement != ended
+
+
+@pytest.mark.postgres
+def test_postgres_connection_with_a_notification_waiting_is_kept(
+    new_postgres_database: str,
+) -> None:
+    engine = make_engine(new_postgres_database)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("LISTEN kancelaria_test")
+            connection.commit()
+            listening = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+            connection.commit()
+
+        _notify(new_postgres_database, "kancelaria_test")
+        kept = _backend_pid(engine)
+    finally:
+        engine.dispose()
+
+    assert kept == listening
+
+
+def _notify(url: str, channel: str) -> None:
+    """Send a notification and give it time to reach the listener's socket."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"NOTIFY {channel}")
+            connection.commit()
+    finally:
+        engine.dispose()
+
+    time.sleep(0.3)
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        pid: int = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        return pid
+
+
+def _terminate(url: str, pid: int) -> None:
+    """End backend ``pid`` from another connection and wait until it is gone."""
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            ended = text("SELECT pg_terminate_backend(:pid, 5000)")
+            assert connection.execute(ended, {"pid": pid}).scalar_one()
+    finally:
+        engine.dispose()
