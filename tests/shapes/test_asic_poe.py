@@ -13,6 +13,7 @@ import hashlib
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from signing import pki
 from signing.asic import ASIC_E, ASIC_NS, ASIC_S, validate_container
@@ -20,6 +21,7 @@ from signing.asicpoe import covering_proofs
 from signing.asictimestamp import ASIC_TS
 from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
+from signing.revocation import RevocationData, RevocationPolicy
 from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
 from tests.shapes.cmsmaker import make_zip, sign_cms
@@ -211,3 +213,59 @@ def test_archive_timestamp_over_the_xades_file_after_expiry_changes_nothing(
     data = _xades_asic_e(expired_pki, stamped_at=AFTER_EXPIRY)
     result = validate_container(data, expired_pki["policy"])
     assert _signature(result).subindication is SubIndication.OUT_OF_BOUNDS_NO_POE
+
+
+REVOKED_AT = datetime(2025, 9, 1, tzinfo=UTC)
+AFTER_REVOCATION = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def revoked_pki():
+    """A citizen (certificate valid until 2034) revoked on 2025-09-01, with
+    the CA's CRL saying so supplied by the operator."""
+    root = pki.make_root("Centrum Testowe CRL", now=START, years=30)
+    ca = pki.make_intermediate(root, "CA Testowy CRL", now=START, years=20)
+    citizen = pki.make_citizen(
+        ca,
+        given_name="Anna",
+        surname="Testowa",
+        pesel="02070803628",
+        not_before=START,
+        not_after=datetime(2034, 1, 1, tzinfo=UTC),
+        crl_url="http://127.0.0.1:9/ca.crl",
+    )
+    crl = pki.make_crl(ca, [citizen.certificate], revoked_at=REVOKED_AT)
+    supplied = RevocationData(crls=(crl.public_bytes(serialization.Encoding.DER),))
+    tsa = pki.make_tsa(
+        root, not_before=START, not_after=datetime(2050, 1, 1, tzinfo=UTC)
+    )
+    policy = ValidationPolicy(
+        TrustStore.from_certificates([root.certificate]),
+        intermediates=(ca.certificate,),
+        revocation=RevocationPolicy(supplied=supplied, soft_fail=False),
+    )
+    return {"citizen": citizen, "tsa": tsa, "policy": policy}
+
+
+def test_revoked_xades_signer_without_a_container_timestamp_is_revoked_no_poe(
+    revoked_pki,
+):
+    result = validate_container(_xades_asic_e(revoked_pki), revoked_pki["policy"])
+    assert _signature(result).subindication is SubIndication.REVOKED_NO_POE
+
+
+def test_archive_timestamp_before_the_revocation_keeps_the_xades_signature(
+    revoked_pki,
+):
+    data = _xades_asic_e(revoked_pki, stamped_at=BEFORE_EXPIRY)
+    result = validate_container(data, revoked_pki["policy"])
+    signature = _signature(result)
+    assert signature.indication is Indication.TOTAL_PASSED
+    path = next(c for c in signature.checks if c.name == "certificate-path")
+    assert "revoked only later" in path.detail
+
+
+def test_archive_timestamp_after_the_revocation_changes_nothing(revoked_pki):
+    data = _xades_asic_e(revoked_pki, stamped_at=AFTER_REVOCATION)
+    result = validate_container(data, revoked_pki["policy"])
+    assert _signature(result).subindication is SubIndication.REVOKED_NO_POE
