@@ -17,7 +17,9 @@ bombs, unsafe or duplicate names and huge member counts) with an optional
 Time-stamp tokens (``META-INF/timestamp*.tst``) are checked by
 :mod:`signing.asictimestamp` and reported after the signatures, as proofs
 of existence; a container holding time-stamps and no signature is not
-signed.
+signed.  A verified token whose manifest (an ``ASiCArchiveManifest``)
+covers a signature file is that signature's proof of existence
+(:mod:`signing.asicpoe`).
 
 Every signature of every signature file is reported.  ``uncovered`` lists
 the data objects no signature covers (time-stamps do not count): the
@@ -33,11 +35,13 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, replace
+from datetime import datetime
 from urllib.parse import unquote
 
 from lxml import etree
 
 from signing import algorithms as alg
+from signing.asicpoe import ContainerProof, covering_proofs, is_signature_file, noted
 from signing.asictimestamp import is_timestamp_file, validate_timestamp_file
 from signing.cades import validate_cms
 from signing.errors import NotSignedError, SigningInputError
@@ -83,17 +87,18 @@ def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult
     by_name = {m.name: m.data for m in members}
     mimetype = by_name.get("mimetype", b"").decode("ascii", "replace").strip()
     objects = {n: d for n, d in by_name.items() if _is_data_object(n)}
+    stamps = _validate_timestamps(members, by_name, objects, policy)
+    proofs = covering_proofs(stamps, (n for n in by_name if is_signature_file(n)))
     results: list[SignatureResult] = []
     for member in members:
-        results.extend(
-            _validate_signature_file(member, by_name, objects, mimetype, policy)
-        )
+        proof = proofs.get(member.name)
+        found = _validate_signature_file(member, by_name, objects, policy, proof)
+        results.extend(noted(found, proof))
 
     if not results:
         raise NotSignedError("the container carries no signature")
 
     covered = {c.uri for s in results for c in s.covered if c.kind == "external"}
-    stamps = _validate_timestamps(members, by_name, objects, policy)
     signatures = (*results, *stamps)
     indication, sub = summarise(signatures)
     moment = policy.effective_time()
@@ -127,22 +132,22 @@ def _validate_signature_file(
     member: Member,
     by_name: dict[str, bytes],
     objects: dict[str, bytes],
-    mimetype: str,
     policy: ValidationPolicy,
+    proof: ContainerProof | None,
 ) -> list[SignatureResult]:
     name = member.name
-    if not name.startswith(META) or "/" in name[len(META) :]:
+    if not is_signature_file(name):
         return []
 
-    base = name[len(META) :].lower()
-    if base.endswith(".xml") and "signatures" in base:
+    proven_at = None if proof is None else proof.time
+    if name.lower().endswith(".xml"):
         others = {n: d for n, d in by_name.items() if n != name}
-        return list(validate_xml(member.data, policy, detached=others).signatures)
+        found = validate_xml(member.data, policy, detached=others, proven_at=proven_at)
+        return list(found.signatures)
 
-    if base.endswith(".p7s") and "signature" in base:
-        return _validate_cades(name, member.data, by_name, objects, mimetype, policy)
-
-    return []
+    return _validate_cades(
+        name, member.data, by_name, objects, policy, proven_at=proven_at
+    )
 
 
 def _validate_timestamps(
@@ -151,18 +156,22 @@ def _validate_timestamps(
     objects: dict[str, bytes],
     policy: ValidationPolicy,
 ) -> list[SignatureResult]:
-    """Check every time-stamp token: over its manifest, or the one object."""
+    """Check every time-stamp token: over its manifest, or the one object.
+
+    A token's manifest may name any member, signature files included
+    (an ``ASiCArchiveManifest`` does): that is how a token covers them."""
     found = []
+    members_named = {n: d for n, d in by_name.items() if n != "mimetype"}
     for member in members:
         if not is_timestamp_file(member.name):
             continue
 
-        manifest_name = _manifest_for(member.name, by_name)
+        manifest_name = _manifest_for(member.name, by_name, archive=True)
         if manifest_name is not None:
             manifest = (manifest_name, by_name[manifest_name])
 
             def check(result: SignatureResult, data: bytes) -> SignatureResult:
-                return _check_manifest(result, data, objects)
+                return _check_manifest(result, data, members_named)
 
             found.append(
                 validate_timestamp_file(
@@ -182,10 +191,12 @@ def _validate_cades(
     data: bytes,
     by_name: dict[str, bytes],
     objects: dict[str, bytes],
-    mimetype: str,
     policy: ValidationPolicy,
+    *,
+    proven_at: datetime | None,
 ) -> list[SignatureResult]:
-    """Every signer of a ``.p7s`` and its counter-signatures."""
+    """Every signer of a ``.p7s`` and its counter-signatures; ``proven_at``
+    is a container time-stamp's proof that the ``.p7s`` existed."""
     manifest_name = _manifest_for(name, by_name)
     if manifest_name is None:
         if len(objects) != 1:
@@ -196,21 +207,25 @@ def _validate_cades(
                 )
             ]
         target, payload = next(iter(objects.items()))
-        return list(validate_cms(data, policy, payload, target).signatures)
+        return list(validate_cms(data, policy, payload, target, proven_at).signatures)
 
     manifest = by_name[manifest_name]
-    found = validate_cms(data, policy, manifest, manifest_name).signatures
+    found = validate_cms(data, policy, manifest, manifest_name, proven_at).signatures
     return [
         s if s.counter_signature_of else _check_manifest(s, manifest, objects)
         for s in found
     ]
 
 
-def _manifest_for(signature: str, by_name: dict[str, bytes]) -> str | None:
-    """The ASiCManifest whose SigReference names this signature file."""
+def _manifest_for(
+    signature: str, by_name: dict[str, bytes], *, archive: bool = False
+) -> str | None:
+    """The ASiCManifest whose SigReference names this signature file (for a
+    time-stamp token, ``archive``, an ASiCArchiveManifest too)."""
+    prefixes = ("ASiCManifest", "ASiCArchiveManifest") if archive else ("ASiCManifest",)
     for name, data in by_name.items():
         base = name[len(META) :] if name.startswith(META) else ""
-        if not base.startswith("ASiCManifest") or not base.endswith(".xml"):
+        if not base.startswith(prefixes) or not base.endswith(".xml"):
             continue
         root = _parse(data)
         refs = root.findall(f"{{{ASIC_NS}}}SigReference") if root is not None else []

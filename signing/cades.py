@@ -7,6 +7,12 @@ over the payload, the signature value, the signing-certificate attribute
 the path to an anchor at the validation time, and the signature time-stamp
 when there is one.  Each SignerInfo is one signature in the result, each
 followed by its counter-signatures (:mod:`signing.cadescounter`).
+
+Algorithms are judged by our dated policy (:mod:`signing.cmsalgorithms`).
+A signature refused for its algorithms or an expired certificate is judged
+again at its proof of existence (:mod:`signing.proofs`): the verified
+signature time-stamp, or ``proven_at``, a time-stamp over the ``.p7s``
+from outside it (an ASiC container's), whichever is earlier.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from asn1crypto import cms
@@ -23,16 +29,19 @@ from pyhanko.sign.validation.generic_cms import (
     async_validate_cms_signature,
     async_validate_detached_cms,
 )
+from pyhanko.sign.validation.policy_decl import CMSAlgorithmUsagePolicy
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from signing.cadescounter import counter_signatures, has_counter_signatures
+from signing.cmsalgorithms import cms_algorithms
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
-from signing.pdfcontext import cms_algorithms, shared_context
+from signing.pdfcontext import build_context, shared_context
 from signing.pdfsigner import signer_facts
 from signing.policy import ValidationPolicy
+from signing.proofs import earliest, kept_if_cleared, worth_judging_again
 from signing.result import (
     SignatureResult,
     SignedObject,
@@ -94,8 +103,10 @@ def validate_cms(
     policy: ValidationPolicy,
     payload: bytes | None = None,
     payload_name: str = "payload",
+    proven_at: datetime | None = None,
 ) -> ValidationResult:
-    """Validate a detached (with ``payload``) or attached CMS signature."""
+    """Validate a detached (with ``payload``) or attached CMS signature;
+    ``proven_at`` is a proof of existence of ``data`` from outside it."""
     signed = load_signed_data(data)
     content = signed["encap_content_info"]["content"]
     if payload is None and content.native is None:
@@ -114,9 +125,8 @@ def validate_cms(
     results: list[SignatureResult] = []
     for number, info in enumerate(infos, start=1):
         one = _one_signer(signed, info, len(infos))
-        result = asyncio.run(
-            _validate_one(one, signed_bytes, payload_name, policy, moment, attached)
-        )
+        job = _Job(one, signed_bytes, payload_name, policy, attached)
+        result = asyncio.run(_validate_one(job, moment, proven_at))
         results.append(name_kind(result, policy.kinds))
         if has_counter_signatures(info):
             # Named only when counter-signed, so the counter-signature can
@@ -147,18 +157,41 @@ def _one_signer(
     return single
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One signer's SignedData and what it is validated against."""
+
+    signed: cms.SignedData
+    payload: bytes
+    name: str
+    policy: ValidationPolicy
+    attached: bool
+
+
 async def _validate_one(
-    signed: cms.SignedData,
-    payload: bytes,
-    name: str,
-    policy: ValidationPolicy,
-    moment: datetime,
-    attached: bool,
+    job: _Job, moment: datetime, proven_at: datetime | None
 ) -> SignatureResult:
-    report = Report()
+    """Validate now and, if a proof of existence can settle a failure, at it."""
+    policy = job.policy
     context = shared_context(policy, moment)
+    now = await _judge(job, context, cms_algorithms(policy.algorithms))
+    poe = earliest(now.timestamp_time, proven_at)
+    if poe is None or not worth_judging_again(now, poe, moment):
+        return now
+
+    then = build_context(policy, poe)
+    again = await _judge(job, then, cms_algorithms(policy.algorithms, poe))
+    return kept_if_cleared(now, again, poe)
+
+
+async def _judge(
+    job: _Job, context: ValidationContext, algorithms: CMSAlgorithmUsagePolicy
+) -> SignatureResult:
+    """Run every check on one signer with ``context`` and ``algorithms``."""
+    signed, payload, name, policy = job.signed, job.payload, job.name, job.policy
+    report = Report()
     try:
-        status = await _status(signed, payload, context, policy, attached)
+        status = await _status(signed, payload, context, algorithms, job.attached)
     except _ERRORS as exc:
         log.info("CMS cannot be validated: %s", type(exc).__name__)
         report.failed(
@@ -208,11 +241,10 @@ async def _status(
     signed: cms.SignedData,
     payload: bytes,
     context: ValidationContext,
-    policy: ValidationPolicy,
+    algorithms: CMSAlgorithmUsagePolicy,
     attached: bool,
 ) -> StandardCMSSignatureStatus:
     """pyHanko's verdict: over the encapsulated content, or over ``payload``."""
-    algorithms = cms_algorithms(policy.algorithms)
     if attached:
         # pyHanko's overloads omit algorithm_policy, which the function takes.
         status: StandardCMSSignatureStatus = await async_validate_cms_signature(  # type: ignore[call-overload]

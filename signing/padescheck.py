@@ -40,7 +40,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
-from signing.pdfcontext import cms_algorithms
+from signing.cmsalgorithms import cms_algorithms
 from signing.pdfgeometry import (
     bytes_after_last_revision,
     check_byte_range,

@@ -25,11 +25,9 @@ from datetime import datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.sign.validation.policy_decl import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 
-from signing.pdfalgorithms import SunsetAlgorithms
 from signing.pdfcrypto import PlainEcdsaValidator
 from signing.policy import AlgorithmPolicy, ValidationPolicy
 
@@ -94,14 +92,6 @@ def weak_algorithms(algorithms: AlgorithmPolicy) -> DisallowWeakAlgorithmsPolicy
         weak_hash_algos=frozenset(algorithms.refused_digests),
         rsa_key_size_threshold=algorithms.min_rsa_bits,
     )
-
-
-def cms_algorithms(
-    algorithms: AlgorithmPolicy, proven_at: datetime | None = None
-) -> CMSAlgorithmUsagePolicy:
-    """Our algorithm policy for the CMS signature itself, judged at its proof
-    of existence ``proven_at`` (:mod:`signing.pdfalgorithms`)."""
-    return CMSAlgorithmUsagePolicy.lift_policy(SunsetAlgorithms(algorithms, proven_at))
 
 
 def _local_of(policy: ValidationPolicy) -> threading.local:

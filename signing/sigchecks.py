@@ -152,8 +152,10 @@ def check_signature(
     policy: ValidationPolicy,
     moment: datetime,
     report: Report,
+    proven_at: datetime | None = None,
 ) -> Outcome:
-    """Run every check on one ds:Signature, recording them in ``report``."""
+    """Run every check on one ds:Signature, recording them in ``report``;
+    ``proven_at`` is a proof of existence from outside the signature."""
     base = Outcome(sig.get("Id"), counter_signature_of=_countered_id(sig))
     try:
         parts = read_signature(sig, policy.certs)
@@ -185,7 +187,7 @@ def check_signature(
             )
             report.checks.extend(stamps)
 
-        poe = _earliest(stamped_at, archived_at)
+        poe = _earliest(stamped_at, archived_at, proven_at)
         revocation = revocation_for(sig, signer, others, policy)
         path = _check_certificate(
             signer, others, policy, moment, report, poe, revocation
@@ -195,7 +197,7 @@ def check_signature(
         _check_algorithms(parts, signer, policy, report, poe)
 
     _check_reference_algorithms(
-        refs, policy, report, _earliest(stamped_at, archived_at)
+        refs, policy, report, _earliest(stamped_at, archived_at, proven_at)
     )
 
     return Outcome(

@@ -51,8 +51,11 @@ def validate_xml(
     policy: ValidationPolicy,
     *,
     detached: Mapping[str, bytes] | None = None,
+    proven_at: datetime | None = None,
 ) -> ValidationResult:
-    """Validate every XML signature in ``data`` under ``policy``."""
+    """Validate every XML signature in ``data`` under ``policy``; ``proven_at``
+    is a proof of existence of these very bytes from outside them (an ASiC
+    container's time-stamp over the signature file), if there is one."""
     tree = parse_xml(data)
     signatures = signatures_of(tree)
     if not signatures:
@@ -67,7 +70,9 @@ def validate_xml(
 
     doc = Document(tree, index_ids(tree), dict(detached or {}), parse_xml)
     moment = policy.effective_time()
-    results = tuple(_validate_one(sig, doc, policy, moment) for sig in signatures)
+    results = tuple(
+        _validate_one(sig, doc, policy, moment, proven_at) for sig in signatures
+    )
     indication, subindication = summarise(results)
     log.debug("validated %d signature(s): %s", len(results), indication.value)
     return ValidationResult(indication, subindication, results, moment)
@@ -87,11 +92,15 @@ def form_elements(result: SignatureResult) -> list[etree._Element]:
 
 
 def _validate_one(
-    sig: etree._Element, doc: Document, policy: ValidationPolicy, moment: datetime
+    sig: etree._Element,
+    doc: Document,
+    policy: ValidationPolicy,
+    moment: datetime,
+    proven_at: datetime | None,
 ) -> SignatureResult:
     """Validate one ds:Signature."""
     report = Report()
-    outcome = check_signature(sig, doc, policy, moment, report)
+    outcome = check_signature(sig, doc, policy, moment, report, proven_at)
     indication, subindication = report.verdict()
     checks = tuple(report.checks)
     at = outcome.timestamp_time or outcome.signing_time

@@ -1,5 +1,6 @@
 """Our algorithm policy (TS 119 312, :class:`signing.policy.AlgorithmPolicy`)
-in pyHanko's terms, judged at a signature's proof of existence.
+in pyHanko's terms, judged at a CMS signature's proof of existence: the
+signature of a PDF (PAdES) and of a ``.p7s`` / ``.p7m`` (CAdES) alike.
 
 pyHanko's ``DisallowWeakAlgorithmsPolicy`` refuses a weak digest at any
 date.  :class:`SunsetAlgorithms` applies ours instead: a refused digest (or
@@ -16,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from asn1crypto import algos, keys
+from pyhanko.sign.validation.policy_decl import CMSAlgorithmUsagePolicy
 from pyhanko_certvalidator.policy_decl import (
     AlgorithmUsageConstraint,
     AlgorithmUsagePolicy,
@@ -25,6 +27,14 @@ from signing.pdfcrypto import PLAIN_ECDSA
 from signing.policy import AlgorithmPolicy
 
 _ALLOWED = AlgorithmUsageConstraint(allowed=True)
+
+
+def cms_algorithms(
+    algorithms: AlgorithmPolicy, proven_at: datetime | None = None
+) -> CMSAlgorithmUsagePolicy:
+    """Our algorithm policy for the CMS signature itself, judged at its proof
+    of existence ``proven_at`` (``None``: no proof, judged now)."""
+    return CMSAlgorithmUsagePolicy.lift_policy(SunsetAlgorithms(algorithms, proven_at))
 
 
 class SunsetAlgorithms(AlgorithmUsagePolicy):
