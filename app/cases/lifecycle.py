@@ -75,7 +75,16 @@ def open_case(
     )
     session.add(case)
     session.flush()
-    record_event(session, case, clerk, c.ACTION_OPENED, at=now, jrwa=jrwa)
+    # The deadline is journalled so that ``registry verify`` can check the row.
+    record_event(
+        session,
+        case,
+        clerk,
+        c.ACTION_OPENED,
+        at=now,
+        jrwa=jrwa,
+        deadline=case.deadline.isoformat(),
+    )
 
     if document is not None:
         attach_document(session, clerk, case, document, now=now)
@@ -183,7 +192,10 @@ def resume(
     days = _end_pause(case, now)
     case.status = CaseStatus.IN_PROGRESS
     _set_documents(session, case, DocumentStatus.IN_CASE)
-    record_event(session, case, clerk, c.ACTION_RESUMED, at=now, days=days)
+    deadline = case.deadline.isoformat()
+    record_event(
+        session, case, clerk, c.ACTION_RESUMED, at=now, days=days, deadline=deadline
+    )
     return days
 
 
@@ -209,7 +221,10 @@ def decide(
     case.decided_at = now
     case.decision = decision.strip()
     _set_documents(session, case, DocumentStatus.DECIDED)
-    record_event(session, case, clerk, c.ACTION_DECIDED, case.decision, at=now)
+    deadline = case.deadline.isoformat()
+    record_event(
+        session, case, clerk, c.ACTION_DECIDED, case.decision, at=now, deadline=deadline
+    )
 
 
 def _end_pause(case: Case, now: datetime) -> int:

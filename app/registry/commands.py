@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import click
 
+from app.cases.casecheck import verify_cases
 from app.cases.journalled import document_states
 from app.cli import registry_cli
 from app.registry.checkpoint_audit import (
@@ -21,10 +22,17 @@ from app.registry.gc import DEFAULT_GRACE, CollectableStore, collect_garbage
 from app.registry.integrity import verify_blobs
 from app.registry.journal import verify_chain
 from app.registry.queries import count_documents
+from app.registry.receiptcheck import verify_receipts
 from app.registry.rowcheck import verify_rows
 from app.services import Services, current_services
 
 Advance = Callable[[int], None]
+
+# What ``verify`` compares; the summary says exactly this (README lists it).
+CHECKED = (
+    "journal chain, document rows, case rows, case events, case messages, "
+    "receipts, originals and checkpoints"
+)
 
 
 @registry_cli.command("verify")
@@ -34,7 +42,7 @@ Advance = Callable[[int], None]
     help="Show progress on stderr (default: only when stderr is a terminal).",
 )
 def verify_command(progress: bool | None) -> None:
-    """Re-read the journal, every row, original and checkpoint; report any change."""
+    """Re-read the journal, rows, receipts, originals, checkpoints; report changes."""
     services = current_services()
     show = sys.stderr.isatty() if progress is None else progress
     seal = SealCheck(services.receipt_policy, services.seal_fingerprint)
@@ -46,6 +54,7 @@ def verify_command(progress: bool | None) -> None:
         with _bar(show, count, "rows         ") as advance:
             later = document_states(session)
             problems += verify_rows(session, later, progress=advance)
+        problems += verify_cases(session) + verify_receipts(session)
         with _bar(show, count, "originals    ") as advance:
             problems += verify_blobs(session, services.blobs, advance)
         with _bar(show, entries, "checkpoints  ") as advance:
@@ -60,8 +69,7 @@ def verify_command(progress: bool | None) -> None:
 
     click.echo(
         f"Registry intact: {count} documents, {entries} journal entries, "
-        f"{checkpoints} checkpoints; chain, rows, originals and checkpoints "
-        "verified."
+        f"{checkpoints} checkpoints; {CHECKED} verified."
     )
 
 

@@ -60,6 +60,10 @@ def test_registry_verify_is_clean_then_finds_a_changed_original(
     clean = runner.invoke(args=["registry", "verify"])
     assert clean.exit_code == 0, clean.output
     assert "Registry intact" in clean.output
+    # The summary names what was compared, and nothing it did not compare.
+    assert "document rows, case rows, case events, case messages, receipts" in (
+        clean.output
+    )
 
     digest = body["sha256"]
     blob = services.settings.blob_dir / digest[:2] / digest[2:4] / digest
@@ -107,3 +111,36 @@ def test_registry_verify_finds_a_row_edited_in_the_database_review_r1(
     assert broken.exit_code != 0
     assert f"document {number}: indication differs from journal entry" in broken.output
     assert f"document {number}: received_at differs from journal entry" in broken.output
+
+
+def test_registry_verify_finds_a_receipt_edited_in_the_database_review_s2(
+    app: Flask, services: Services, tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    source = FORMS / "pismo-ogolne" / "1" / "sample.xml"
+    signed = tmp_path / "signed.xml"
+    runner.invoke(args=["kancelaria", "sign-demo", str(source), "-o", str(signed)])
+    number = (
+        app.test_client()
+        .post(
+            "/api/v1/submissions",
+            data=signed.read_bytes(),
+            headers={"Content-Type": "application/xml"},
+        )
+        .get_json()["registry_number"]
+    )
+    assert "receipt of" not in runner.invoke(args=["registry", "verify"]).output
+
+    with services.sessions() as session:
+        session.execute(
+            text(
+                "UPDATE receipt SET sha256 = '00' WHERE document_id = "
+                "(SELECT id FROM document WHERE registry_number = :number)"
+            ),
+            {"number": number},
+        )
+        session.commit()
+
+    broken = runner.invoke(args=["registry", "verify"])
+    assert broken.exit_code != 0
+    assert f"receipt of document {number}: sha256 differs" in broken.output
