@@ -69,6 +69,7 @@ COVERED: dict[str, str] = {
     "element": N_("a part of the document (%(uri)s)"),
     "object": N_("data carried inside the signature (%(uri)s)"),
     "external": N_("the file %(uri)s"),
+    "encapsulated": N_("the content inside the signature file"),
     "signed-properties": N_(
         "the signature's own properties (signing time, certificate)"
     ),
