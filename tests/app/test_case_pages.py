@@ -50,6 +50,21 @@ def test_the_result_page_links_to_the_case_page(
     assert f'href="/case/{filed.year}/{filed.sequence}?code={filed.code}"' in result
 
 
+def test_the_result_page_shows_receipt_and_signing_time_in_office_time_review2_s4(
+    client: FlaskClient, filed: Filed, services: Services
+) -> None:
+    english = text_of(
+        client, f"/submissions/{filed.year}/{filed.sequence}?code={filed.code}&lang=en"
+    )
+    with services.sessions() as session:
+        received = session.get_one(Document, filed.document_id).received_at
+
+    flat = " ".join(re.sub(r"<[^>]+>", " ", english).split())
+    assert f"Received {office_time(received, seconds=True)}" in flat
+    assert " UTC" not in flat and "Polish time" not in flat
+    assert re.search(r"on \d{4}-\d\d-\d\d \d\d:\d\d CES?T", flat), flat[:2000]
+
+
 def test_lookup_by_number_and_code_opens_the_case_page(
     client: FlaskClient, filed: Filed
 ) -> None:
