@@ -188,7 +188,7 @@ async def _judge(
     job: _Job, context: ValidationContext, algorithms: CMSAlgorithmUsagePolicy
 ) -> SignatureResult:
     """Run every check on one signer with ``context`` and ``algorithms``."""
-    signed, payload, name, policy = job.signed, job.payload, job.name, job.policy
+    signed, payload, policy = job.signed, job.payload, job.policy
     report = Report()
     try:
         status = await _status(signed, payload, context, algorithms, job.attached)
@@ -200,7 +200,7 @@ async def _judge(
             Stage.FORMAT,
             SubIndication.FORMAT_FAILURE,
         )
-        return _result(report, None, None, name, payload, None, ())
+        return _result(report, None, None, _covered(job), None, ())
 
     facts = signer_facts(status.signing_cert, policy)
     report.passed("signing-certificate", "the CMS carries the signer's certificate")
@@ -228,9 +228,8 @@ async def _judge(
     return _result(
         report,
         facts.signer,
-        status.signer_reported_dt,
-        name,
-        payload,
+        status.signer_reported_dt or _claimed_time(signed),
+        _covered(job),
         stamped,
         certs,
         form,
@@ -268,6 +267,20 @@ async def _status(
 def _own(der: bytes, policy: ValidationPolicy) -> tuple:  # type: ignore[type-arg]
     facts = policy.certs.from_der(der)
     return () if facts is None else (facts.cert,)
+
+
+def _claimed_time(signed: cms.SignedData) -> datetime | None:
+    """The signed signingTime attribute; pyHanko reports it only when detached."""
+    attrs = signed["signer_infos"][0]["signed_attrs"]
+    if not isinstance(attrs, cms.CMSAttributes):
+        return None
+
+    for attr in attrs:
+        if attr["type"].native == "signing_time" and len(attr["values"]) == 1:
+            when = attr["values"][0].native
+            return when if isinstance(when, datetime) else None
+
+    return None
 
 
 def _has_ess(signed: cms.SignedData) -> bool:
@@ -335,18 +348,26 @@ def _timestamp_time(status: object, report: Report) -> datetime | None:
     return None
 
 
+def _covered(job: _Job) -> SignedObject:
+    """What one signer covers: the named file, or the CMS's own content."""
+    digest = hashlib.sha256(job.payload).hexdigest()
+    if job.attached:
+        # Attached CMS carries no file name: it covers the content inside it.
+        return SignedObject("", "encapsulated", None, digest)
+
+    return SignedObject(job.name, "external", None, digest)
+
+
 def _result(
     report: Report,
     signer: object,
     signing_time: datetime | None,
-    name: str,
-    payload: bytes,
+    covered: SignedObject,
     stamped: datetime | None,
     chain: tuple,  # type: ignore[type-arg]
     form: str = "CMS",
 ) -> SignatureResult:
     indication, sub = report.verdict()
-    covered = SignedObject(name, "external", None, hashlib.sha256(payload).hexdigest())
     return SignatureResult(
         signature_id=None,
         indication=indication,

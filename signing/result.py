@@ -89,6 +89,7 @@ class SignedObject:
     """The reference's URI as written (``""``, ``#id``, a file name)."""
     kind: str
     """``document`` (whole document), ``element``, ``object``, ``external``,
+    ``encapsulated`` (the content inside an attached CMS),
     ``signed-properties``, ``manifest`` or ``signature-part`` (KeyInfo,
     SignatureValue and the like: never form content)."""
     element: etree._Element | None = field(default=None, compare=False)

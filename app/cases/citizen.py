@@ -48,7 +48,7 @@ class CitizenView:
     deadline: date | None
     events: Sequence[CaseEvent]
     messages: Sequence[CaseMessage | WaitingQuestion]
-    # The office's last message since the case was paused for a remedy.
+    # The remedy request the office made with the current pause, if any.
     remedy: CaseMessage | None = None
 
 
@@ -88,11 +88,11 @@ def _remedy_request(case: Case, messages: Sequence[CaseMessage]) -> CaseMessage 
     if case.paused_since is None:
         return None
 
+    # Only a remedy request counts: a later ordinary answer is not a demand.
     asked = [
         m
         for m in messages
-        if m.direction == c.Direction.OFFICE_TO_CITIZEN
-        and m.sent_at >= case.paused_since
+        if m.direction == c.Direction.OFFICE_REMEDY and m.sent_at >= case.paused_since
     ]
     return asked[-1] if asked else None
 

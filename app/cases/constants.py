@@ -38,6 +38,9 @@ class Direction(StrEnum):
 
     CITIZEN_TO_OFFICE = "citizen-to-office"
     OFFICE_TO_CITIZEN = "office-to-citizen"
+    # The office's remedy request with a pause: also to the citizen, but the
+    # case page shows it as what the office needs until the case resumes.
+    OFFICE_REMEDY = "office-remedy"
 
 
 # Journal event names of case actions ("case-" + action).

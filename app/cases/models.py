@@ -151,7 +151,8 @@ class CaseMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
-    # "citizen-to-office" or "office-to-citizen" (app.cases.constants).
+    # "citizen-to-office", "office-to-citizen" or "office-remedy" (a remedy
+    # request, app.cases.constants.Direction).
     direction: Mapped[str] = mapped_column(String(24))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
     body: Mapped[str] = mapped_column(Text)

@@ -123,7 +123,7 @@ def ask_for_remedy(
     message = add_message(
         session,
         case,
-        Direction.OFFICE_TO_CITIZEN,
+        Direction.OFFICE_REMEDY,
         request,
         author=clerk,
         citizen_email=asked.citizen_email if asked is not None else None,

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import RequestError, message_in
+from app.errors import ErrorCode, RequestError, message_in
+from app.i18n import N_, translate
 from app.instructions import instructions_html
 from app.intake import Submission, intake
 from app.intake.multipart import Parts, intake_parts
@@ -32,6 +33,14 @@ from app.registry.queries import get_document_by_number
 from app.services import current_services as services
 from app.verdicts.view import build_report
 from app.verdicts.wording import verdict
+
+# Where the API's sentence names its own fields, the upload page says its own.
+PAGE_MESSAGES = {
+    ErrorCode.MISSING_PAYLOAD: N_(
+        "This is a detached signature: on this page choose it in the first field "
+        "and the file it signs in the second, then send both together."
+    ),
+}
 
 FILES = {
     "schema.xsd": "application/xml",
@@ -130,7 +139,7 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         else:
             outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
-        message = message_in(exc.code)
+        message = _page_message(exc.code)
         return render_template("portal/submit.html", error=message), exc.status
 
     number = outcome.document.registry_number
@@ -142,6 +151,12 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         code=outcome.document.access_code,
     )
     return redirect(target, 303)
+
+
+def _page_message(code: ErrorCode) -> str:
+    """The refusal in the page's language, in the upload page's own words."""
+    page = PAGE_MESSAGES.get(code)
+    return translate(page) if page is not None else message_in(code)
 
 
 def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:

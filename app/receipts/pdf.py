@@ -27,6 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.receipts.build import RECEIPT_NS
+from app.timeshow import office_time
 from app.verdicts.names import shown
 from app.verdicts.wording import is_paper, reason, verdict
 from signing.safexml import parse_xml
@@ -362,7 +363,8 @@ def _signer(facts: ReceiptFacts) -> str:
     if facts.signer_identifier:
         text += f" ({shown(facts.signer_identifier)})"
     if facts.signing_time:
-        text += f", {facts.signing_time.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        # The same zone as the time of receipt above, so they read together.
+        text += f", {office_time(facts.signing_time)}"
     return text
 
 

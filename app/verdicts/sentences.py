@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from app.i18n import N_, translate
+from app.timeshow import office_time
 from app.verdicts.names import shown
 from signing.display import baseline_level
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 # Time-stamps over a whole PDF revision or over an ASiC container's content.
 TIMESTAMP_FORMS = frozenset({"PDF-TS", "ASiC-TS"})
 
@@ -69,6 +68,7 @@ COVERED: dict[str, str] = {
     "element": N_("a part of the document (%(uri)s)"),
     "object": N_("data carried inside the signature (%(uri)s)"),
     "external": N_("the file %(uri)s"),
+    "encapsulated": N_("the content inside the signature file"),
     "signed-properties": N_(
         "the signature's own properties (signing time, certificate)"
     ),
@@ -105,7 +105,7 @@ def headline(signature: dict[str, Any], name: str | None, lang: str | None) -> s
     if moment is None:
         return translate(UNTIMED[which], lang) % words
 
-    words["time"] = local_time(moment, lang)
+    words["time"] = local_time(moment)
     return translate(HEADLINES[which], lang) % words
 
 
@@ -119,12 +119,10 @@ def best_time(signature: dict[str, Any]) -> datetime | None:
     return None
 
 
-def local_time(moment: datetime, lang: str | None) -> str:
-    """Write a moment in Polish time, as people in the office read clocks."""
-    local = moment.astimezone(WARSAW)
-    return translate(N_("%(moment)s Polish time"), lang) % {
-        "moment": f"{local:%Y-%m-%d %H:%M}"
-    }
+def local_time(moment: datetime) -> str:
+    """Write a moment in the office's time with its zone, as every page does."""
+    # One helper for pages, report and receipt, so no two of them disagree.
+    return office_time(moment)
 
 
 def time_proof(signature: dict[str, Any], lang: str | None) -> str:
@@ -134,7 +132,7 @@ def time_proof(signature: dict[str, Any], lang: str | None) -> str:
         proof = "authority"
 
     stamp = signature.get("timestamp_time")
-    when = local_time(datetime.fromisoformat(stamp), lang) if stamp else ""
+    when = local_time(datetime.fromisoformat(stamp)) if stamp else ""
     return translate(PROOFS.get(proof, PROOFS["none"]), lang) % {"time": when}
 
 

@@ -105,7 +105,7 @@ def _signature(
         identity_confirmed=passed,
         kind=kind_label(item.get("kind"), lang),
         sealed_by=shown(sealed_by.get("name")),
-        signing_time=None if moment is None else sentences.local_time(moment, lang),
+        signing_time=None if moment is None else sentences.local_time(moment),
         time_proof=sentences.time_proof(item, lang),
         form=shown(str(item.get("form") or "")) or "",
         level=sentences.level_words(item.get("form"), lang),

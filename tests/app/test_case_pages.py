@@ -14,7 +14,7 @@ from app.cases import writing
 from app.cases.accounts import add_department
 from app.cases.lifecycle import decide, pause_for_remedy
 from app.cases.models import Case, CaseMessage, Department, WaitingQuestion
-from app.cases.questions import ask_for_remedy
+from app.cases.questions import ask_for_remedy, reply_to_citizen
 from app.notifications.models import KIND_MAIL, OutboxMessage
 from app.registry.models import Document
 from app.services import Services
@@ -48,6 +48,21 @@ def test_the_result_page_links_to_the_case_page(
         client, f"/submissions/{filed.year}/{filed.sequence}?code={filed.code}"
     )
     assert f'href="/case/{filed.year}/{filed.sequence}?code={filed.code}"' in result
+
+
+def test_the_result_page_shows_receipt_and_signing_time_in_office_time_review2_s4(
+    client: FlaskClient, filed: Filed, services: Services
+) -> None:
+    english = text_of(
+        client, f"/submissions/{filed.year}/{filed.sequence}?code={filed.code}&lang=en"
+    )
+    with services.sessions() as session:
+        received = session.get_one(Document, filed.document_id).received_at
+
+    flat = " ".join(re.sub(r"<[^>]+>", " ", english).split())
+    assert f"Received {office_time(received, seconds=True)}" in flat
+    assert " UTC" not in flat and "Polish time" not in flat
+    assert re.search(r"on \d{4}-\d\d-\d\d \d\d:\d\d CES?T", flat), flat[:2000]
 
 
 def test_lookup_by_number_and_code_opens_the_case_page(
@@ -161,6 +176,51 @@ def test_a_remedy_request_says_what_is_missing_on_the_page_and_by_mail_review_r7
     assert "notatka wewnętrzna" not in page
     remedy_mail = [m for m in mail if "r@b.test" in m.payload and "umowy" in m.payload]
     assert remedy_mail and number in remedy_mail[-1].payload
+
+
+def _remedy_box(page: str) -> str:
+    """The text of the "needs more from you" box on a case page."""
+    found = re.search(r'id="remedy".*?</section>', page, re.S)
+    assert found, "no remedy box on the page"
+    return found.group(0)
+
+
+def test_a_later_answer_is_not_shown_as_the_remedy_request_review2_s1(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    with writing(services.sessions) as session:
+        case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+        assert case is not None
+        pause_for_remedy(session, None, case, None)
+        ask_for_remedy(session, case, None, "Prosimy o zgodę właściciela.", "http://x")
+        reply_to_citizen(session, case, None, "Załatwimy w 30 dni.", "http://x")
+
+    portal = text_of(client, in_case.page)
+    kiosk = client.post(
+        "/kiosk/case",
+        data={"sequence": in_case.sequence, "year": in_case.year, "code": in_case.code},
+    ).get_data(as_text=True)
+
+    for page in (portal, kiosk):
+        box = _remedy_box(page)
+        assert "Prosimy o zgodę właściciela." in box
+        assert "Załatwimy w 30 dni." not in box
+        assert "Załatwimy w 30 dni." in page, "the answer left the messages"
+        assert "Wezwanie urzędu do uzupełnienia" in page
+
+
+def test_an_answer_after_a_pause_without_remedy_text_is_no_demand_review2_s1(
+    client: FlaskClient, in_case: Filed, services: Services
+) -> None:
+    with writing(services.sessions) as session:
+        case = session.scalars(select(Case).order_by(Case.id.desc())).first()
+        assert case is not None
+        pause_for_remedy(session, None, case, None)
+        reply_to_citizen(session, case, None, "Załatwimy w 30 dni.", "http://x")
+
+    box = _remedy_box(text_of(client, in_case.page))
+
+    assert "Załatwimy w 30 dni." not in box
 
 
 def _department_with_mail(services: Services, filed: Filed) -> str:

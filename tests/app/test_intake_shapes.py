@@ -383,10 +383,28 @@ def test_detached_xades_sent_alone_says_add_the_file_it_signs(
 
     assert (api.status_code, _error(api)) == (422, "missing-payload")
     assert portal.status_code == 422
-    assert "This is a detached signature: add the file it signs" in portal.get_data(
-        as_text=True
-    )
+    page = portal.get_data(as_text=True)
+    assert "This is a detached signature: on this page choose it" in page
+    assert "part payload" not in page
+    assert "add the file it signs" in api.get_data(as_text=True)
     assert _count(services) == before
+
+
+def test_a_lone_detached_signature_on_the_polish_page_says_choose_both_files(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review 2 nit: the portal named the API's multipart part."""
+    signature = sign_xades(services.demo.citizen, Shape(files={"sam.pdf": LETTER}))
+
+    portal = client.post(
+        "/submit?lang=pl",
+        data={"document": (io.BytesIO(signature), "sam.pdf.xades")},
+        content_type="multipart/form-data",
+    )
+
+    page = portal.get_data(as_text=True)
+    assert portal.status_code == 422
+    assert "wybierz go w pierwszym polu" in page and "w API" not in page
 
 
 def test_unsupported_media_type_names_every_accepted_type(client: FlaskClient) -> None:

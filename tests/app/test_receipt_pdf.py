@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+from datetime import UTC
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from app.receipts.pdf import (
     receipt_facts,
 )
 from app.services import Services
+from app.timeshow import office_time
 from signing.pades_seal import PdfSealer
 from signing.seal import XadesSigner
 from tests.app.conftest import sample
@@ -197,6 +199,18 @@ def test_pdf_text_shows_the_signed_receipt_fields(
     assert "The electronic signature is valid." in text
     assert f"{facts.received_at:%Y-%m-%d %H:%M:%S} UTC" in flat
     assert "czasu polskiego" in text
+
+
+def test_pdf_signing_time_is_in_the_zone_of_the_receipt_time_review2_s4(
+    services: Services, submitted: dict[str, Any], pdf: bytes, tmp_path: Path
+) -> None:
+    flat = " ".join(pdf_text(written(tmp_path, pdf)).split())
+    facts = receipt_facts(stored_receipt(services, submitted["registry_number"]))
+    signed = facts.signing_time
+
+    assert signed is not None
+    assert f"{office_time(signed)}" in flat
+    assert f"{signed.astimezone(UTC):%Y-%m-%d %H:%M} UTC" not in flat
 
 
 def test_pdf_text_shows_the_journal_position_when_the_receipt_has_one(

@@ -340,6 +340,32 @@ def test_a_remedy_request_from_the_desk_reaches_the_citizen_review_r7(
     assert view.remedy.body == "Prosimy o kopię aktu własności."
 
 
+def test_an_answer_after_the_remedy_request_stays_a_message_review2_s1(
+    head: FlaskClient, desk_services: Services
+) -> None:
+    _status, location = _open(head, paper_document(desk_services))
+    number = location.rsplit("/", 1)[1]
+    head.post(
+        f"{location}/status",
+        data={"status": "awaiting-remedy", "remedy": "Prosimy o zgodę właściciela."},
+    )
+
+    answer = head.post(f"{location}/messages", data={"body": "Załatwimy w 30 dni."})
+
+    assert answer.status_code == 303
+    page = head.get(location + "?lang=en").get_data(as_text=True)
+    with desk_services.sessions() as session:
+        case = session.scalars(select(Case).where(Case.number == number)).one()
+        link = session.scalars(
+            select(CaseDocument).where(CaseDocument.case_id == case.id)
+        ).one()
+        view = citizen_view(session, session.get_one(Document, link.document_id))
+    assert view.remedy is not None
+    assert view.remedy.body == "Prosimy o zgodę właściciela."
+    assert [m.body for m in view.messages][-1] == "Załatwimy w 30 dni."
+    assert "remedy request by" in page and "answer by" in page
+
+
 @pytest.mark.parametrize(
     ("action", "data", "field"),
     [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from app.verdicts.sentences import covered
 from signing.detached import validate_any, validate_detached
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.result import Indication, SubIndication
@@ -36,6 +40,25 @@ def test_attached_cms_validates_its_own_content(polish):
     result = validate_any(p7m, polish.policy())
     assert result.indication is Indication.TOTAL_PASSED
     assert result.primary.kind == "personal"
+
+
+def test_attached_cms_states_its_signing_time_and_covers_its_content_review2_s3(
+    polish,
+):
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    p7m = sign_cms(polish.personal, PAYLOAD, detached=False)
+    sig = validate_any(p7m, polish.policy()).primary
+    detached = validate_detached(
+        sign_cms(polish.personal, PAYLOAD), PAYLOAD, polish.policy(), "a.txt"
+    ).primary
+
+    assert sig.signing_time is not None and detached.signing_time is not None
+    assert before <= sig.signing_time <= datetime.now(UTC)
+    assert [(c.kind, c.uri) for c in sig.covered] == [("encapsulated", "")]
+    assert sig.covered[0].digest_sha256 == hashlib.sha256(PAYLOAD).hexdigest()
+    assert [(c.kind, c.uri) for c in detached.covered] == [("external", "a.txt")]
+    words = covered({"covered": [{"kind": "encapsulated", "uri": ""}]}, "pl")
+    assert words == ["treść zawarta w pliku podpisu"]
 
 
 def test_detached_cms_without_its_file_is_refused(polish):
