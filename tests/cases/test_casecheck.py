@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.cases import lifecycle, routing, trail, writing
+from app.cases import lifecycle, questions, routing, trail, writing
 from app.cases.casecheck import verify_cases
 from app.cases.journalled import document_states
 from app.cases.models import Case, CaseMessage, Clerk, Department
@@ -131,8 +131,8 @@ def _work(sessions: sessionmaker[Session], office: Office) -> dict[str, object]:
         lifecycle.assign(session, clerk, case, clerk, "Proszę o sprawdzenie.")
         later = NOW + timedelta(days=1)
         lifecycle.pause_for_remedy(session, clerk, case, "Brak podpisu.", now=later)
-        message = trail.add_message(
-            session, case, "office-to-citizen", "Prosimy o podpis.", clerk, now=later
+        message = questions.ask_for_remedy(
+            session, case, clerk, "Prosimy o podpis.", "http://127.0.0.1", now=later
         )
         trail.add_message(session, case, "citizen-to-office", "Podpisano.", now=later)
         lifecycle.resume(session, clerk, case, now=later + timedelta(days=3))
