@@ -86,28 +86,9 @@ def reply_to_citizen(
     now: datetime | None = None,
 ) -> CaseMessage:
     """Store the office's answer; mail it to the last citizen who left an address."""
-    asked = _last_question_with_address(session, case)
-    address = asked.citizen_email if asked is not None else None
-    message = add_message(
-        session,
-        case,
-        Direction.OFFICE_TO_CITIZEN,
-        body,
-        author=clerk,
-        citizen_email=address,
-        now=now,
+    return _to_citizen(
+        session, case, clerk, Direction.OFFICE_TO_CITIZEN, body, public_url, now
     )
-    if asked is not None and asked.citizen_email:
-        mail = reply_notice(
-            case,
-            asked.citizen_email,
-            asked.lang or LANGS[0],
-            message.body,
-            f"{public_url}/case",
-        )
-        enqueue_mail(session, mail, now=now)
-
-    return message
 
 
 def ask_for_remedy(
@@ -119,24 +100,30 @@ def ask_for_remedy(
     now: datetime | None = None,
 ) -> CaseMessage:
     """Tell the citizen what is missing: a message on the case, and mail."""
-    asked = _last_question_with_address(session, case)
-    message = add_message(
-        session,
-        case,
-        Direction.OFFICE_REMEDY,
-        request,
-        author=clerk,
-        citizen_email=asked.citizen_email if asked is not None else None,
-        now=now,
+    return _to_citizen(
+        session, case, clerk, Direction.OFFICE_REMEDY, request, public_url, now
     )
-    if asked is not None and asked.citizen_email:
-        mail = remedy_notice(
-            case,
-            asked.citizen_email,
-            asked.lang or LANGS[0],
-            message.body,
-            f"{public_url}/case",
-        )
+
+
+def _to_citizen(
+    session: Session,
+    case: Case,
+    clerk: Clerk | None,
+    direction: Direction,
+    body: str,
+    public_url: str,
+    now: datetime | None,
+) -> CaseMessage:
+    """Store an office message; mail it to the last citizen who left an address."""
+    asked = _last_question_with_address(session, case)
+    address = asked.citizen_email if asked is not None else None
+    message = add_message(
+        session, case, direction, body, author=clerk, citizen_email=address, now=now
+    )
+    if asked is not None and address:
+        notice = remedy_notice if direction is Direction.OFFICE_REMEDY else reply_notice
+        lang = asked.lang or LANGS[0]
+        mail = notice(case, address, lang, message.body, f"{public_url}/case")
         enqueue_mail(session, mail, now=now)
 
     return message

@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.drafts.code import format_code
+from app.drafts.models import Draft
 from app.formfill.summary import Row
 from app.timeshow import office_time
 
@@ -49,6 +50,19 @@ class PaperCopy:
     version: str
     code: str
     created_at: datetime
+
+
+def render_draft(draft: Draft, title: str, office: str, rows: list[Row]) -> bytes:
+    """The paper copy of ``draft``, its answers laid out as ``rows``."""
+    copy = PaperCopy(
+        office=office,
+        title=title,
+        form_id=draft.form_id,
+        version=draft.form_version,
+        code=draft.code,
+        created_at=draft.created_at,
+    )
+    return render_paper_copy(copy, rows)
 
 
 def render_paper_copy(copy: PaperCopy, rows: list[Row]) -> bytes:

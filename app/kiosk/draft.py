@@ -27,7 +27,7 @@ from app.drafts import (
     find_draft_by_id,
     format_code,
 )
-from app.drafts.pdf import PaperCopy, render_paper_copy
+from app.drafts.pdf import render_draft
 from app.errors import message_in
 from app.formfill import layout, root_element, values_from_document
 from app.formfill.summary import summary_rows
@@ -103,15 +103,8 @@ def draft_pdf() -> BaseResponse:
     root = root_element(form.schema(), form.namespace, form.root)
     values = values_from_document(root, parse_own_xml(found.xml))
     model = layout(root, values, None, *form_words(form))
-    copy = PaperCopy(
-        office=services().settings.office_name,
-        title=form.title(g.get("lang")),
-        form_id=form.form_id,
-        version=form.version,
-        code=found.code,
-        created_at=found.created_at,
-    )
-    pdf = render_paper_copy(copy, summary_rows(model))
+    title, office = form.title(g.get("lang")), services().settings.office_name
+    pdf = render_draft(found, title, office, summary_rows(model))
     response = BaseResponse(pdf, mimetype="application/pdf")
     # Named by the form, not the code: a saved copy's name stays on the terminal.
     response.headers["Content-Disposition"] = f'inline; filename="{form.form_id}.pdf"'

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.catalog import FormVersion
 from app.drafts import DraftTooLargeError, find_draft, format_code, save_draft
-from app.drafts.pdf import PaperCopy, render_paper_copy
+from app.drafts.pdf import render_draft
 from app.formfill import (
     FormLabels,
     FormLimitError,
@@ -106,15 +106,8 @@ def draft_pdf(code: str) -> BaseResponse:
     root = root_element(form.schema(), form.namespace, form.root)
     element = _parse_draft(found.xml)
     model = layout(root, values_from_document(root, element), None, *_words(form))
-    copy = PaperCopy(
-        office=services().settings.office_name,
-        title=form.title(g.get("lang")),
-        form_id=form.form_id,
-        version=form.version,
-        code=found.code,
-        created_at=found.created_at,
-    )
-    pdf = render_paper_copy(copy, summary_rows(model))
+    title, office = form.title(g.get("lang")), services().settings.office_name
+    pdf = render_draft(found, title, office, summary_rows(model))
     response = BaseResponse(pdf, mimetype="application/pdf")
     name = f"{form.form_id}-{found.code}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
