@@ -35,10 +35,11 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from signing.cadescounter import counter_signatures, has_counter_signatures
+from signing.cadesrevocation import judged_with_revocation
 from signing.cmsalgorithms import cms_algorithms
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
-from signing.pdfcontext import build_context, shared_context
+from signing.pdfcontext import build_context
 from signing.pdfsigner import signer_facts
 from signing.policy import ValidationPolicy
 from signing.proofs import earliest, kept_if_cleared, worth_judging_again
@@ -173,8 +174,12 @@ async def _validate_one(
 ) -> SignatureResult:
     """Validate now and, if a proof of existence can settle a failure, at it."""
     policy = job.policy
-    context = shared_context(policy, moment)
-    now = await _judge(job, context, cms_algorithms(policy.algorithms))
+    algorithms = cms_algorithms(policy.algorithms)
+
+    async def judge(context: ValidationContext) -> SignatureResult:
+        return await _judge(job, context, algorithms)
+
+    now = await judged_with_revocation(job.signed, policy, moment, judge, proven_at)
     poe = earliest(now.timestamp_time, proven_at)
     if poe is None or not worth_judging_again(now, poe, moment):
         return now
