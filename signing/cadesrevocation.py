@@ -153,7 +153,7 @@ async def judged_with_revocation(
         plain = await judge(shared_context(policy, moment))
         return noted(plain, False, "not checked: no revocation data was given")
 
-    strict = await judge(context_for(check, signed, policy, moment, strict=True))
+    strict = await _strict_run(check, signed, policy, moment, judge)
     if strict.subindication is SubIndication.REVOKED_NO_POE:
         stamped = earliest(strict.timestamp_time, proven_at)
         cured = await _cured(signed, policy, moment, check, stamped, judge)
@@ -180,6 +180,33 @@ async def judged_with_revocation(
         indication=Indication.INDETERMINATE,
         subindication=SubIndication.TRY_LATER,
         checks=(*tolerant.checks, revocation),
+    )
+
+
+async def _strict_run(
+    check: RevocationCheck,
+    signed: cms.SignedData,
+    policy: ValidationPolicy,
+    moment: datetime,
+    judge: Judge,
+) -> SignatureResult:
+    """Judge with data required for the signer; the signature time-stamp is
+    taken from a tolerant run, as the TSA's path needs data only when its
+    certificates name where status is published (pyHanko validates an
+    attached CMS's time-stamp with the signer's context)."""
+    strict = await judge(context_for(check, signed, policy, moment, strict=True))
+    stamp = [c for c in strict.checks if c.name == "signature-timestamp"]
+    if strict.timestamp_time is not None or not stamp:
+        return strict
+
+    loose = await judge(context_for(check, signed, policy, moment, strict=False))
+    found = [c for c in loose.checks if c.name == "signature-timestamp"]
+    if loose.timestamp_time is None or not found:
+        return strict
+
+    checks = tuple(found[0] if c is stamp[0] else c for c in strict.checks)
+    return replace(
+        strict, timestamp_time=loose.timestamp_time, form=loose.form, checks=checks
     )
 
 
