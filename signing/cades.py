@@ -35,7 +35,7 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from signing.cadescounter import counter_signatures, has_counter_signatures
-from signing.cadesrevocation import judged_with_revocation
+from signing.cadesrevocation import embedded_revocation, judged_with_revocation
 from signing.cmsalgorithms import cms_algorithms
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
@@ -50,6 +50,7 @@ from signing.result import (
     ValidationResult,
     summarise,
 )
+from signing.revocation import RevocationCheck
 from signing.sigchecks import Report, Stage
 
 log = logging.getLogger(__name__)
@@ -138,9 +139,12 @@ def validate_cms(
                 for c in signed["certificates"] or ()
                 if c.name == "certificate"
             ]
-            results.extend(
-                counter_signatures(info, f"signer-{number}", certs, policy, moment)
+            known = embedded_revocation(signed).merged(policy.revocation.supplied)
+            check = RevocationCheck(policy.revocation, known)
+            counters = counter_signatures(
+                info, f"signer-{number}", certs, policy, moment, check
             )
+            results.extend(counters)
 
     indication, sub = summarise(tuple(results))
     return ValidationResult(indication, sub, tuple(results), moment)

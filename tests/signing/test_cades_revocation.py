@@ -18,7 +18,7 @@ from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
 from signing.revocation import RevocationPolicy, load_revocation_files
 from signing.trust import TrustStore
-from tests.shapes.cmsmaker import sign_cms
+from tests.shapes.cmsmaker import counter_sign, sign_cms
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
@@ -185,3 +185,25 @@ def test_no_data_soft_fail_on_without_fetching_is_noted(rpki: RevocationPKI) -> 
     assert result.indication is Ind.TOTAL_PASSED
     assert _revocation(result) == [(False, "not checked: no revocation data was given")]
     assert rpki.services.requests == []
+
+
+def test_counter_signer_in_an_embedded_crl_is_checked(rpki: RevocationPKI) -> None:
+    signer = rpki.citizen("64021512348")
+    counter = rpki.citizen("75111009871")
+    revoked = {counter.certificate.serial_number: NOW - timedelta(days=2)}
+    signed = counter_sign(sign_cms(signer, LETTER), counter)
+    p7s = _with_crl(signed, crl_of(rpki.inter, revoked))
+    result = validate_cms(p7s, _policy(rpki), LETTER)
+    main, countered = result.signatures
+    assert main.indication is Ind.TOTAL_PASSED
+    assert countered.counter_signature_of == "signer-1"
+    assert (countered.indication, countered.subindication) == (
+        Ind.INDETERMINATE,
+        S.REVOKED_NO_POE,
+    )
+
+    good = _with_crl(signed, crl_of(rpki.inter, {}))
+    clean = validate_cms(good, _policy(rpki, soft_fail=False), LETTER)
+    assert [s.indication for s in clean.signatures] == [Ind.TOTAL_PASSED] * 2
+    checks = [c for c in clean.signatures[1].checks if c.name == "revocation"]
+    assert [c.passed for c in checks] == [True]
