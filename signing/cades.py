@@ -35,10 +35,11 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from signing.cadescounter import counter_signatures, has_counter_signatures
+from signing.cadesrevocation import embedded_revocation, judged_with_revocation
 from signing.cmsalgorithms import cms_algorithms
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
-from signing.pdfcontext import build_context, shared_context
+from signing.pdfcontext import build_context
 from signing.pdfsigner import signer_facts
 from signing.policy import ValidationPolicy
 from signing.proofs import earliest, kept_if_cleared, worth_judging_again
@@ -49,6 +50,7 @@ from signing.result import (
     ValidationResult,
     summarise,
 )
+from signing.revocation import RevocationCheck
 from signing.sigchecks import Report, Stage
 
 log = logging.getLogger(__name__)
@@ -137,9 +139,12 @@ def validate_cms(
                 for c in signed["certificates"] or ()
                 if c.name == "certificate"
             ]
-            results.extend(
-                counter_signatures(info, f"signer-{number}", certs, policy, moment)
+            known = embedded_revocation(signed).merged(policy.revocation.supplied)
+            check = RevocationCheck(policy.revocation, known)
+            counters = counter_signatures(
+                info, f"signer-{number}", certs, policy, moment, check
             )
+            results.extend(counters)
 
     indication, sub = summarise(tuple(results))
     return ValidationResult(indication, sub, tuple(results), moment)
@@ -173,8 +178,12 @@ async def _validate_one(
 ) -> SignatureResult:
     """Validate now and, if a proof of existence can settle a failure, at it."""
     policy = job.policy
-    context = shared_context(policy, moment)
-    now = await _judge(job, context, cms_algorithms(policy.algorithms))
+    algorithms = cms_algorithms(policy.algorithms)
+
+    async def judge(context: ValidationContext) -> SignatureResult:
+        return await _judge(job, context, algorithms)
+
+    now = await judged_with_revocation(job.signed, policy, moment, judge, proven_at)
     poe = earliest(now.timestamp_time, proven_at)
     if poe is None or not worth_judging_again(now, poe, moment):
         return now

@@ -36,6 +36,7 @@ from signing.kinds import name_kind
 from signing.pdfcrypto import PlainEcdsaValidator
 from signing.policy import ValidationPolicy
 from signing.result import SignatureResult, SignedObject, SubIndication
+from signing.revocation import RevocationCheck
 from signing.sigchecks import Report, Stage
 from signing.trust import validate_path
 
@@ -52,8 +53,10 @@ def counter_signatures(
     certificates: list[asn1_x509.Certificate],
     policy: ValidationPolicy,
     moment: datetime,
+    revocation: RevocationCheck | None = None,
 ) -> list[SignatureResult]:
-    """Validate every counter-signature of ``parent``, nested ones after it.
+    """Validate every counter-signature of ``parent``, nested ones after it;
+    ``revocation`` is the data for the counter-signers' paths (never fetched).
 
     At most ``policy.max_signatures`` are checked, ``MAX_DEPTH`` deep: more
     is refused with :class:`~signing.errors.NotCMSError`."""
@@ -68,7 +71,9 @@ def counter_signatures(
 
             own_id = f"{info_id}-counter-{number}"
             where = (own_id, info_id, moment)
-            found.append(_check(counter, value, where, certificates, policy))
+            found.append(
+                _check(counter, value, where, certificates, policy, revocation)
+            )
             pending.append((counter, own_id, depth + 1))
 
     return found
@@ -98,6 +103,7 @@ def _check(
     where: tuple[str, str, datetime],
     certificates: list[asn1_x509.Certificate],
     policy: ValidationPolicy,
+    revocation: RevocationCheck | None = None,
 ) -> SignatureResult:
     """Check one counter-signature; ``where`` is (own id, parent id, time)."""
     report = Report()
@@ -118,7 +124,8 @@ def _check(
         report.passed("signing-certificate", "the CMS carries the certificate")
         _check_value(info, cert, parent_value, report)
         _check_algorithms(info, facts, policy, report)
-        chain = _check_path(facts, certificates, policy, where[2], report)
+        at = where[2]
+        chain = _check_path(facts, certificates, policy, (at, revocation), report)
 
     digest = hashlib.sha256(parent_value).hexdigest()
     parent = SignedObject(where[1], "signature-part", None, digest)
@@ -250,16 +257,24 @@ def _check_path(
     facts: CertFacts,
     certificates: list[asn1_x509.Certificate],
     policy: ValidationPolicy,
-    moment: datetime,
+    when: tuple[datetime, RevocationCheck | None],
     report: Report,
 ) -> tuple[x509.Certificate, ...]:
-    """Validate the path at ``moment`` (XCV); return it, signer first."""
+    """Validate the path at a moment with revocation data (XCV); return it,
+    signer first."""
+    moment, revocation = when
     others = [policy.certs.from_der(c.dump()) for c in certificates]
     others += [policy.certs.of(c) for c in policy.intermediates]
     known = [c for c in others if c is not None]
-    path = validate_path(facts, known, policy.trust, moment, policy.cache, policy.certs)
+    path = validate_path(
+        facts, known, policy.trust, moment, policy.cache, policy.certs, revocation
+    )
     if path.subindication is None:
         report.passed("certificate-path", path.detail)
+        if path.revocation is not None and path.revocation_checked:
+            report.passed("revocation", path.revocation)
+        elif path.revocation is not None:
+            report.not_used("revocation", f"not checked: {path.revocation}")
     else:
         report.failed("certificate-path", path.detail, Stage.XCV, path.subindication)
 

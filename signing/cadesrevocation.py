@@ -1,0 +1,247 @@
+"""Revocation data of a CAdES / CMS signature and the contexts using it.
+
+The same steps as PAdES (:mod:`signing.pdfrevocation`): what the CMS embeds
+(SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat),
+then the operator's CRL folder, then, only when the policy allows it, what
+pyhanko-certvalidator fetches (:mod:`signing.revocation`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from pyhanko_certvalidator import ValidationContext
+
+from signing.certs import CertFacts
+from signing.pdfcontext import build_context, shared_context
+from signing.policy import ValidationPolicy
+from signing.proofs import earliest
+from signing.result import Check, Indication, SignatureResult, SubIndication
+from signing.revocation import (
+    RevocationCheck,
+    RevocationData,
+    afetch_revocation,
+    context_options,
+)
+from signing.trust import validate_path
+
+_OCSP_FORMATS = {"ocsp_response", "1.3.6.1.5.5.7.16.2"}
+
+
+def embedded_revocation(signed: cms.SignedData) -> RevocationData:
+    """Return the CRLs and OCSP responses in SignedData's ``crls`` field."""
+    crls: list[bytes] = []
+    ocsps: list[bytes] = []
+    for choice in signed["crls"] or ():
+        if choice.name == "crl":
+            crls.append(choice.chosen.dump())
+        elif choice.name == "other":
+            other = choice.chosen
+            if other["other_rev_info_format"].native in _OCSP_FORMATS:
+                ocsps.append(other["other_rev_info"].dump())
+
+    data = RevocationData(tuple(crls), tuple(ocsps), ("embedded",))
+    return data if data else RevocationData()
+
+
+def cms_certs(signed: cms.SignedData) -> list[asn1_x509.Certificate]:
+    """The certificates the CMS carries."""
+    return [c.chosen for c in signed["certificates"] or () if c.name == "certificate"]
+
+
+def signer_cert(signed: cms.SignedData) -> asn1_x509.Certificate | None:
+    """The certificate the first SignerInfo's ``sid`` names, if carried."""
+    sid = signed["signer_infos"][0]["sid"]
+    for cert in cms_certs(signed):
+        if sid.name == "subject_key_identifier":
+            if cert.key_identifier == sid.chosen.native:
+                return cert
+        elif (
+            cert.issuer == sid.chosen["issuer"]
+            and cert.serial_number == sid.chosen["serial_number"].native
+        ):
+            return cert
+
+    return None
+
+
+async def revocation_of(
+    signed: cms.SignedData, policy: ValidationPolicy
+) -> RevocationCheck | None:
+    """Gather one signer's revocation data; ``None`` when there is none to be
+    had (no data, nothing supplied, no fetching, soft fail)."""
+    rules = policy.revocation
+    data = embedded_revocation(signed).merged(rules.supplied)
+    signer = signer_cert(signed)
+    if rules.fetch and signer is not None:
+        others = [c.dump() for c in cms_certs(signed)]
+        roots = [policy.certs.of(c).der for c in policy.trust.certificates]
+        fetched = await afetch_revocation(signer.dump(), others, roots, rules)
+        data = data.merged(fetched)
+
+    if not data and not rules.checks_anything and rules.soft_fail:
+        return None
+
+    return RevocationCheck(rules, data)
+
+
+def context_for(
+    check: RevocationCheck,
+    signed: cms.SignedData,
+    policy: ValidationPolicy,
+    moment: datetime,
+    strict: bool,
+) -> ValidationContext:
+    """Build a context holding one signer's revocation data."""
+    options = context_options(check, strict)
+    return build_context(policy, moment, options, cms_certs(signed))
+
+
+async def revocation_time(
+    signed: cms.SignedData,
+    check: RevocationCheck,
+    policy: ValidationPolicy,
+    moment: datetime,
+) -> datetime | None:
+    """Return when the signer's path was revoked, per the revocation data."""
+    cert = signer_cert(signed)
+    signer = None if cert is None else policy.certs.from_der(cert.dump())
+    if signer is None:
+        return None
+
+    others = [policy.certs.from_der(c.dump()) for c in cms_certs(signed)]
+    others += [policy.certs.of(c) for c in policy.intermediates]
+    candidates: list[CertFacts] = [c for c in others if c is not None]
+    # validate_path runs its own event loop: off this one, in a thread.
+    outcome = await asyncio.to_thread(
+        validate_path,
+        signer,
+        candidates,
+        policy.trust,
+        moment,
+        policy.cache,
+        policy.certs,
+        check,
+    )
+    return outcome.revoked_at
+
+
+Judge = Callable[[ValidationContext], Awaitable[SignatureResult]]
+"""Runs every check on the signer with the given context."""
+
+_MISSING_DATA = frozenset(
+    {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE}
+)
+
+
+async def judged_with_revocation(
+    signed: cms.SignedData,
+    policy: ValidationPolicy,
+    moment: datetime,
+    judge: Judge,
+    proven_at: datetime | None = None,
+) -> SignatureResult:
+    """Validate with the signer's revocation data: strictly, then (when data
+    is missing) tolerantly, and a revoked signer again at its time-stamp."""
+    check = await revocation_of(signed, policy)
+    if check is None:
+        plain = await judge(shared_context(policy, moment))
+        return noted(plain, False, "not checked: no revocation data was given")
+
+    strict = await _strict_run(check, signed, policy, moment, judge)
+    if strict.subindication is SubIndication.REVOKED_NO_POE:
+        stamped = earliest(strict.timestamp_time, proven_at)
+        cured = await _cured(signed, policy, moment, check, stamped, judge)
+        return cured or strict
+
+    if strict.subindication not in _MISSING_DATA:
+        done = strict.indication is Indication.TOTAL_PASSED
+        return noted(strict, done, "revocation status checked: not revoked")
+
+    # pyHanko names missing (not stale) data a general chain failure: the
+    # tolerant run tells whether revocation data was all that was missing.
+    loose = context_for(check, signed, policy, moment, strict=False)
+    tolerant = await judge(loose)
+    if tolerant.indication is not Indication.TOTAL_PASSED:
+        return strict
+
+    problems = " ".join(check.data.problems) or "missing or stale"
+    if check.policy.soft_fail:
+        return noted(tolerant, False, f"not checked: revocation data {problems}")
+
+    revocation = Check("revocation", False, f"revocation data {problems}")
+    return replace(
+        tolerant,
+        indication=Indication.INDETERMINATE,
+        subindication=SubIndication.TRY_LATER,
+        checks=(*tolerant.checks, revocation),
+    )
+
+
+async def _strict_run(
+    check: RevocationCheck,
+    signed: cms.SignedData,
+    policy: ValidationPolicy,
+    moment: datetime,
+    judge: Judge,
+) -> SignatureResult:
+    """Judge with data required for the signer; the signature time-stamp is
+    taken from a tolerant run, as the TSA's path needs data only when its
+    certificates name where status is published (pyHanko validates an
+    attached CMS's time-stamp with the signer's context)."""
+    strict = await judge(context_for(check, signed, policy, moment, strict=True))
+    stamp = [c for c in strict.checks if c.name == "signature-timestamp"]
+    if strict.timestamp_time is not None or not stamp:
+        return strict
+
+    loose = await judge(context_for(check, signed, policy, moment, strict=False))
+    found = [c for c in loose.checks if c.name == "signature-timestamp"]
+    if loose.timestamp_time is None or not found:
+        return strict
+
+    checks = tuple(found[0] if c is stamp[0] else c for c in strict.checks)
+    return replace(
+        strict, timestamp_time=loose.timestamp_time, form=loose.form, checks=checks
+    )
+
+
+async def _cured(
+    signed: cms.SignedData,
+    policy: ValidationPolicy,
+    moment: datetime,
+    check: RevocationCheck,
+    stamped: datetime | None,
+    judge: Judge,
+) -> SignatureResult | None:
+    """Judge again at the signature time-stamp's time when it is before the
+    revocation (EN 319 102-1, 5.5.4); ``None`` when that does not hold."""
+    revoked = await revocation_time(signed, check, policy, moment)
+    if stamped is None or revoked is None or stamped >= revoked:
+        return None
+
+    plain = RevocationCheck(check.policy, RevocationData())
+    again = await judge(context_for(plain, signed, policy, stamped, strict=False))
+    if again.indication is not Indication.TOTAL_PASSED:
+        return None
+
+    detail = (
+        f"revoked at {revoked.isoformat()}, after a time-stamp "
+        f"at {stamped.isoformat()}, the signature's proof of existence"
+    )
+    return noted(again, True, detail)
+
+
+def noted(result: SignatureResult, checked: bool, detail: str) -> SignatureResult:
+    """Add the ``revocation`` check to a result (a failed one only when the
+    result passed, as a note that it was not done)."""
+    if not checked and result.indication is not Indication.TOTAL_PASSED:
+        return result
+
+    return replace(
+        result, checks=(*result.checks, Check("revocation", checked, detail))
+    )
