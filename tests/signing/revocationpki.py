@@ -30,6 +30,9 @@ from signing.pki import (
     make_root,
     make_tsa,
 )
+from signing.policy import ValidationPolicy
+from signing.revocation import RevocationPolicy
+from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
 
 
@@ -247,3 +250,12 @@ def _with_crl_point(issued: Issued, issuer: Issued, url: str) -> Issued:
 
 
 __all__ = ["RevocationPKI", "Services", "crl_of", "make_crl", "make_revocation_pki"]
+
+
+def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
+    """A policy trusting the PKI's root, with the revocation ``rules`` given."""
+    return ValidationPolicy(
+        TrustStore.from_certificates([rpki.root.certificate]),
+        intermediates=(rpki.inter.certificate,),
+        revocation=RevocationPolicy(**rules),  # type: ignore[arg-type]
+    )

@@ -14,15 +14,14 @@ from asn1crypto import cms
 from asn1crypto import crl as asn1_crl
 
 from signing.cades import validate_cms
-from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
-from signing.revocation import RevocationPolicy, load_revocation_files
-from signing.trust import TrustStore
+from signing.revocation import load_revocation_files
 from tests.shapes.cmsmaker import counter_sign, sign_cms
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
     make_revocation_pki,
+    policy_of,
     serve,
 )
 
@@ -43,14 +42,6 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
     rpki.services.requests.clear()
     yield
     rpki.services.revoked.clear()
-
-
-def _policy(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
-    return ValidationPolicy(
-        TrustStore.from_certificates([rpki.root.certificate]),
-        intermediates=(rpki.inter.certificate,),
-        revocation=RevocationPolicy(**rules),  # type: ignore[arg-type]
-    )
 
 
 def _with_crl(p7s: bytes, crl_der: bytes) -> bytes:
@@ -88,7 +79,7 @@ def _verdict(result) -> tuple[Indication, SubIndication | None]:  # type: ignore
 def test_good_signer_with_an_embedded_crl_is_checked(rpki: RevocationPKI) -> None:
     citizen = rpki.citizen("44051401458")
     p7s = _with_crl(sign_cms(citizen, LETTER), crl_of(rpki.inter, {}))
-    result = validate_cms(p7s, _policy(rpki, soft_fail=False), LETTER)
+    result = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
     assert _revocation(result) == [(True, "revocation status checked: not revoked")]
     assert rpki.services.requests == []
@@ -100,7 +91,7 @@ def test_revoked_signer_in_an_embedded_crl_is_revoked_no_poe(
     citizen = rpki.citizen("02070803628")
     revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
     p7s = _with_crl(sign_cms(citizen, LETTER), crl_of(rpki.inter, revoked))
-    result = validate_cms(p7s, _policy(rpki), LETTER)
+    result = validate_cms(p7s, policy_of(rpki), LETTER)
     assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
 
@@ -112,9 +103,9 @@ def test_revoked_signer_in_the_operators_crl_folder(
     (tmp_path / "inter.crl").write_bytes(crl_of(rpki.inter, revoked))
     supplied = load_revocation_files(tmp_path)
     p7s = sign_cms(citizen, LETTER)
-    result = validate_cms(p7s, _policy(rpki, supplied=supplied), LETTER)
+    result = validate_cms(p7s, policy_of(rpki, supplied=supplied), LETTER)
     assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
-    clean = validate_cms(p7s, _policy(rpki), LETTER)
+    clean = validate_cms(p7s, policy_of(rpki), LETTER)
     assert clean.indication is Ind.TOTAL_PASSED
 
 
@@ -124,7 +115,7 @@ def test_good_signer_in_the_operators_crl_folder(
     citizen = rpki.citizen("85010112345")
     (tmp_path / "inter.crl").write_bytes(crl_of(rpki.inter, {}))
     supplied = load_revocation_files(tmp_path)
-    policy = _policy(rpki, supplied=supplied, soft_fail=False)
+    policy = policy_of(rpki, supplied=supplied, soft_fail=False)
     result = validate_cms(sign_cms(citizen, LETTER), policy, LETTER)
     assert result.indication is Ind.TOTAL_PASSED
     assert _revocation(result)[0][0] is True
@@ -138,7 +129,7 @@ def test_time_stamp_before_the_revocation_keeps_the_signature(
     signed = sign_cms(citizen, LETTER)
     before = _stamped(signed, rpki, NOW - timedelta(days=10))
     result = validate_cms(
-        _with_crl(before, crl_of(rpki.inter, revoked)), _policy(rpki), LETTER
+        _with_crl(before, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
     assert result.indication is Ind.TOTAL_PASSED
     passed, detail = _revocation(result)[0]
@@ -146,7 +137,7 @@ def test_time_stamp_before_the_revocation_keeps_the_signature(
 
     after = _stamped(signed, rpki, NOW - timedelta(days=1))
     late = validate_cms(
-        _with_crl(after, crl_of(rpki.inter, revoked)), _policy(rpki), LETTER
+        _with_crl(after, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
     assert _verdict(late) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
@@ -155,7 +146,7 @@ def test_fetched_ocsp_finds_a_revoked_signer(rpki: RevocationPKI) -> None:
     citizen = rpki.citizen("61122334455", crl=False)
     rpki.services.revoked[citizen.certificate.serial_number] = NOW - timedelta(days=2)
     p7s = sign_cms(citizen, LETTER)
-    result = validate_cms(p7s, _policy(rpki, fetch=True), LETTER)
+    result = validate_cms(p7s, policy_of(rpki, fetch=True), LETTER)
     assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
     assert rpki.services.requests
 
@@ -164,7 +155,7 @@ def test_unavailable_revocation_soft_fail_on_passes_noted(rpki: RevocationPKI) -
     citizen = rpki.citizen("53040512345")
     rpki.services.down = True
     p7s = sign_cms(citizen, LETTER)
-    result = validate_cms(p7s, _policy(rpki, fetch=True, soft_fail=True), LETTER)
+    result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=True), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
     passed, detail = _revocation(result)[0]
     assert not passed and detail.startswith("not checked")
@@ -174,14 +165,14 @@ def test_unavailable_revocation_soft_fail_off_is_try_later(rpki: RevocationPKI) 
     citizen = rpki.citizen("53040554321")
     rpki.services.down = True
     p7s = sign_cms(citizen, LETTER)
-    result = validate_cms(p7s, _policy(rpki, fetch=True, soft_fail=False), LETTER)
+    result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=False), LETTER)
     assert _verdict(result) == (Ind.INDETERMINATE, S.TRY_LATER)
     assert rpki.services.requests
 
 
 def test_no_data_soft_fail_on_without_fetching_is_noted(rpki: RevocationPKI) -> None:
     citizen = rpki.citizen("80010112399")
-    result = validate_cms(sign_cms(citizen, LETTER), _policy(rpki), LETTER)
+    result = validate_cms(sign_cms(citizen, LETTER), policy_of(rpki), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
     assert _revocation(result) == [(False, "not checked: no revocation data was given")]
     assert rpki.services.requests == []
@@ -193,7 +184,7 @@ def test_counter_signer_in_an_embedded_crl_is_checked(rpki: RevocationPKI) -> No
     revoked = {counter.certificate.serial_number: NOW - timedelta(days=2)}
     signed = counter_sign(sign_cms(signer, LETTER), counter)
     p7s = _with_crl(signed, crl_of(rpki.inter, revoked))
-    result = validate_cms(p7s, _policy(rpki), LETTER)
+    result = validate_cms(p7s, policy_of(rpki), LETTER)
     main, countered = result.signatures
     assert main.indication is Ind.TOTAL_PASSED
     assert countered.counter_signature_of == "signer-1"
@@ -203,7 +194,7 @@ def test_counter_signer_in_an_embedded_crl_is_checked(rpki: RevocationPKI) -> No
     )
 
     good = _with_crl(signed, crl_of(rpki.inter, {}))
-    clean = validate_cms(good, _policy(rpki, soft_fail=False), LETTER)
+    clean = validate_cms(good, policy_of(rpki, soft_fail=False), LETTER)
     assert [s.indication for s in clean.signatures] == [Ind.TOTAL_PASSED] * 2
     checks = [c for c in clean.signatures[1].checks if c.name == "revocation"]
     assert [c.passed for c in checks] == [True]

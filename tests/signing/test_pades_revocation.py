@@ -25,15 +25,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from signing.pades import validate_pdf
 from signing.pades_seal import PdfSealer, _pyhanko_timestamper
-from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
-from signing.revocation import RevocationPolicy
-from signing.trust import TrustStore
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
     make_revocation_pki,
     ocsp_answer,
+    policy_of,
     serve,
 )
 
@@ -63,14 +61,6 @@ def plain_pdf() -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
-    return ValidationPolicy(
-        TrustStore.from_certificates([rpki.root.certificate]),
-        intermediates=(rpki.inter.certificate,),
-        revocation=RevocationPolicy(**rules),  # type: ignore[arg-type]
-    )
 
 
 def sealed_by(rpki, plain_pdf, pesel: str, stamped_at: datetime | None = None):

@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
-from signing.revocation import RevocationPolicy
 from signing.seal import XadesSigner
-from signing.trust import TrustStore
 from signing.validate import validate_xml
 from tests.signing.maker import FORM
-from tests.signing.revocationpki import RevocationPKI, make_revocation_pki, serve
+from tests.signing.revocationpki import (
+    RevocationPKI,
+    make_revocation_pki,
+    policy_of,
+    serve,
+)
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
@@ -39,14 +41,6 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
     rpki.services.requests.clear()
     yield
     rpki.services.revoked.clear()
-
-
-def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
-    return ValidationPolicy(
-        TrustStore.from_certificates([rpki.root.certificate]),
-        intermediates=(rpki.inter.certificate,),
-        revocation=RevocationPolicy(**rules),  # type: ignore[arg-type]
-    )
 
 
 def signed_by(
