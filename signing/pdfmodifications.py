@@ -15,6 +15,10 @@ Rohlmann, 2021, show why a warning is not enough for a public office):
   other field's value (the "replace" attack) or anything else fails;
 - an update pyHanko cannot parse or explain fails (the "hide" attacks).
 
+One tolerance is added to pyHanko's default policy
+(:mod:`signing.pdfdiffrules`): a page rewritten to bind a new signature's
+widget may point an entry at a fresh copy whose content is identical.
+
 A failed analysis makes the signature TOTAL_FAILED with FORMAT_FAILURE
 (EN 319 102-1, clause 5.2.3: the document no longer is what was signed).
 """
@@ -27,7 +31,6 @@ from dataclasses import dataclass
 from pyhanko.pdf_utils import misc
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import (
-    DEFAULT_DIFF_POLICY,
     DiffResult,
     ModificationLevel,
     SuspiciousModification,
@@ -35,6 +38,8 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+from signing.pdfdiffrules import DIFF_POLICY
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +64,7 @@ def analyse(sig: EmbeddedPdfSignature, reader: PdfFileReader) -> Modifications:
     """Compute the signature's coverage and judge the changes made after it."""
     try:
         sig.compute_integrity_info(  # type: ignore[no-untyped-call]
-            diff_policy=DEFAULT_DIFF_POLICY
+            diff_policy=DIFF_POLICY
         )
     except (misc.PdfError, ValueError, KeyError, TypeError) as exc:
         log.info("modification analysis failed: %s", type(exc).__name__)
