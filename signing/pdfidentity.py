@@ -160,9 +160,13 @@ def _compare_dicts(
     if (a_stream is None) != (b_stream is None):
         return "a stream became a dictionary or the reverse"
 
-    if a_stream is not None and b_stream is not None:
-        if a_stream.encoded_data != b_stream.encoded_data:
-            return "a stream's bytes differ"
+    same_bytes = (
+        a_stream is None
+        or b_stream is None
+        or a_stream.encoded_data == b_stream.encoded_data
+    )
+    if not same_bytes:
+        return "a stream's bytes differ"
 
     if set(a.keys()) != set(b.keys()):
         return "a dictionary's keys differ"

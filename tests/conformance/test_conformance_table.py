@@ -15,10 +15,6 @@ from bench.conformance import DSS, SAMPLES, all_rows
 pytestmark = pytest.mark.corpus
 
 EXPLAINED = {
-    # test_dss_pades.py::test_de_sci_4_gives_manifest_indication_code_too_strict_on_
-    # resources (strict xfail): CODE too strict — pyHanko's diff flags /Resources
-    # re-pointed to an identical object by the document time-stamp revision.
-    "pades/Signature-P-DE_SCI-4.pdf": "code too strict (pyHanko diff)",
     # test_dss1376_fails_in_ours_file_wrong_field_added_after_certification: the FILE
     # adds a signature field after a DocMDP P=2 certification (ISO 32000-1 12.8.2.2).
     "pades/DSS1376-rev_n.pdf": "file changed beyond its DocMDP permissions",
