@@ -35,7 +35,7 @@ from pyhanko.sign.diff_analysis import (
 )
 from pyhanko.sign.diff_analysis.rules_api import RelativeContext
 
-from signing.pdfidentity import compare_resolved
+from signing.pdfidentity import DEFAULT_BUDGET, compare_resolved
 
 _LEVEL = ModificationLevel.LTA_UPDATES
 """Binding a signature's widget to a page is an LTV-level update (pyHanko)."""
@@ -128,6 +128,9 @@ class _PageWalk:
         self.old = old
         self.new = new
         self.widgets = widgets
+        # One budget for every page of the revision: a structure shared by
+        # many re-pointed pages is not compared again and again for free.
+        self.budget = DEFAULT_BUDGET
 
     def node(
         self, old_node: Any, new_node: Any, seen: frozenset[generic.Reference]
@@ -232,7 +235,10 @@ class _PageWalk:
             if old_value == new_value:
                 continue
 
-            identity = compare_resolved(self.old, self.new, old_value, new_value)
+            identity = compare_resolved(
+                self.old, self.new, old_value, new_value, self.budget
+            )
+            self.budget -= identity.cost
             if not identity.identical:
                 raise SuspiciousModification(
                     f"Page entry {key} changed: {identity.reason}."

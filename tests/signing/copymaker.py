@@ -1,4 +1,4 @@
-"""Signed PDFs whose later revision re-points the page's /Resources to a copy.
+"""Signed PDFs whose later revision re-points the pages' /Resources to a copy.
 
 The signed revision gives page 1 an indirect resource dictionary with
 references nested three deep: ``/Resources`` → ``/Font`` dictionary → font
@@ -99,17 +99,23 @@ def build_resources(
     return resources_ref
 
 
-def signed_with_resources(seal: Issued, parts: Resources = Resources()) -> bytes:
-    """A one-page letter whose page uses ``parts``, then sealed (PAdES B-B)."""
+def signed_with_resources(
+    seal: Issued, parts: Resources = Resources(), pages: int = 1
+) -> bytes:
+    """A letter whose pages share one resource dictionary built from
+    ``parts``, then sealed (PAdES B-B)."""
     buffer = BytesIO()
     canvas = Canvas(buffer, pageCompression=0)
-    canvas.showPage()
+    for _ in range(pages):
+        canvas.showPage()
     canvas.save()
     writer = IncrementalPdfFileWriter(BytesIO(buffer.getvalue()))
-    page = _first_page(writer)
-    page[N("/Resources")] = build_resources(writer, parts)
-    page[N("/Contents")] = writer.add_object(generic.StreamObject(stream_data=CONTENT))
-    writer.update_container(page)
+    resources = build_resources(writer, parts)
+    content = writer.add_object(generic.StreamObject(stream_data=CONTENT))
+    for page in _pages(writer):
+        page[N("/Resources")] = resources
+        page[N("/Contents")] = content
+        writer.update_container(page)
     out = BytesIO()
     writer.write(out)
     return PdfSealer.from_issued(seal).seal(out.getvalue())
@@ -137,6 +143,27 @@ def copy_of(
     return lambda writer: build_resources(writer, parts)
 
 
+def restamped_with_fields(
+    signed: bytes, timestamper: Timestamper, parts: Resources
+) -> bytes:
+    """Add a document time-stamp; with it, an empty signature field on every
+    page but the first (its widget a kid of the field), and point every page
+    at one fresh copy built from ``parts``."""
+    writer = IncrementalPdfFileWriter(BytesIO(signed))
+    fields = writer.root["/AcroForm"]["/Fields"]
+    copy = build_resources(writer, parts)
+    for number, page in enumerate(_pages(writer), start=1):
+        page[N("/Resources")] = copy
+        if number > 1:
+            widget = _empty_signature_field(writer, f"Podpis{number}")
+            page[N("/Annots")] = generic.ArrayObject([widget])
+            fields.append(widget.get_object().raw_get("/Parent"))
+        writer.update_container(page)
+    writer.update_container(fields)
+    stamper = PdfTimeStamper(_pyhanko_timestamper(timestamper))  # type: ignore[arg-type]
+    return stamper.timestamp_pdf(writer, "sha256").getvalue()
+
+
 def shallow_copy(writer: IncrementalPdfFileWriter) -> generic.PdfObject:
     """A fresh resource dictionary holding the old one's references (DE_SCI-4)."""
     old = _first_page(writer).raw_get("/Resources").get_object()
@@ -144,7 +171,34 @@ def shallow_copy(writer: IncrementalPdfFileWriter) -> generic.PdfObject:
 
 
 def _first_page(writer: IncrementalPdfFileWriter) -> generic.DictionaryObject:
-    return writer.root["/Pages"]["/Kids"][0].get_object()
+    return _pages(writer)[0]
+
+
+def _pages(writer: IncrementalPdfFileWriter) -> list[generic.DictionaryObject]:
+    return [kid.get_object() for kid in writer.root["/Pages"]["/Kids"]]
+
+
+def _empty_signature_field(
+    writer: IncrementalPdfFileWriter, name: str
+) -> generic.IndirectObject:
+    """An unsigned signature field whose widget is a kid; the widget's ref."""
+    field = writer.add_object(
+        generic.DictionaryObject(
+            {N("/FT"): N("/Sig"), N("/T"): generic.TextStringObject(name)}
+        )
+    )
+    widget = writer.add_object(
+        generic.DictionaryObject(
+            {
+                N("/Type"): N("/Annot"),
+                N("/Subtype"): N("/Widget"),
+                N("/Rect"): generic.ArrayObject([generic.NumberObject(0)] * 4),
+                N("/Parent"): field,
+            }
+        )
+    )
+    field.get_object()[N("/Kids")] = generic.ArrayObject([widget])
+    return widget
 
 
 def _pdf_value(value: int | str) -> generic.PdfObject:

@@ -30,6 +30,7 @@ from tests.signing.copymaker import (
     Resources,
     copy_of,
     restamped,
+    restamped_with_fields,
     shallow_copy,
     signed_with_resources,
 )
@@ -183,6 +184,39 @@ def test_copy_too_large_to_compare_is_treated_as_changed(seal, tsa, policy):
     assert "Page entry /Resources changed: too large to compare" in reason
     assert elapsed < 10.0
     assert _verdict(pdf, policy) == FORMAT
+
+
+def test_new_fields_with_kid_widgets_on_other_pages_and_identical_copy_pass(
+    seal, tsa, policy
+):
+    # Pages 2 and 3 gain the widget of a new, empty signature field (a kid
+    # of its field); all three pages are pointed at one fresh copy.
+    pdf = restamped_with_fields(signed_with_resources(seal, pages=3), tsa, Resources())
+
+    assert _sealed_revision_diff(pdf) == "LTA_UPDATES"
+    assert _verdict(pdf, policy) == PASSED
+
+
+def test_new_fields_on_other_pages_with_differing_copy_fail(seal, tsa, policy):
+    signed = signed_with_resources(seal, pages=3)
+    pdf = restamped_with_fields(signed, tsa, Resources(font="/Courier"))
+
+    assert "Page entry /Resources changed" in _sealed_revision_diff(pdf)
+    assert _verdict(pdf, policy) == FORMAT
+
+
+def test_copies_on_several_pages_share_one_budget(seal, tsa, policy):
+    # 4,000 numbers fit the budget once; compared for three pages they do
+    # not: a copy shared by many pages cannot multiply the work for free.
+    large = Resources(padding=4_000)
+    one = restamped_with_fields(signed_with_resources(seal, large), tsa, large)
+    three = restamped_with_fields(
+        signed_with_resources(seal, large, pages=3), tsa, large
+    )
+
+    assert _verdict(one, policy) == PASSED
+    assert "too large to compare" in _sealed_revision_diff(three)
+    assert _verdict(three, policy) == FORMAT
 
 
 def test_comparison_names_exactly_the_objects_the_copy_wrote(signed, tsa):
