@@ -42,8 +42,9 @@ View = TypeVar("View", bound=Callable[..., Any])
 def init_input_guard(app: Flask) -> None:
     """Check every request before its view runs."""
     app.before_request(refuse_long_addresses)
-    app.before_request(refuse_nul_characters)
+    # Before the NUL check, which reads page forms: a coded body is never read.
     app.before_request(refuse_coded_bodies)
+    app.before_request(refuse_nul_characters)
 
 
 def refuse_long_addresses() -> None:
@@ -51,6 +52,16 @@ def refuse_long_addresses() -> None:
     raw = request.environ.get("RAW_URI") or request.full_path
     if len(str(raw)) > MAX_ADDRESS:
         raise RequestError(ErrorCode.URI_TOO_LONG, 414)
+
+
+def refuse_coded_bodies() -> None:
+    """Answer 415 when a body is announced in a content coding."""
+    if request.method in BODILESS:
+        return
+
+    codings = request.headers.get("Content-Encoding", "").lower().split(",")
+    if any(coding.strip() not in ("", "identity") for coding in codings):
+        raise RequestError(ErrorCode.UNSUPPORTED_CONTENT_ENCODING, 415)
 
 
 def refuse_nul_characters() -> None:
@@ -62,16 +73,6 @@ def refuse_nul_characters() -> None:
 
     if any(NUL in value for value in values):
         abort(400)
-
-
-def refuse_coded_bodies() -> None:
-    """Answer 415 when a body is announced in a content coding."""
-    if request.method in BODILESS:
-        return
-
-    codings = request.headers.get("Content-Encoding", "").lower().split(",")
-    if any(coding.strip() not in ("", "identity") for coding in codings):
-        raise RequestError(ErrorCode.UNSUPPORTED_CONTENT_ENCODING, 415)
 
 
 def checks_own_fields(view: View) -> View:
