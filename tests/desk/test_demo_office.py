@@ -45,6 +45,7 @@ def demo_app(
 def accounts(demo_app: Flask) -> dict[str, tuple[str, str | None, str]]:
     """The accounts `kancelaria init` printed: login -> (role, department, pw)."""
     output = demo_app.test_cli_runner().invoke(args=["kancelaria", "init"]).output
+    assert "open its case: at /desk/ as kierownik.or (head of OR" in output
     return {
         login: (role, department or None, password)
         for login, role, department, password in ACCOUNT_LINE.findall(output)
