@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
-from tests.app.conftest import app_database_env, make_settings
-
 NEW_PASSWORD = "a long new passphrase"
 # The departments the demo forms go to: each gets a head and a clerk.
 DEPTS = ("fn", "or", "so")
-
-
-@pytest.fixture(scope="module")
-def fresh_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    """An instance with no departments or accounts yet."""
-    instance = tmp_path_factory.mktemp("fresh")
-    with app_database_env(request) as environ:
-        application = create_app(make_settings(instance, environ))
-        application.config["WTF_CSRF_ENABLED"] = False
-        try:
-            yield application
-        finally:
-            application.extensions["kancelaria"].engine.dispose()
 
 
 def _run(app: Flask, *args: str, input: str | None = None) -> tuple[int, str]:

@@ -8,18 +8,16 @@ sends any of them must find a demo account there that opens a case for it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from io import BytesIO
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
 from app.intake import Submission, intake
+from app.registry.models import Document
 from app.services import Services
 from signing.seal import XadesSigner
-from tests.app.conftest import app_database_env, make_settings
 
 # "  login (role, DEPT): password" as `kancelaria init` prints a new account.
 ACCOUNT_LINE = re.compile(r"^  ([a-z.]+) \(([a-z_]+)(?:, ([A-Z]+))?\): (\S+)$", re.M)
@@ -27,24 +25,9 @@ WORKERS = ("clerk", "head")
 
 
 @pytest.fixture(scope="module")
-def demo_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    """A fresh demo instance, not yet initialised."""
-    instance = tmp_path_factory.mktemp("demo")
-    with app_database_env(request) as environ:
-        application = create_app(make_settings(instance, environ))
-        application.config["WTF_CSRF_ENABLED"] = False
-        try:
-            yield application
-        finally:
-            application.extensions["kancelaria"].engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def accounts(demo_app: Flask) -> dict[str, tuple[str, str | None, str]]:
+def accounts(fresh_app: Flask) -> dict[str, tuple[str, str | None, str]]:
     """The accounts `kancelaria init` printed: login -> (role, department, pw)."""
-    output = demo_app.test_cli_runner().invoke(args=["kancelaria", "init"]).output
+    output = fresh_app.test_cli_runner().invoke(args=["kancelaria", "init"]).output
     assert "open its case: at /desk/ as kierownik.or (head of OR" in output
     return {
         login: (role, department or None, password)
@@ -53,12 +36,9 @@ def accounts(demo_app: Flask) -> dict[str, tuple[str, str | None, str]]:
 
 
 def test_every_demo_form_department_has_a_demo_worker_who_opens_its_case(
-    demo_app: Flask, accounts: dict[str, tuple[str, str | None, str]]
+    fresh_app: Flask, accounts: dict[str, tuple[str, str | None, str]]
 ) -> None:
-    services: Services = demo_app.extensions["kancelaria"]
-    assert services.demo is not None
-    citizen = XadesSigner.from_issued(services.demo.citizen)
-
+    services: Services = fresh_app.extensions["kancelaria"]
     for form in services.catalog.forms():
         workers = [
             login
@@ -67,9 +47,8 @@ def test_every_demo_form_department_has_a_demo_worker_who_opens_its_case(
         ]
         assert workers, f"no demo clerk or head in {form.department} ({form.form_id})"
 
-        signed = citizen.sign_enveloped(form.sample_path.read_bytes())
-        document = intake(services, BytesIO(signed), Submission("portal")).document
-        client = demo_app.test_client()
+        document = _sent_sample(services, form.form_id)
+        client = fresh_app.test_client()
         _sign_in(client, workers[0], accounts[workers[0]][2])
         opened = client.post(
             "/desk/cases/new",
@@ -83,16 +62,10 @@ def test_every_demo_form_department_has_a_demo_worker_who_opens_its_case(
 
 
 def test_the_readme_walkthrough_runs_as_head_and_clerk_of_or(
-    demo_app: Flask, accounts: dict[str, tuple[str, str | None, str]]
+    fresh_app: Flask, accounts: dict[str, tuple[str, str | None, str]]
 ) -> None:
-    services: Services = demo_app.extensions["kancelaria"]
-    assert services.demo is not None
-    form = services.catalog.get("pismo-ogolne")
-    signed = XadesSigner.from_issued(services.demo.citizen).sign_enveloped(
-        form.sample_path.read_bytes()
-    )
-    document = intake(services, BytesIO(signed), Submission("portal")).document
-    head = demo_app.test_client()
+    document = _sent_sample(fresh_app.extensions["kancelaria"], "pismo-ogolne")
+    head = fresh_app.test_client()
     _sign_in(head, "kierownik.or", accounts["kierownik.or"][2])
 
     inbox = head.get("/desk/inbox").get_data(as_text=True)
@@ -108,10 +81,18 @@ def test_the_readme_walkthrough_runs_as_head_and_clerk_of_or(
     )
     assert assigned.status_code == 303, assigned.get_data(as_text=True)
 
-    clerk = demo_app.test_client()
+    clerk = fresh_app.test_client()
     _sign_in(clerk, "urzednik.or", accounts["urzednik.or"][2])
     decided = clerk.post(f"/desk/cases/{number}/decide", data={"decision": "Gotowe."})
     assert decided.status_code == 303, decided.get_data(as_text=True)
+
+
+def _sent_sample(services: Services, form_id: str) -> Document:
+    """Sign a form's sample as the demo citizen and send it through the portal."""
+    assert services.demo is not None
+    sample = services.catalog.get(form_id).sample_path.read_bytes()
+    signed = XadesSigner.from_issued(services.demo.citizen).sign_enveloped(sample)
+    return intake(services, BytesIO(signed), Submission("portal")).document
 
 
 def _sign_in(client: FlaskClient, login: str, password: str) -> None:
