@@ -39,6 +39,7 @@ def init_command() -> None:
             "  sign a sample: .venv/bin/flask --app wsgi kancelaria sign-demo "
             "forms/pismo-ogolne/1/sample.xml -o signed.xml"
         )
+        _case_hint(services, "pismo-ogolne")
         _seed_demo_office(services)
 
 
@@ -60,6 +61,19 @@ def sign_demo_command(source: Path, output: Path | None) -> None:
     target = output or source.with_suffix(".signed.xml")
     target.write_bytes(signer.sign_enveloped(source.read_bytes()))
     click.echo(f"Signed as the demo citizen: {target}")
+
+
+def _case_hint(services: Services, form_id: str) -> None:
+    """Name the demo account that opens the case of the sample just signed."""
+    try:
+        unit = services.catalog.get(form_id).department
+    except KeyError:
+        return
+
+    click.echo(
+        f"  open its case: at /desk/ as kierownik.{unit.lower()} "
+        f"(head of {unit}, where {form_id} goes)"
+    )
 
 
 def _mail_summary(settings: Settings) -> str:

@@ -23,6 +23,7 @@ class ErrorCode(enum.StrEnum):
     EMPTY_BODY = "empty-body"
     INCOMPLETE_BODY = "incomplete-body"
     UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
+    UNSUPPORTED_CONTENT_ENCODING = "unsupported-content-encoding"
     NOT_FOUND = "not-found"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     BAD_REQUEST = "bad-request"
@@ -92,6 +93,10 @@ MESSAGES: dict[ErrorCode, str] = {
         "application/vnd.etsi.asic-e+zip or application/zip), "
         "application/pkcs7-mime, or a detached signature with its file as "
         "multipart/form-data."
+    ),
+    ErrorCode.UNSUPPORTED_CONTENT_ENCODING: N_(
+        "Send the document as it is, without a Content-Encoding (gzip, deflate "
+        "or another): the office reads and keeps the exact bytes it receives."
     ),
     ErrorCode.NOT_FOUND: N_("There is nothing at this address."),
     ErrorCode.METHOD_NOT_ALLOWED: N_("This address does not accept that method."),

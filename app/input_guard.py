@@ -1,4 +1,4 @@
-"""Refuse NUL characters and overlong addresses at the request boundary.
+"""Refuse NUL characters, overlong addresses and coded bodies at the boundary.
 
 An address longer than :data:`MAX_ADDRESS` characters is answered 414
 ``uri-too-long`` by the app itself (the JSON envelope under /api, the error
@@ -12,6 +12,12 @@ except on pages that check their own fields (:func:`checks_own_fields`):
 there a NUL is marked beside its field like any other character that
 cannot be kept, and the person's filled form is not lost. API bodies are
 read as raw streams by intake and never searched as text.
+
+A body sent in a content coding (``Content-Encoding: gzip`` or any other
+but ``identity``) is answered 415 ``unsupported-content-encoding``, with
+``Accept-Encoding: identity`` (RFC 7694), on every address that takes a
+body: the office keeps, hashes and receipts the exact bytes it is sent,
+and unpacking them first would make those bytes something else.
 """
 
 from __future__ import annotations
@@ -28,12 +34,16 @@ NUL = "\x00"
 # our longest addresses (a receipt link with its code) stay under 200.
 MAX_ADDRESS = 2048
 OWN_CHECK = "checks_own_fields"
+# Methods whose bodies nothing reads: a Content-Encoding there is harmless.
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def init_input_guard(app: Flask) -> None:
     """Check every request before its view runs."""
     app.before_request(refuse_long_addresses)
+    # Before the NUL check, which reads page forms: a coded body is never read.
+    app.before_request(refuse_coded_bodies)
     app.before_request(refuse_nul_characters)
 
 
@@ -42,6 +52,16 @@ def refuse_long_addresses() -> None:
     raw = request.environ.get("RAW_URI") or request.full_path
     if len(str(raw)) > MAX_ADDRESS:
         raise RequestError(ErrorCode.URI_TOO_LONG, 414)
+
+
+def refuse_coded_bodies() -> None:
+    """Answer 415 when a body is announced in a content coding."""
+    if request.method in BODILESS:
+        return
+
+    codings = request.headers.get("Content-Encoding", "").lower().split(",")
+    if any(coding.strip() not in ("", "identity") for coding in codings):
+        raise RequestError(ErrorCode.UNSUPPORTED_CONTENT_ENCODING, 415)
 
 
 def refuse_nul_characters() -> None:

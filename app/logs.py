@@ -46,13 +46,13 @@ def configure_logging() -> None:
 
 
 def _skip_unused_record_fields() -> None:
-    """Gather no thread, process or caller facts our format never prints.
+    """Skip the caller lookup, the one record fact our format never prints.
 
-    Each record would otherwise walk the stack for its caller and look up
-    its thread and process: the switches the Python logging HOWTO lists
-    under "Optimization".
+    Each record would otherwise walk the stack for its file and line (the
+    Python logging HOWTO's "Optimization" switch); a format that asks for
+    them gets placeholders, never an error. The process and thread facts
+    are kept: gunicorn's error log prints ``[%(process)d]``, and a record
+    without its pid cannot be formatted, so gunicorn's own lines in the
+    workers (a request's traceback, "Worker exiting") would be lost.
     """
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
     logging._srcfile = None

@@ -53,6 +53,10 @@ def _request_error(exc: RequestError) -> Response:
     if retry_after is not None:
         answer.headers["Retry-After"] = str(retry_after)
 
+    if exc.code is ErrorCode.UNSUPPORTED_CONTENT_ENCODING:
+        # RFC 7694: say which codings a request body may use (none).
+        answer.headers["Accept-Encoding"] = "identity"
+
     return answer
 
 

@@ -31,6 +31,9 @@ CONTAINER = (
     "container-too-many-members",
     "container-encrypted",
 )
+# A body in a content coding (gzip, …): refused before it is read, with
+# Accept-Encoding: identity (app/input_guard.py).
+CODED = ("unsupported-content-encoding",)
 UNAVAILABLE: Codes = {503: ("unavailable",)}
 LIMITED: Codes = {429: ("rate-limited",)}
 BY_CODE: Codes = {404: ("not-found",)}
@@ -54,7 +57,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "transfer-duplicate",
         ),
         413: ("too-large",),
-        415: ("unsupported-media-type",),
+        415: ("unsupported-media-type", *CODED),
         422: (
             "not-signed",
             "unsigned-content",
@@ -90,6 +93,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
     "checkReceipt": {
         400: BODY,
         413: ("too-large",),
+        415: CODED,
         422: ("not-a-receipt", "pdf-receipt"),
         **UNAVAILABLE,
     },
@@ -124,6 +128,16 @@ HEADERS: dict[int, dict[str, Any]] = {
         }
     },
     409: {"Retry-After": {**RETRY_AFTER, "required": False}},
+    415: {
+        "Accept-Encoding": {
+            "description": (
+                "`identity` with `unsupported-content-encoding`: send the body "
+                "without a Content-Encoding."
+            ),
+            "required": False,
+            "schema": {"type": "string"},
+        }
+    },
     429: {"Retry-After": {**RETRY_AFTER, "required": True}},
     503: {"Retry-After": RETRY_AFTER},
 }

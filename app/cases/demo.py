@@ -2,7 +2,10 @@
 
 Made once, by ``kancelaria init`` on a demo instance. The accounts get
 random passwords, returned so that they can be shown once; only their
-hashes are kept.
+hashes are kept. Every department a form goes to gets a head and a clerk,
+so a newcomer who sends any form finds someone who opens its case (and
+an instance made before a form's department had them gets them on the
+next ``init``).
 """
 
 from __future__ import annotations
@@ -23,11 +26,10 @@ from app.catalog import FormVersion
 DEMO_MAIL_DOMAIN = "przykladowo.example"
 
 # login, display name, role, department symbol
-DEMO_ACCOUNTS = (
+Account = tuple[str, str, str, str | None]
+DEMO_ACCOUNTS: tuple[Account, ...] = (
     ("admin", "Administrator (demo)", "admin", None),
     ("recepcja", "Biuro obsługi (demo)", "front_desk", "OR"),
-    ("kierownik.so", "Kierownik SO (demo)", "head", "SO"),
-    ("urzednik.so", "Urzędnik SO (demo)", "clerk", "SO"),
 )
 
 
@@ -46,8 +48,24 @@ def demo_address(symbol: str) -> str:
     return f"{symbol.lower()}@{DEMO_MAIL_DOMAIN}"
 
 
+def department_accounts(symbols: Iterable[str]) -> list[Account]:
+    """A head and a clerk for each department, in DEMO_ACCOUNTS' shape."""
+    accounts: list[Account] = []
+    for symbol in symbols:
+        login = symbol.lower()
+        accounts.append(
+            (f"kierownik.{login}", f"Kierownik {symbol} (demo)", "head", symbol)
+        )
+        accounts.append(
+            (f"urzednik.{login}", f"Urzędnik {symbol} (demo)", "clerk", symbol)
+        )
+
+    return accounts
+
+
 def seed_demo(session: Session, forms: Iterable[FormVersion]) -> list[DemoAccount]:
     """Create what is missing of the demo office; return the new accounts."""
+    forms = list(forms)
     for form in forms:
         department = find_department(session, form.department)
         if department is None:
@@ -64,7 +82,8 @@ def seed_demo(session: Session, forms: Iterable[FormVersion]) -> list[DemoAccoun
 
     load_jrwa_file(session, DEMO_LIST)
     made = []
-    for login, name, role, symbol in DEMO_ACCOUNTS:
+    symbols = sorted({form.department for form in forms})
+    for login, name, role, symbol in (*DEMO_ACCOUNTS, *department_accounts(symbols)):
         if find_clerk(session, login) is not None:
             continue
 

@@ -147,6 +147,7 @@ def test_registered_submission_and_its_replay_match_the_201_schema(
         (b"", XML, 400),
         (b"<a/>", {**XML, "Idempotency-Key": "bad key with spaces"}, 400),
         (b"<a/>", {**XML, "Authorization": "Bearer kan_nope"}, 401),
+        (b"\x1f\x8b\x08\x00", {**XML, "Content-Encoding": "gzip"}, 415),
     ],
     ids=[
         "wrong-type",
@@ -156,6 +157,7 @@ def test_registered_submission_and_its_replay_match_the_201_schema(
         "empty",
         "bad-key",
         "bad-credential",
+        "gzipped",
     ],
 )
 def test_refused_submission_answer_matches_the_error_envelope(

@@ -66,6 +66,21 @@ def desk_app(
 
 
 @pytest.fixture(scope="module")
+def fresh_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """An instance with no departments or accounts yet (one per test module)."""
+    instance = tmp_path_factory.mktemp("fresh")
+    with app_database_env(request) as environ:
+        application = create_app(make_settings(instance, environ))
+        application.config["WTF_CSRF_ENABLED"] = False
+        try:
+            yield application
+        finally:
+            application.extensions["kancelaria"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
 def desk_services(desk_app: Flask) -> Services:
     """The application's services."""
     found: Services = desk_app.extensions["kancelaria"]
