@@ -24,6 +24,8 @@ init: $(STAMP)
 # The access log leaves out query strings and draft codes (app/accesslog.py).
 # The request line may be long enough for the app to refuse a long address
 # itself (414 uri-too-long, app/input_guard.py) with its own error shape.
+# No control socket: gunicorn 27 would put one in the home folder, shared by
+# every server on the machine.
 run: init
 	KANCELARIA_OUTBOX_THREAD=on \
 	KANCELARIA_WEBHOOK_PRIVATE_TARGETS=$${KANCELARIA_WEBHOOK_PRIVATE_TARGETS:-on} \
@@ -32,6 +34,7 @@ run: init
 		--worker-class gthread --threads $(THREADS) --access-logfile - \
 		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
 		--logger-class app.accesslog.AccessLogger --limit-request-line 8190 \
+		--no-control-socket \
 		wsgi:app
 
 system-deps:

@@ -101,6 +101,9 @@ def gunicorn_server(
         worker_class,
         "--threads",
         str(threads),
+        # gunicorn 27's control socket sits at one path in the home folder;
+        # servers run side by side would take it from each other.
+        "--no-control-socket",
         target,
     ]
     process = subprocess.Popen(command, cwd=root, env=environ, stdout=log, stderr=log)
