@@ -59,6 +59,11 @@ def verify_rows(
                 ]
                 stored = parts.get(document.id, {})
                 problems += _part_problems(number, position, stored, payload)
+            else:
+                problems.append(
+                    f"document {document.registry_number}: no registered "
+                    "journal entry names it"
+                )
 
         session.expunge_all()  # a long registry must not fill the session
         if progress is not None:
