@@ -141,56 +141,42 @@ def test_untouched_parts_verify(sessions: sessionmaker[Session]) -> None:
         assert verify_rows(session) == []
 
 
-def test_a_swapped_signature_part_is_named_with_the_number_and_field(
-    sessions: sessionmaker[Session],
-) -> None:
-    _register_with_parts(sessions)
-    _execute(
-        sessions,
+# (case, statement, the problem verify names) of each change to a part row.
+PART_EDITS = [
+    (
+        "swapped",
         f"UPDATE document_blob SET sha256 = '{OTHER}', size = 40 "  # noqa: S608
         f"WHERE role = 'signature' AND {PART_OF_SECOND}",
-    )
-
-    with sessions() as session:
-        problems = verify_rows(session)
-
-    assert problems == [
-        "document RPW/2/2026: signature part differs from journal entry 3"
-    ]
-
-
-def test_a_deleted_signature_part_is_named_with_the_number_and_field(
-    sessions: sessionmaker[Session],
-) -> None:
-    _register_with_parts(sessions)
-    _execute(
-        sessions,
+        "document RPW/2/2026: signature part differs from journal entry 3",
+    ),
+    (
+        "deleted",
         f"DELETE FROM document_blob WHERE role = 'signature' AND {PART_OF_SECOND}",  # noqa: S608
-    )
-
-    with sessions() as session:
-        problems = verify_rows(session)
-
-    assert problems == [
-        "document RPW/2/2026: signature part is missing; journal entry 3 names it"
-    ]
-
-
-def test_an_added_part_is_named_with_the_number_and_field(
-    sessions: sessionmaker[Session],
-) -> None:
-    _register_with_parts(sessions)
-    _execute(
-        sessions,
+        "document RPW/2/2026: signature part is missing; journal entry 3 names it",
+    ),
+    (
+        "added",
         "INSERT INTO document_blob (document_id, role, sha256, size) "  # noqa: S608
         f"SELECT id, 'draft', '{DRAFT}', 14 FROM document "
         "WHERE registry_number = 'RPW/1/2026'",
-    )
+        "document RPW/1/2026: draft part is not in journal entry 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [edit[1:] for edit in PART_EDITS],
+    ids=[edit[0] for edit in PART_EDITS],
+)
+def test_a_changed_part_row_is_named_with_the_number_and_field(
+    sessions: sessionmaker[Session], statement: str, problem: str
+) -> None:
+    _register_with_parts(sessions)
+    _execute(sessions, statement)
 
     with sessions() as session:
-        problems = verify_rows(session)
-
-    assert problems == ["document RPW/1/2026: draft part is not in journal entry 1"]
+        assert verify_rows(session) == [problem]
 
 
 def test_an_entry_written_before_parts_were_journalled_leaves_them_unchecked(
