@@ -1,7 +1,8 @@
 """``python -m signing verify-receipt``: check a receipt offline.
 
 Exit codes: 0 every check given passed, 1 one failed, 3 bad usage (a file
-that cannot be read, no ``--trust``). Nothing is fetched from anywhere.
+that cannot be read, no ``--trust``, or a ``--trust`` folder without the
+office's seal certificate). Nothing is fetched from anywhere.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from signing.receipt import ReceiptVerification, verify_receipt
+from signing.sealed import pinned_seals
 from signing.trust import TrustStore
 
 PASSED, FAILED, USAGE = 0, 1, 3
@@ -44,7 +46,8 @@ def add_parser(subparsers: Any) -> None:
         "--trust",
         type=Path,
         required=True,
-        help="folder with the office's published root (and seal) certificates",
+        help="folder with the office's published trust.pem: its root and, "
+        "required, its seal certificate (the seal must be exactly that one)",
     )
     parser.add_argument("--document", type=Path, help="the document sent")
     parser.add_argument("--proof", type=Path, help="the proof JSON of the receipt")
@@ -80,6 +83,13 @@ def _read(
     trust = TrustStore.from_folder(args.trust)
     if not trust.certificates:
         raise ValueError(f"--trust {args.trust} holds no certificates")
+
+    if not pinned_seals(trust):
+        raise ValueError(
+            f"--trust {args.trust} holds no seal certificate, only CA certificates; "
+            "a root alone cannot tell the office's seal from a citizen's "
+            "certificate. Use the office's published trust.pem, which holds both."
+        )
 
     receipt = args.receipt.read_bytes()
     document = args.document.read_bytes() if args.document else None

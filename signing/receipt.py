@@ -22,7 +22,7 @@ from lxml import etree
 from signing.proofcheck import check_proof
 from signing.result import Check
 from signing.safexml import parse_xml
-from signing.sealed import Sealed, check_sealed, field
+from signing.sealed import Sealed, check_sealed, field, pinned_seals
 from signing.sigtimestamp import SignatureTimestampError, check_signature_timestamp
 from signing.trust import TrustStore
 from signing.tsp import TimestampResult
@@ -32,6 +32,11 @@ logger = logging.getLogger(__name__)
 RECEIPT_NS = "urn:kancelaria:receipt:1"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 CLOCK_SKEW_SECONDS = 300
+NO_SEAL_PINNED = (
+    "The trust anchors hold no seal certificate: a root alone cannot tell the "
+    "office's seal from any other certificate it issued. Add the office's seal "
+    "certificate (it is in the office's published trust.pem)."
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ def verify_receipt(
     at: datetime | None = None,
 ) -> ReceiptVerification:
     """Check a receipt and, when given, its document and its journal proof."""
+    # A root alone would accept a look-alike sealed by anyone holding a
+    # certificate of the same CA (a citizen's): the seal must be pinned.
+    if not pinned_seals(trust):
+        return ReceiptVerification(None, (Check("receipt", False, NO_SEAL_PINNED),))
+
     sealed, seal_check = check_sealed(receipt, trust, RECEIPT_NS, "Receipt", at)
     if sealed is None:
         return ReceiptVerification(None, (seal_check,))

@@ -70,7 +70,7 @@ def check_sealed(
         detail = f"The {what} holds content its seal does not cover: {outside}."
         return None, Check(what, False, detail)
 
-    pinned = _pinned_seals(trust)
+    pinned = pinned_seals(trust)
     fingerprint = signature.signer.certificate_sha256
     if pinned and fingerprint not in pinned:
         return None, Check(
@@ -94,7 +94,8 @@ def signed_root(
     return None
 
 
-def _pinned_seals(trust: TrustStore) -> frozenset[str]:
+def pinned_seals(trust: TrustStore) -> frozenset[str]:
+    """Return the SHA-256 of every end-entity (seal) certificate among anchors."""
     return frozenset(
         hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest()
         for c in trust.certificates

@@ -32,7 +32,7 @@ REGISTRY_TABLES = (
     "receipt, journal_entry, document, registry_counter, checkpoint, merkle_node, "
     "case_counter, department, clerk, jrwa_class, case_file, case_document, "
     "case_event, case_message, document_view, draft, routing, transfer, "
-    "document_blob, waiting_question"
+    "document_blob, waiting_question, webhook_delivery, outbox"
 )
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -203,9 +203,8 @@ def _number_one(
         xml=xml,
         sha256=hashlib.sha256(xml).hexdigest(),
     )
-    chain.add(
-        journal.EVENT_REGISTERED, document_id, _registered(document), registered_at
-    )
+    registered = _registered(document, item.fields.get("blobs") or [])
+    chain.add(journal.EVENT_REGISTERED, document_id, registered, registered_at)
     payload = {
         "registry_number": document.registry_number,
         "receipt_sha256": receipt.sha256,
@@ -259,6 +258,10 @@ def _keep_in_session(session: Session, rows: Sequence[object]) -> None:
         session.add(row)
 
 
-def _registered(document: Document) -> dict[str, object]:
-    # Personal facts only as keyed digests (app.registry.facts).
-    return registered_payload(document)
+def _registered(
+    document: Document, blobs: Sequence[tuple[str, str, int | None]]
+) -> dict[str, object]:
+    # Personal facts only as keyed digests (app.registry.facts); the other
+    # parts by digest, so that verify finds a part row swapped or dropped.
+    parts = {role: (sha256, size) for role, sha256, size in blobs}
+    return registered_payload(document, parts)

@@ -24,6 +24,7 @@ from app.registry.journal import verify_chain
 from app.registry.queries import count_documents
 from app.registry.receiptcheck import verify_receipts
 from app.registry.rowcheck import verify_rows
+from app.registry.tailcheck import tail_note, verify_tail
 from app.services import Services, current_services
 
 Advance = Callable[[int], None]
@@ -31,7 +32,7 @@ Advance = Callable[[int], None]
 # What ``verify`` compares; the summary says exactly this (README lists it).
 CHECKED = (
     "journal chain, document rows, case rows, case events, case messages, "
-    "receipts, originals and checkpoints"
+    "receipts, traces past the journal's end, originals and checkpoints"
 )
 
 
@@ -55,22 +56,26 @@ def verify_command(progress: bool | None) -> None:
             later = document_states(session)
             problems += verify_rows(session, later, progress=advance)
         problems += verify_cases(session) + verify_receipts(session)
+        problems += verify_tail(session)
         with _bar(show, count, "originals    ") as advance:
             problems += verify_blobs(session, services.blobs, advance)
         with _bar(show, entries, "checkpoints  ") as advance:
             problems += verify_checkpoints(session, seal, advance)
         checkpoints = count_checkpoints(session)
+        note = tail_note(session)
 
     for problem in problems:
         click.echo(f"PROBLEM: {problem}")
 
     if problems:
+        click.echo(note)
         raise click.ClickException(f"{len(problems)} problem(s) in {count} documents")
 
     click.echo(
         f"Registry intact: {count} documents, {entries} journal entries, "
         f"{checkpoints} checkpoints; {CHECKED} verified."
     )
+    click.echo(note)
 
 
 @registry_cli.command("checkpoint")

@@ -9,8 +9,14 @@ access code: the journal stays free of personal data, and a digest cannot
 be reversed by trying every PESEL without the code. The access code itself
 is journalled as its SHA-256 (about 79 random bits).
 
+Every other blob the document refers to (``document_blob``: the signature
+part of a detached submission, the draft a paper copy prints) is journalled
+under ``parts`` as role -> SHA-256 and size, so a swapped, added or deleted
+part row is found too (review 1, finding 2).
+
 Entries written before these facts were added carry only the first six
-keys; verify checks what an entry holds and never rewrites it.
+keys, and entries written before the parts were journalled carry no
+``parts``; verify checks what an entry holds and never rewrites it.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from signing.merkle import canonical_json, format_journal_time
 # Key of the keyed digests in the payload, and of the access code's digest.
 KEYED = "keyed"
 ACCESS_CODE_SHA256 = "access_code_sha256"
+PARTS = "parts"
+
+# A document's other parts: role -> (SHA-256 hex, size in bytes or None).
+Parts = Mapping[str, tuple[str, int | None]]
 
 # Facts written as they are: (payload key, how the row's value is rendered).
 PLAIN: dict[str, Callable[[Document], object]] = {
@@ -58,13 +68,17 @@ PERSONAL: dict[str, Callable[[Document], object]] = {
 }
 
 
-def registered_payload(document: Document) -> dict[str, Any]:
+def registered_payload(document: Document, parts: Parts) -> dict[str, Any]:
     """Return the payload of a document's ``registered`` journal entry."""
     payload: dict[str, Any] = {key: read(document) for key, read in PLAIN.items()}
     payload[ACCESS_CODE_SHA256] = access_code_digest(document.access_code)
     payload[KEYED] = {
         key: keyed_digest(document.access_code, key, read(document))
         for key, read in PERSONAL.items()
+    }
+    payload[PARTS] = {
+        role: {"sha256": sha256, "size": size}
+        for role, (sha256, size) in sorted(parts.items())
     }
     return payload
 
@@ -92,6 +106,36 @@ def differences(document: Document, payload: Mapping[str, Any]) -> list[str]:
             keyed[key], keyed_digest(document.access_code, key, read(document))
         )
     ]
+
+
+def part_differences(parts: Parts, payload: Mapping[str, Any]) -> list[str]:
+    """Say how the stored parts differ from the registered entry's, by role.
+
+    Each item is ``role: differs``, ``role: missing`` (the entry names a part
+    no row holds) or ``role: extra`` (a row the entry does not name). An
+    entry written before parts were journalled is not compared.
+    """
+    journalled = payload.get(PARTS)
+    if not isinstance(journalled, Mapping):
+        return []
+
+    found = []
+    for role in sorted({*journalled, *parts}):
+        if role not in parts:
+            found.append(f"{role}: missing")
+        elif role not in journalled:
+            found.append(f"{role}: extra")
+        elif _part(journalled[role]) != parts[role]:
+            found.append(f"{role}: differs")
+
+    return found
+
+
+def _part(stated: Any) -> tuple[Any, Any]:
+    if not isinstance(stated, Mapping):
+        return (None, None)
+
+    return (stated.get("sha256"), stated.get("size"))
 
 
 def access_code_digest(code: str) -> str:

@@ -1,7 +1,8 @@
 """Compare every document row with what the journal says about the document.
 
 The ``registered`` entry states the facts a document was registered with
-(app.registry.facts); later entries (case actions, routing) change its
+(app.registry.facts), the digests of its other parts (``document_blob``)
+among them; later entries (case actions, routing) change its
 status and department, and the caller replays those into ``later``. A row
 that differs from the journal was edited outside the application.
 """
@@ -15,9 +16,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.registry.facts import differences
+from app.registry.facts import Parts, differences, part_differences
 from app.registry.journal import EVENT_REGISTERED
-from app.registry.models import STATUS_REGISTERED, Document, JournalEntry
+from app.registry.models import (
+    STATUS_REGISTERED,
+    Document,
+    DocumentBlob,
+    JournalEntry,
+)
 from app.registry.numbering import format_registry_number
 
 # What later entries say about one document: "status", "department".
@@ -39,16 +45,25 @@ def verify_rows(
     later = later or {}
 
     for documents in _batches(session, batch_size):
-        entries = _registered_entries(session, [d.id for d in documents])
+        ids = [d.id for d in documents]
+        entries = _registered_entries(session, ids)
+        parts = _parts(session, ids)
         for document in documents:
             if document.id in entries:
                 position, payload = entries[document.id]
                 changed = _changed(document, position, payload, later)
+                number = document.registry_number
                 problems += [
-                    f"document {document.registry_number}: {field} differs "
-                    f"from journal entry {position}"
+                    f"document {number}: {field} differs from journal entry {position}"
                     for field in changed
                 ]
+                stored = parts.get(document.id, {})
+                problems += _part_problems(number, position, stored, payload)
+            else:
+                problems.append(
+                    f"document {document.registry_number}: no registered "
+                    "journal entry names it"
+                )
 
         session.expunge_all()  # a long registry must not fill the session
         if progress is not None:
@@ -80,6 +95,22 @@ def _changed(
         changed.append("department")
 
     return changed
+
+
+def _part_problems(
+    number: str, position: int, stored: Parts, payload: Mapping[str, Any]
+) -> list[str]:
+    sentences = {
+        "differs": f"differs from journal entry {position}",
+        "missing": f"is missing; journal entry {position} names it",
+        "extra": f"is not in journal entry {position}",
+    }
+    problems = []
+    for found in part_differences(stored, payload):
+        role, what = found.split(": ")
+        problems.append(f"document {number}: {role} part {sentences[what]}")
+
+    return problems
 
 
 def _batches(session: Session, size: int) -> Iterator[Sequence[Document]]:
@@ -117,3 +148,19 @@ def _registered_entries(
         for document_id, position, payload_json in rows
         if document_id is not None
     }
+
+
+def _parts(session: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    rows = session.execute(
+        select(
+            DocumentBlob.document_id,
+            DocumentBlob.role,
+            DocumentBlob.sha256,
+            DocumentBlob.size,
+        ).where(DocumentBlob.document_id.in_(ids))
+    )
+    parts: dict[int, dict[str, Any]] = {}
+    for document_id, role, sha256, size in rows:
+        parts.setdefault(document_id, {})[role] = (sha256, size)
+
+    return parts

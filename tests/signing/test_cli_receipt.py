@@ -24,7 +24,9 @@ from app.registry.models import Document
 from app.services import Services
 from signing import pki
 from signing.__main__ import main
+from signing.receipt import verify_receipt
 from signing.seal import XadesSigner
+from signing.trust import TrustStore
 from signing.tsp import LocalTimestamper
 from tests.app.conftest import make_settings, sample
 from tests.receipt_doctoring import split_indication, wrap_fake_receipt
@@ -178,11 +180,47 @@ def test_genuine_receipt_passes_as_a_process_with_plain_language_output(
     assert done.stderr == ""
 
 
-def test_genuine_receipt_passes_with_root_only_trust(
+def test_root_only_trust_is_bad_usage_even_for_a_genuine_receipt(
     issued: Issued, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, verdict = verify(issued, capsys, trust=issued.root_only, proof=issued.proof)
-    assert code == 0, verdict
+    args = ["verify-receipt", str(issued.receipt), "--trust", str(issued.root_only)]
+    code = main(args)
+    captured = capsys.readouterr()
+    assert code == 3
+    assert captured.out == ""
+    assert "no seal certificate" in captured.err
+    assert "trust.pem" in captured.err
+
+
+def test_citizen_resealed_receipt_with_root_only_trust_is_refused_review1_f3(
+    issued: Issued,
+    services: Services,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A root cannot tell the office's seal from a citizen's certificate."""
+    assert services.demo is not None
+    forged = tmp_path / "receipt.xml"
+    forged.write_bytes(_resealed(issued.receipt.read_bytes(), services.demo.citizen))
+    args = ["verify-receipt", str(forged), "--trust", str(issued.root_only)]
+    args += ["--document", str(issued.document)]
+
+    code = main(args)
+    captured = capsys.readouterr()
+    assert code == 3
+    assert "holds" not in captured.out
+    assert "no seal certificate" in captured.err
+
+
+def test_library_refuses_root_only_anchors_for_a_genuine_receipt(
+    issued: Issued,
+) -> None:
+    """verify_receipt fails the seal check itself, not only the CLI."""
+    trust = TrustStore.from_folder(issued.root_only)
+    verdict = verify_receipt(issued.receipt.read_bytes(), trust)
+    assert verdict.passed is False
+    assert [c.name for c in verdict.checks] == ["receipt"]
+    assert "no seal certificate" in verdict.checks[0].detail
 
 
 # --- the receipt ------------------------------------------------------------
@@ -208,7 +246,10 @@ def test_receipt_under_untrusted_root_fails(
 ) -> None:
     other = tmp_path / "other"
     other.mkdir()
-    _write_pem(other / "root.pem", pki.make_root("Unrelated Root").certificate)
+    other_root = pki.make_root("Unrelated Root")
+    other_seal = pki.make_seal(other_root, office_name="Urząd Inny", nip=pki.DEMO_NIP)
+    _write_pem(other / "root.pem", other_root.certificate)
+    _write_pem(other / "seal.pem", other_seal.certificate)
 
     code, verdict = verify(issued, capsys, trust=other)
     assert code == 1
@@ -360,6 +401,8 @@ def test_checkpoint_sealed_by_another_key_fails(
     both.mkdir()
     _write_pem(both / "root.pem", x509_of(issued.root_only / "root.pem"))
     _write_pem(both / "other.pem", other_root.certificate)
+    _write_pem(both / "seal.pem", x509_of(issued.trust / "seal.pem"))
+    _write_pem(both / "other-seal.pem", other_seal.certificate)
 
     code, verdict = verify(issued, capsys, trust=both, proof=forged)
     assert code == 1
