@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import cms
-from asn1crypto import crl as asn1_crl
 
 from signing.cades import validate_cms
 from signing.result import Indication, SubIndication
 from signing.revocation import load_revocation_files
-from tests.shapes.cmsmaker import counter_sign, sign_cms
+from tests.shapes.cmsmaker import counter_sign, sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
@@ -46,12 +45,7 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
 
 def _with_crl(p7s: bytes, crl_der: bytes) -> bytes:
     """Put a CRL into SignedData's ``crls`` (outside what is signed)."""
-    info = cms.ContentInfo.load(p7s)
-    choice = cms.RevocationInfoChoice(
-        name="crl", value=asn1_crl.CertificateList.load(crl_der)
-    )
-    info["content"]["crls"] = cms.RevocationInfoChoices([choice])
-    return bytes(info.dump())
+    return with_revocation_info(p7s, crls=(crl_der,))
 
 
 def _stamped(p7s: bytes, rpki: RevocationPKI, when: datetime) -> bytes:
