@@ -13,11 +13,9 @@ import copy
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from io import BytesIO
 
 import pytest
 from lxml import etree
-from reportlab.pdfgen.canvas import Canvas
 
 from signing import pki
 from signing.asic import ASIC_E, ASIC_NS, ASIC_S, validate_container
@@ -35,6 +33,7 @@ from signing.result import (
 )
 from signing.tsa import LocalTimestamper
 from signing.validate import validate_xml
+from tests.pdftools import letter_pdf
 from tests.shapes.cmsmaker import counter_sign, make_zip, sign_cms
 from tests.shapes.etsischema import schema_errors
 from tests.shapes.maker import FORM, Shape, sign_xades
@@ -142,12 +141,7 @@ def _ran_out_of_time(polish, tsa) -> ValidationResult:
 
 
 def _plain_pdf() -> bytes:
-    buffer = BytesIO()
-    canvas = Canvas(buffer, pageCompression=0)
-    canvas.drawString(100, 700, "Wniosek testowy")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return letter_pdf()
 
 
 SHAPES: dict[str, Callable[..., ValidationResult]] = {

@@ -15,10 +15,8 @@ from tests.shapes.cmsmaker import sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
     make_ocsp_responder,
-    make_revocation_pki,
     ocsp_about,
     policy_of,
-    serve,
 )
 from tests.signing.test_cades_revocation import _stamped
 
@@ -26,12 +24,6 @@ Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
 LETTER = b"Wniosek testowy o wydanie zaswiadczenia (OCSP)\n"
 CHECKED = (True, "revocation status checked: not revoked")
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)

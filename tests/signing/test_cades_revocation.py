@@ -19,20 +19,12 @@ from tests.shapes.cmsmaker import counter_sign, sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
-    make_revocation_pki,
     policy_of,
-    serve,
 )
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
 LETTER = b"Wniosek testowy o wydanie zaswiadczenia\n"
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)

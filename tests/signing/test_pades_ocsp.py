@@ -19,29 +19,21 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from reportlab.pdfgen.canvas import Canvas
 
 from signing.pades import validate_pdf
 from signing.pdfrevocation import cms_revocation
 from signing.pki import Issued
 from signing.result import Indication, SubIndication
+from tests.pdftools import letter_pdf
 from tests.shapes.cmsmaker import sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
-    make_revocation_pki,
     ocsp_about,
     policy_of,
-    serve,
 )
 
 Ind, S = Indication, SubIndication
 CHECKED = ("revocation", True, "revocation status checked: not revoked")
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +44,7 @@ def _nothing_fetched(rpki: RevocationPKI) -> Iterator[None]:
 
 
 def _plain_pdf() -> bytes:
-    buffer = BytesIO()
-    canvas = Canvas(buffer, pageCompression=0)
-    canvas.drawString(100, 700, "Wniosek testowy (OCSP)")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return letter_pdf("Wniosek testowy (OCSP)")
 
 
 def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
