@@ -21,13 +21,14 @@ from signing.certs import CertFacts
 from signing.pdfcontext import build_context, shared_context
 from signing.policy import ValidationPolicy
 from signing.proofs import earliest
-from signing.result import Check, Indication, SignatureResult, SubIndication
+from signing.result import Indication, SignatureResult, SubIndication
 from signing.revocation import (
     RevocationCheck,
     RevocationData,
     afetch_revocation,
     context_options,
 )
+from signing.revocationoutcome import MISSING_DATA, noted, settle_missing
 from signing.trust import validate_path
 
 _OCSP_FORMATS = {"ocsp_response", "1.3.6.1.5.5.7.16.2"}
@@ -134,10 +135,6 @@ async def revocation_time(
 Judge = Callable[[ValidationContext], Awaitable[SignatureResult]]
 """Runs every check on the signer with the given context."""
 
-_MISSING_DATA = frozenset(
-    {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE}
-)
-
 
 async def judged_with_revocation(
     signed: cms.SignedData,
@@ -159,28 +156,14 @@ async def judged_with_revocation(
         cured = await _cured(signed, policy, moment, check, stamped, judge)
         return cured or strict
 
-    if strict.subindication not in _MISSING_DATA:
+    if strict.subindication not in MISSING_DATA:
         done = strict.indication is Indication.TOTAL_PASSED
         return noted(strict, done, "revocation status checked: not revoked")
 
-    # pyHanko names missing (not stale) data a general chain failure: the
-    # tolerant run tells whether revocation data was all that was missing.
-    loose = context_for(check, signed, policy, moment, strict=False)
-    tolerant = await judge(loose)
-    if tolerant.indication is not Indication.TOTAL_PASSED:
-        return strict
+    async def tolerant_run(data: RevocationCheck) -> SignatureResult:
+        return await judge(context_for(data, signed, policy, moment, strict=False))
 
-    problems = " ".join(check.data.problems) or "missing or stale"
-    if check.policy.soft_fail:
-        return noted(tolerant, False, f"not checked: revocation data {problems}")
-
-    revocation = Check("revocation", False, f"revocation data {problems}")
-    return replace(
-        tolerant,
-        indication=Indication.INDETERMINATE,
-        subindication=SubIndication.TRY_LATER,
-        checks=(*tolerant.checks, revocation),
-    )
+    return await settle_missing(strict, check, tolerant_run)
 
 
 async def _strict_run(
@@ -234,14 +217,3 @@ async def _cured(
         f"at {stamped.isoformat()}, the signature's proof of existence"
     )
     return noted(again, True, detail)
-
-
-def noted(result: SignatureResult, checked: bool, detail: str) -> SignatureResult:
-    """Add the ``revocation`` check to a result (a failed one only when the
-    result passed, as a note that it was not done)."""
-    if not checked and result.indication is not Indication.TOTAL_PASSED:
-        return result
-
-    return replace(
-        result, checks=(*result.checks, Check("revocation", checked, detail))
-    )

@@ -3,15 +3,20 @@
 ``render_report`` takes the JSON form of a validation
 (:meth:`signing.result.ValidationResult.to_json`, as stored with every
 registered document) and writes a ``ValidationReport`` whose elements follow
-the schema's sequences: per signature a ``SignatureValidationReport`` with
+the schema's sequences (checked against a transcription of the standard's
+XSD in ``tests/signing/data/etsi-19102-2-subset.xsd``): per signature a
+``SignatureValidationReport`` with
 
-* ``SignatureIdentifier`` (its Id, HashOnly / DocHashOnly false);
+* ``SignatureIdentifier`` (its Id when that is a free NCName, HashOnly /
+  DocHashOnly false);
 * ``ValidationConstraintsEvaluationReport``: every check we made, each a
   ``ValidationConstraint`` identified ``urn:kancelaria:check:NAME``, applied,
-  with its outcome as a main indication;
-* ``ValidationTimeInfo``: the validation time and the best signature time
-  (the signature time-stamp's, proof type ``timestamp``; otherwise the
-  validation time, proof type ``validation``, as clause 5 of the TS says);
+  with its outcome as a building-block indication (passed / failed /
+  indeterminate, TS 119 102-2 clause 4.3.5.4);
+* ``ValidationTimeInfo``: the validation time and the best signature time,
+  a POE derived during validation (``poetype:validation``, the only one of
+  the standard's three proof types that fits): the signature time-stamp's
+  time when one verified, otherwise the validation time;
 * ``SignersDocument``: the SHA-256 of what the signature covers;
 * ``SignatureAttributes``: the claimed SigningTime, the signing
   certificate, the signature policy and the time-stamp, each ``Signed``;
@@ -20,51 +25,100 @@ the schema's sequences: per signature a ``SignatureValidationReport`` with
 * ``SignatureQuality``: our kind, ``urn:kancelaria:signature-kind:KIND``;
 * ``SignatureValidationProcess`` (``urn:etsi:019102:validationprocess:Basic``)
   and ``SignatureValidationStatus`` (main indication and sub-indication URIs
-  of EN 319 102-1).
+  of EN 319 102-1; a sub-indication of ours that EN 319 102-1 does not define
+  is left out and named in a comment).
 
-``SignatureValidationObjects`` lists the signing certificates by SHA-256
-digest.  Nothing is claimed beyond what the validation established.
+The schema wants at least one signature report: a document without a
+signature gets one holding only the document's status.  Time-stamp tokens
+that stand alone are validation objects (:mod:`signing.etsi_objects`), not
+signatures.  Nothing is claimed beyond what the validation established.
 """
 
 from __future__ import annotations
 
-import base64
-import re
 from typing import Any
 
 from lxml import etree
 
-ETSI_NS = "http://uri.etsi.org/19102/v1.2.1#"
-DS_NS = "http://www.w3.org/2000/09/xmldsig#"
+from signing.etsi_objects import (
+    DS_NS,
+    ETSI_NS,
+    POE_VALIDATION,
+    TIMESTAMP_FORMS,
+    Ids,
+    certificate_id,
+    child,
+    digest,
+    note,
+    reserve_certificates,
+    tag,
+    validation_objects,
+)
+
+__all__ = ["ETSI_NS", "main_indication_uri", "render_report"]
+
 MAIN_URI = "urn:etsi:019102:mainindication:"
 SUB_URI = "urn:etsi:019102:subindication:"
-POE_VALIDATION = "urn:etsi:019102:poetype:validation"
-POE_TIMESTAMP = "urn:etsi:019102:poetype:timestamp"
 APPLIED = "urn:etsi:019102:constraintStatus:applied"
 BASIC_PROCESS = "urn:etsi:019102:validationprocess:Basic"
-CERTIFICATE_OBJECT = "urn:etsi:019102:validationObject:certificate"
 CHECK_URI = "urn:kancelaria:check:"
 KIND_URI = "urn:kancelaria:signature-kind:"
-SHA256_URI = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+# EN 319 102-1 sub-indications (clause 5.1.3), the values TS 119 102-2 names.
+EN_SUBINDICATIONS = frozenset(
+    {
+        "FORMAT_FAILURE",
+        "HASH_FAILURE",
+        "SIG_CRYPTO_FAILURE",
+        "REVOKED",
+        "EXPIRED",
+        "NOT_YET_VALID",
+        "SIG_CONSTRAINTS_FAILURE",
+        "CHAIN_CONSTRAINTS_FAILURE",
+        "CERTIFICATE_CHAIN_GENERAL_FAILURE",
+        "CRYPTO_CONSTRAINTS_FAILURE",
+        "POLICY_PROCESSING_ERROR",
+        "SIGNATURE_POLICY_NOT_AVAILABLE",
+        "TIMESTAMP_ORDER_FAILURE",
+        "NO_SIGNING_CERTIFICATE_FOUND",
+        "NO_CERTIFICATE_CHAIN_FOUND",
+        "NO_CERTIFICATE_CHAIN_FOUND_NO_POE",
+        "REVOKED_NO_POE",
+        "REVOKED_CA_NO_POE",
+        "OUT_OF_BOUNDS_NOT_REVOKED",
+        "OUT_OF_BOUNDS_NO_POE",
+        "REVOCATION_OUT_OF_BOUNDS_NO_POE",
+        "CRYPTO_CONSTRAINTS_FAILURE_NO_POE",
+        "NO_POE",
+        "TRY_LATER",
+        "SIGNED_DATA_NOT_FOUND",
+    }
+)
+# Building-block outcomes, for a constraint or a validation object's report.
+_BLOCK = {"TOTAL_PASSED": "passed", "TOTAL_FAILED": "failed"}
 
 Json = dict[str, Any]
-_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
 def render_report(validation: Json) -> bytes:
     """Render a validation's JSON form as TS 119 102-2 XML."""
     nsmap: Any = {None: ETSI_NS, "ds": DS_NS}
-    root = etree.Element(_tag("ValidationReport"), nsmap=nsmap)
-    signatures = validation.get("signatures") or []
+    root = etree.Element(tag("ValidationReport"), nsmap=nsmap)
+    items = validation.get("signatures") or []
+    signatures = [s for s in items if s.get("form") not in TIMESTAMP_FORMS]
+    stamps = [s for s in items if s.get("form") in TIMESTAMP_FORMS]
     when = validation.get("validation_time")
+    ids = Ids()
+    signers = reserve_certificates(items, ids)
     for number, item in enumerate(signatures, start=1):
-        root.append(_signature_report(item, when, number))
+        root.append(_signature_report(item, when, ids, number))
+    if not signatures:
+        root.append(_no_signature_report(validation))
 
-    objects = [s["signer"] for s in signatures if s.get("signer")]
-    objects += [s["sealed_by"] for s in signatures if s.get("sealed_by")]
-    if objects:
-        _validation_objects(root, objects)
+    def fill_stamp(report: etree._Element, stamp: Json) -> None:
+        _fill(report, stamp, when, signature=False)
 
+    validation_objects(root, signers, stamps, ids, fill_stamp)
     return bytes(
         etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     )
@@ -75,26 +129,49 @@ def main_indication_uri(indication: str) -> str:
     return MAIN_URI + indication.lower().replace("_", "-")
 
 
-def _signature_report(item: Json, when: str | None, number: int) -> etree._Element:
-    report = etree.Element(_tag("SignatureValidationReport"))
-    identifier = _child(report, "SignatureIdentifier")
+def _signature_report(
+    item: Json, when: str | None, ids: Ids, number: int
+) -> etree._Element:
+    report = etree.Element(tag("SignatureValidationReport"))
+    identifier = child(report, "SignatureIdentifier")
     given = str(item.get("signature_id") or "")
-    identifier.set("id", given if _NCNAME.fullmatch(given) else f"signature-{number}")
-    _child(identifier, "HashOnly", "false")
-    _child(identifier, "DocHashOnly", "false")
-    _constraints(report, item)
-    _time_info(report, item, when)
-    _signers_document(report, item)
-    _attributes(report, item)
-    _signer_information(report, item)
-    if item.get("kind"):
-        quality = _child(report, "SignatureQuality")
-        _child(quality, "SignatureQualityInformation", KIND_URI + item["kind"])
-
-    process = _child(report, "SignatureValidationProcess")
-    _child(process, "SignatureValidationProcessID", BASIC_PROCESS)
-    _status(_child(report, "SignatureValidationStatus"), item)
+    identifier.set("id", ids.claim(given, f"signature-{number}"))
+    child(identifier, "HashOnly", "false")
+    child(identifier, "DocHashOnly", "false")
+    _fill(report, item, when, signature=True)
     return report
+
+
+def _no_signature_report(validation: Json) -> etree._Element:
+    """The one report a document without any signature still needs."""
+    report = etree.Element(tag("SignatureValidationReport"))
+    note(report, "no signature was found in the document")
+    status = child(report, "SignatureValidationStatus")
+    indication = validation.get("indication") or "INDETERMINATE"
+    _status(status, main_indication_uri(indication), validation.get("subindication"))
+    return report
+
+
+def _fill(
+    report: etree._Element, item: Json, when: str | None, *, signature: bool
+) -> None:
+    """The report's body, in the schema's order; a time-stamp's is shorter."""
+    _constraints(report, item)
+    if signature:
+        _time_info(report, item, when)
+    _signers_document(report, item)
+    if signature:
+        _attributes(report, item)
+    _signer_information(report, item)
+    if signature and item.get("kind"):
+        quality = child(report, "SignatureQuality")
+        child(quality, "SignatureQualityInformation", KIND_URI + item["kind"])
+
+    process = child(report, "SignatureValidationProcess")
+    child(process, "SignatureValidationProcessID", BASIC_PROCESS)
+    indication = item["indication"]
+    main = main_indication_uri(indication) if signature else _block_uri(indication)
+    _status(child(report, "SignatureValidationStatus"), main, item.get("subindication"))
 
 
 def _constraints(report: etree._Element, item: Json) -> None:
@@ -102,36 +179,35 @@ def _constraints(report: etree._Element, item: Json) -> None:
     if not checks:
         return
 
-    holder = _child(report, "ValidationConstraintsEvaluationReport")
-    failed = item.get("indication") or "INDETERMINATE"
-    if failed == "TOTAL_PASSED":
-        failed = "INDETERMINATE"  # a check the verdict did without
+    holder = child(report, "ValidationConstraintsEvaluationReport")
+    verdict = item.get("indication") or "INDETERMINATE"
+    if verdict == "TOTAL_PASSED":
+        verdict = "INDETERMINATE"  # a check the verdict did without
     for check in checks:
-        constraint = _child(holder, "ValidationConstraint")
-        _child(constraint, "ValidationConstraintIdentifier", CHECK_URI + check["name"])
-        _child(_child(constraint, "ConstraintStatus"), "Status", APPLIED)
-        outcome = "TOTAL_PASSED" if check.get("passed") else failed
-        status = _child(constraint, "ValidationStatus")
-        _child(status, "MainIndication", main_indication_uri(outcome))
+        constraint = child(holder, "ValidationConstraint")
+        child(constraint, "ValidationConstraintIdentifier", CHECK_URI + check["name"])
+        child(child(constraint, "ConstraintStatus"), "Status", APPLIED)
+        outcome = "TOTAL_PASSED" if check.get("passed") else verdict
+        status = child(constraint, "ValidationStatus")
+        child(status, "MainIndication", _block_uri(outcome))
         if check.get("detail"):
-            _note(constraint, check["detail"])
+            note(constraint, check["detail"])
 
 
-def _note(parent: etree._Element, text: str) -> None:
-    """A plain-language sentence, as an XML comment (the schema has no slot)."""
-    parent.append(etree.Comment(" " + text.replace("--", "- -") + " "))
+def _block_uri(indication: str) -> str:
+    """passed / failed / indeterminate: the URIs for building blocks."""
+    return MAIN_URI + _BLOCK.get(indication, "indeterminate")
 
 
 def _time_info(report: etree._Element, item: Json, when: str | None) -> None:
     if not when:
         return
 
-    info = _child(report, "ValidationTimeInfo")
-    _child(info, "ValidationTime", when)
-    best = _child(info, "BestSignatureTime")
-    stamped = item.get("timestamp_time")
-    _child(best, "POETime", stamped or when)
-    _child(best, "TypeOfProof", POE_TIMESTAMP if stamped else POE_VALIDATION)
+    info = child(report, "ValidationTimeInfo")
+    child(info, "ValidationTime", when)
+    best = child(info, "BestSignatureTime")
+    child(best, "POETime", item.get("timestamp_time") or when)
+    child(best, "TypeOfProof", POE_VALIDATION)
 
 
 def _signers_document(report: etree._Element, item: Json) -> None:
@@ -139,8 +215,8 @@ def _signers_document(report: etree._Element, item: Json) -> None:
     if not digests:
         return
 
-    document = _child(report, "SignersDocument")
-    _digest(_child(document, "DigestAlgAndValue"), digests[0]["digest_sha256"])
+    document = child(report, "SignersDocument")
+    digest(document, "DigestAlgAndValue", digests[0]["digest_sha256"])
 
 
 def _attributes(report: etree._Element, item: Json) -> None:
@@ -149,31 +225,33 @@ def _attributes(report: etree._Element, item: Json) -> None:
     if not (item.get("signing_time") or signer or policy or item.get("timestamp_time")):
         return
 
-    attributes = _child(report, "SignatureAttributes")
+    attributes = child(report, "SignatureAttributes")
     if item.get("signing_time"):
-        signing_time = _signed(_child(attributes, "SigningTime"))
-        _child(signing_time, "Time", item["signing_time"])
+        signing_time = _signed(child(attributes, "SigningTime"))
+        child(signing_time, "Time", item["signing_time"])
     if signer:
-        certificate = _signed(_child(attributes, "SigningCertificate"))
+        certificate = _signed(child(attributes, "SigningCertificate"))
         _reference(certificate, "AttributeObject", signer)
     if policy and policy.get("identifier"):
-        named = _signed(_child(attributes, "SigPolicyIdentifier"))
-        _child(named, "SigPolicyId", policy["identifier"])
-        _note(named, f"policy digest: {policy.get('status')}")
+        named = _signed(child(attributes, "SigPolicyIdentifier"))
+        child(named, "SigPolicyId", policy["identifier"])
+        note(named, f"policy digest: {policy.get('status')}")
     if item.get("timestamp_time"):
-        stamp = _child(attributes, "SignatureTimeStamp")
+        stamp = child(attributes, "SignatureTimeStamp")
         stamp.set("Signed", "false")
-        _child(stamp, "TimeStampValue", item["timestamp_time"])
+        child(stamp, "TimeStampValue", item["timestamp_time"])
 
 
 def _signer_information(report: etree._Element, item: Json) -> None:
+    """The signer; the schema requires the certificate reference with it."""
     signer = item.get("signer")
-    if not signer:
+    certificate = item.get("sealed_by") or signer
+    if not signer or not certificate or certificate_id(certificate) is None:
         return
 
-    information = _child(report, "SignerInformation")
-    _reference(information, "SignerCertificate", item.get("sealed_by") or signer)
-    _child(information, "Signer", _signer_text(signer))
+    information = child(report, "SignerInformation")
+    _reference(information, "SignerCertificate", certificate)
+    child(information, "Signer", _signer_text(signer))
     information.set("Pseudonym", "false")
 
 
@@ -184,57 +262,21 @@ def _signer_text(signer: Json) -> str:
     return f"{name} ({identifier})" if identifier else name
 
 
-def _status(status: etree._Element, item: Json) -> None:
-    _child(status, "MainIndication", main_indication_uri(item["indication"]))
-    if item.get("subindication"):
-        _child(status, "SubIndication", SUB_URI + item["subindication"])
-
-
-def _validation_objects(root: etree._Element, signers: list[Json]) -> None:
-    holder = _child(root, "SignatureValidationObjects")
-    seen: set[str] = set()
-    for signer in signers:
-        digest = signer.get("certificate_sha256")
-        if not digest or digest in seen:
-            continue
-        seen.add(digest)
-        obj = _child(holder, "ValidationObject")
-        obj.set("id", _object_id(digest))
-        _child(obj, "ObjectType", CERTIFICATE_OBJECT)
-        representation = _child(obj, "ValidationObjectRepresentation")
-        _digest(_child(representation, "DigestAlgAndValue"), digest)
+def _status(status: etree._Element, main: str, subindication: str | None) -> None:
+    child(status, "MainIndication", main)
+    if subindication in EN_SUBINDICATIONS:
+        child(status, "SubIndication", SUB_URI + str(subindication))
+    elif subindication:
+        note(status, f"sub-indication {subindication} (not one of EN 319 102-1)")
 
 
 def _reference(parent: etree._Element, name: str, signer: Json) -> None:
     """A child ``name`` pointing at the signer's certificate object."""
-    digest = signer.get("certificate_sha256")
-    if digest:
-        _child(parent, name).set("VOReference", _object_id(digest))
-
-
-def _object_id(digest_hex: str) -> str:
-    return "C-" + digest_hex.upper()
-
-
-def _digest(parent: etree._Element, digest_hex: str) -> None:
-    etree.SubElement(parent, f"{{{DS_NS}}}DigestMethod", Algorithm=SHA256_URI)
-    value = etree.SubElement(parent, f"{{{DS_NS}}}DigestValue")
-    value.text = base64.b64encode(bytes.fromhex(digest_hex)).decode()
+    object_id = certificate_id(signer)
+    if object_id:
+        child(parent, name).set("VOReference", object_id)
 
 
 def _signed(element: etree._Element) -> etree._Element:
     element.set("Signed", "true")
     return element
-
-
-def _child(
-    parent: etree._Element, name: str, text: str | None = None
-) -> etree._Element:
-    element = etree.SubElement(parent, _tag(name))
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _tag(name: str) -> str:
-    return f"{{{ETSI_NS}}}{name}"

@@ -51,6 +51,7 @@ from signing.result import (
     summarise,
 )
 from signing.revocation import RevocationCheck, RevocationData
+from signing.revocationoutcome import MISSING_DATA, noted, settle_missing
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ async def _validate_signature(item: LenientSignature, job: _Job) -> SignatureRes
     plain = await check_pdf_signature(
         item, job.data, job.reader, job.context, job.policy, job.proven_at
     )
-    return _noted(plain, False, "not checked: no revocation data was given")
+    return noted(plain, False, "not checked: no revocation data was given")
 
 
 async def _algorithm_proof(
@@ -212,30 +213,17 @@ async def _with_revocation(
     if result.subindication is SubIndication.REVOKED_NO_POE:
         return await _cured_by_timestamp(item, job, check) or result
 
-    if result.subindication not in _MISSING_DATA:
+    if result.subindication not in MISSING_DATA:
         done = result.indication is Indication.TOTAL_PASSED
-        return _noted(result, done, "revocation status checked: not revoked")
+        return noted(result, done, "revocation status checked: not revoked")
 
-    # pyHanko names missing (not stale) data a general chain failure: the
-    # tolerant run tells whether revocation data was all that was missing.
-    loose = context_for(check, certs, job.policy, job.moment, strict=False)
-    tolerant = await check_pdf_signature(
-        item, job.data, job.reader, loose, job.policy, job.proven_at
-    )
-    if tolerant.indication is not Indication.TOTAL_PASSED:
-        return result
+    async def tolerant_run(data: RevocationCheck) -> SignatureResult:
+        loose = context_for(data, certs, job.policy, job.moment, strict=False)
+        return await check_pdf_signature(
+            item, job.data, job.reader, loose, job.policy, job.proven_at
+        )
 
-    problems = " ".join(check.data.problems) or "missing or stale"
-    if check.policy.soft_fail:
-        return _noted(tolerant, False, f"not checked: revocation data {problems}")
-
-    revocation = Check("revocation", False, f"revocation data {problems}")
-    return replace(
-        tolerant,
-        indication=Indication.INDETERMINATE,
-        subindication=SubIndication.TRY_LATER,
-        checks=(*tolerant.checks, revocation),
-    )
+    return await settle_missing(result, check, tolerant_run)
 
 
 async def _cured_by_timestamp(
@@ -268,21 +256,7 @@ async def _cured_by_timestamp(
         f"revoked at {revoked.isoformat()}, after a time-stamp "
         f"at {stamped.isoformat()}, the signature's proof of existence"
     )
-    return _noted(again, True, detail)
-
-
-_MISSING_DATA = frozenset(
-    {SubIndication.TRY_LATER, SubIndication.CERTIFICATE_CHAIN_GENERAL_FAILURE}
-)
-
-
-def _noted(result: SignatureResult, checked: bool, detail: str) -> SignatureResult:
-    if not checked and result.indication is not Indication.TOTAL_PASSED:
-        return result
-
-    return replace(
-        result, checks=(*result.checks, Check("revocation", checked, detail))
-    )
+    return noted(again, True, detail)
 
 
 def _long_term_forms(

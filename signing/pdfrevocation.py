@@ -30,6 +30,7 @@ from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 
+from signing.cadesrevocation import embedded_revocation
 from signing.pdfcontext import build_context
 from signing.policy import ValidationPolicy
 from signing.revocation import (
@@ -63,15 +64,16 @@ def _stream(ref: object, purpose: DecodePurpose) -> bytes:
 
 def cms_revocation(sig: EmbeddedPdfSignature) -> RevocationData:
     """Return the revocation data inside the signature's CMS."""
+    # SignedData ``crls``: CRLs and RFC 5940 OCSP responses, as in CAdES.
     signed: cms.SignedData = sig.signed_data
-    crls = tuple(c.chosen.dump() for c in (signed["crls"] or ()) if c.name == "crl")
-    ocsps: tuple[bytes, ...] = ()
+    in_signed_data = embedded_revocation(signed)
+    crls, ocsps = in_signed_data.crls, in_signed_data.ocsps
     try:
         archival = find_unique_cms_attribute(
             sig.signer_info["signed_attrs"], "adobe_revocation_info_archival"
         )
         crls += tuple(c.dump() for c in archival["crl"] or ())
-        ocsps = tuple(o.dump() for o in archival["ocsp"] or ())
+        ocsps += tuple(o.dump() for o in archival["ocsp"] or ())
     except (KeyError, ValueError, TypeError, LookupError):
         pass
 

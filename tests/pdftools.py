@@ -1,14 +1,26 @@
-"""Outside PDF tools the tests check our PDFs with: certutil (NSS) and pdfsig."""
+"""PDFs for the tests, and the outside tools that check ours: certutil (NSS), pdfsig."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from reportlab.pdfgen.canvas import Canvas
+
+
+def letter_pdf(text: str = "Wniosek testowy") -> bytes:
+    """A one-page unsigned PDF with ``text`` on it, uncompressed."""
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pageCompression=0)
+    canvas.drawString(100, 700, text)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
 def require_tool(name: str, package: str) -> None:

@@ -22,6 +22,7 @@ from app.registry.queries import get_document_by_number
 from app.services import Services
 from signing.asic import ASIC_E, ASIC_NS
 from tests.shapes.cmsmaker import make_zip, sign_cms
+from tests.shapes.etsischema import schema_errors
 from tests.shapes.maker import Shape, sign_xades
 
 API = "/api/v1/submissions"
@@ -88,6 +89,7 @@ def test_detached_xades_with_its_pdf_is_registered_with_both_digests(
     etsi = client.get(body["report_url"].replace("/report?", "/report.xml?"))
     assert etsi.status_code == 200
     assert b"SignersDocument" in etsi.data
+    assert schema_errors(etsi.data) == []
 
 
 def test_detached_cades_p7s_over_a_zip_is_registered(

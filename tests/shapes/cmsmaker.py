@@ -169,3 +169,30 @@ def _counter_signer_info(signer: pki.Issued, value: bytes):
             "signature": signature,
         }
     )
+
+
+def with_revocation_info(
+    cms_der: bytes, *, crls: tuple[bytes, ...] = (), ocsps: tuple[bytes, ...] = ()
+) -> bytes:
+    """Put CRLs and OCSP responses (RFC 5940 otherRevInfo, id-ri-ocsp-response)
+    into SignedData's ``crls``, which no signature covers."""
+    from asn1crypto import cms
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+
+    info_ = cms.ContentInfo.load(cms_der)
+    choices = [
+        cms.RevocationInfoChoice(name="crl", value=asn1_crl.CertificateList.load(c))
+        for c in crls
+    ]
+    for response in ocsps:
+        other = cms.OtherRevocationInfoFormat(
+            {
+                "other_rev_info_format": "ocsp_response",
+                "other_rev_info": asn1_ocsp.OCSPResponse.load(response),
+            }
+        )
+        choices.append(cms.RevocationInfoChoice(name="other", value=other))
+    info_["content"]["crls"] = cms.RevocationInfoChoices(choices)
+    # Not force=True: re-encoding a nested time-stamp token takes minutes.
+    return bytes(info_.dump())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from cryptography import x509
 from signing.policy import ValidationPolicy
 from signing.trust import TrustStore
 from tests.signing.maker import PKI, make_pki
+from tests.signing.revocationpki import RevocationPKI, make_revocation_pki, serve
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
@@ -47,3 +49,10 @@ def samples_policy() -> ValidationPolicy:
     return ValidationPolicy(
         TrustStore.from_certificates([root]), intermediates=(inter,)
     )
+
+
+@pytest.fixture(scope="module")
+def rpki() -> Iterator[RevocationPKI]:
+    """A revocation PKI naming OCSP and CRL services on 127.0.0.1, per module."""
+    with serve() as services:
+        yield make_revocation_pki(services)

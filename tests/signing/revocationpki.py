@@ -21,9 +21,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from signing.pki import (
     Issued,
+    generate_key,
     make_citizen,
     make_crl,
     make_intermediate,
@@ -99,8 +101,10 @@ def ocsp_answer(
     known: set[int],
     revoked: dict[int, datetime],
     now: datetime | None = None,
+    responder: Issued | None = None,
 ) -> bytes:
-    """A DER OCSP response of ``issuer`` about the requested serial."""
+    """A DER OCSP response about the requested serial, signed by ``issuer``
+    or by a ``responder`` (whose certificate the response then carries)."""
     now = now or datetime.now(UTC) - timedelta(minutes=1)
     serial = request.serial_number
     status, when = ocsp.OCSPCertStatus.UNKNOWN, None
@@ -120,13 +124,62 @@ def ocsp_answer(
         revocation_time=when,
         revocation_reason=x509.ReasonFlags.key_compromise if when else None,
     )
-    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, issuer.certificate)
+    signer = responder or issuer
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, signer.certificate)
+    if responder is not None:
+        builder = builder.certificates([responder.certificate])
     for ext in request.extensions:
         if isinstance(ext.value, x509.OCSPNonce):
             builder = builder.add_extension(ext.value, critical=False)
 
-    response = builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    response = builder.sign(signer.key, hashes.SHA256())  # type: ignore[arg-type]
     return response.public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_about(
+    issuer: Issued,
+    subject: x509.Certificate,
+    *,
+    revoked_at: datetime | None = None,
+    responder: Issued | None = None,
+) -> bytes:
+    """A DER OCSP response on ``subject`` (good, or revoked at a time), as
+    the responder of ``issuer`` would answer a request for it."""
+    request = (
+        ocsp.OCSPRequestBuilder()
+        .add_certificate(subject, issuer.certificate, hashes.SHA256())
+        .build()
+    )
+    serial = subject.serial_number
+    revoked = {} if revoked_at is None else {serial: revoked_at}
+    return ocsp_answer(issuer, request, {serial}, revoked, responder=responder)
+
+
+def make_ocsp_responder(issuer: Issued, *, ocsp_signing: bool = True) -> Issued:
+    """A delegated responder certificate of ``issuer`` (RFC 6960 4.2.2.2);
+    without ``ocsp_signing`` it lacks id-kp-OCSPSigning, so it may not
+    answer for the CA."""
+    key = generate_key()
+    now = datetime.now(UTC)
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, "Fake Revocation OCSP Responder")]
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=30))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+        .add_extension(x509.OCSPNoCheck(), False)
+    )
+    if ocsp_signing:
+        usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING])
+        builder = builder.add_extension(usage, False)
+    cert = builder.sign(issuer.key, hashes.SHA256())  # type: ignore[arg-type]
+    return Issued(key=key, certificate=cert, chain=(issuer.certificate, *issuer.chain))
 
 
 @contextmanager
@@ -249,7 +302,15 @@ def _with_crl_point(issued: Issued, issuer: Issued, url: str) -> Issued:
     return Issued(key=issued.key, certificate=signed, chain=issued.chain)
 
 
-__all__ = ["RevocationPKI", "Services", "crl_of", "make_crl", "make_revocation_pki"]
+__all__ = [
+    "RevocationPKI",
+    "Services",
+    "crl_of",
+    "make_crl",
+    "make_ocsp_responder",
+    "make_revocation_pki",
+    "ocsp_about",
+]
 
 
 def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:

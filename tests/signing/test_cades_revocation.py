@@ -11,29 +11,20 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import cms
-from asn1crypto import crl as asn1_crl
 
 from signing.cades import validate_cms
 from signing.result import Indication, SubIndication
 from signing.revocation import load_revocation_files
-from tests.shapes.cmsmaker import counter_sign, sign_cms
+from tests.shapes.cmsmaker import counter_sign, sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
-    make_revocation_pki,
     policy_of,
-    serve,
 )
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
 LETTER = b"Wniosek testowy o wydanie zaswiadczenia\n"
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)
@@ -46,12 +37,7 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
 
 def _with_crl(p7s: bytes, crl_der: bytes) -> bytes:
     """Put a CRL into SignedData's ``crls`` (outside what is signed)."""
-    info = cms.ContentInfo.load(p7s)
-    choice = cms.RevocationInfoChoice(
-        name="crl", value=asn1_crl.CertificateList.load(crl_der)
-    )
-    info["content"]["crls"] = cms.RevocationInfoChoices([choice])
-    return bytes(info.dump())
+    return with_revocation_info(p7s, crls=(crl_der,))
 
 
 def _stamped(p7s: bytes, rpki: RevocationPKI, when: datetime) -> bytes:

@@ -26,19 +26,11 @@ from tests.signing.maker import FORM
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
-    make_revocation_pki,
     ocsp_answer,
-    serve,
 )
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)

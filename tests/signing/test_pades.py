@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from io import BytesIO
 
 import pytest
-from reportlab.pdfgen.canvas import Canvas
 
 from signing import cli_validate
 from signing.errors import NotPDFError, NotSignedError
@@ -18,6 +16,7 @@ from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
 from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
+from tests.pdftools import letter_pdf
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +39,7 @@ def seal_policy(root: Issued, inter: Issued) -> ValidationPolicy:
 
 @pytest.fixture(scope="module")
 def plain_pdf() -> bytes:
-    buffer = BytesIO()
-    canvas = Canvas(buffer, pageCompression=0)
-    canvas.drawString(100, 700, "Wniosek testowy")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return letter_pdf()
 
 
 @pytest.fixture(scope="module")

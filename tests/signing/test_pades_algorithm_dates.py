@@ -25,7 +25,6 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from reportlab.pdfgen.canvas import Canvas
 
 from signing import pki
 from signing.pades import validate_pdf
@@ -33,6 +32,7 @@ from signing.policy import AlgorithmPolicy, ValidationPolicy
 from signing.result import Indication, SubIndication
 from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
+from tests.pdftools import letter_pdf
 
 START = datetime(2010, 1, 1, tzinfo=UTC)
 END = datetime(2034, 1, 1, tzinfo=UTC)
@@ -73,12 +73,7 @@ def _asn1(cert):
 
 
 def _plain_pdf() -> bytes:
-    buffer = BytesIO()
-    canvas = Canvas(buffer, pageCompression=0)
-    canvas.drawString(100, 700, "Pismo testowe z 2011 roku")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return letter_pdf("Pismo testowe z 2011 roku")
 
 
 @pytest.fixture(scope="module")

@@ -21,28 +21,20 @@ from cryptography.x509 import ocsp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.validation.dss import DocumentSecurityStore
-from reportlab.pdfgen.canvas import Canvas
 
 from signing.pades import validate_pdf
 from signing.pades_seal import PdfSealer, _pyhanko_timestamper
 from signing.result import Indication, SubIndication
+from tests.pdftools import letter_pdf
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
-    make_revocation_pki,
     ocsp_answer,
     policy_of,
-    serve,
 )
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
 
 
 @pytest.fixture(autouse=True)
@@ -55,12 +47,7 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def plain_pdf() -> bytes:
-    buffer = BytesIO()
-    canvas = Canvas(buffer, pageCompression=0)
-    canvas.drawString(100, 700, "Wniosek testowy")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return letter_pdf()
 
 
 def sealed_by(rpki, plain_pdf, pesel: str, stamped_at: datetime | None = None):

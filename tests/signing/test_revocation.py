@@ -29,12 +29,6 @@ Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture(scope="module")
-def rpki() -> Iterator[RevocationPKI]:
-    with serve() as services:
-        yield make_revocation_pki(services)
-
-
 @pytest.fixture(autouse=True)
 def _fresh(rpki: RevocationPKI) -> Iterator[None]:
     rpki.services.down = False
