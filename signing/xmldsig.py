@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import unquote
 
@@ -236,7 +236,10 @@ def _check_reference(
     result = apply_transforms(data, transforms, ctx)
     final = result.nodes if result.nodes is not None else data
     targets = _targets(final)
-    covered = _covered(uri or "", data, result.nodes, result.octets, doc)
+    covered = replace(
+        _covered(uri or "", data, result.nodes, result.octets, doc),
+        left_out=result.left_out,
+    )
     status, detail = _compare_digest(ref, digest_name, result.octets)
     return ReferenceOutcome(
         uri,
