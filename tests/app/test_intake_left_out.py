@@ -13,57 +13,26 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from collections.abc import Callable
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from flask.testing import FlaskClient
 
 from app.registry.models import Document
 from app.services import Services
 from tests.app.conftest import sample
-from tests.outside.producers import require_program
+from tests.signing.xpathsign import (
+    DS,
+    ENVELOPED,
+    PISMO,
+    ZAM,
+    Xmlsec1Signer,
+    filter2,
+    template,
+    xpath,
+)
 
 XML = {"Content-Type": "application/xml"}
-DS = "http://www.w3.org/2000/09/xmldsig#"
-F2 = "http://www.w3.org/2002/06/xmldsig-filter2"
-XPATH = "http://www.w3.org/TR/1999/REC-xpath-19991116"
-ENVELOPED = f"{DS}enveloped-signature"
-PISMO = "urn:kancelaria:forms:pismo-ogolne:1"
-ZAM = "urn:kancelaria:forms:zameldowanie:1"
-
-
-def _xpath(expr: str, prefix: str, namespace: str) -> str:
-    return (
-        f'<ds:Transform Algorithm="{XPATH}"><ds:XPath xmlns:{prefix}="{namespace}">'
-        f"{expr}</ds:XPath></ds:Transform>"
-    )
-
-
-def _filter2(*steps: tuple[str, str], prefix: str = "p", ns: str = PISMO) -> str:
-    paths = "".join(
-        f'<f:XPath xmlns:f="{F2}" xmlns:{prefix}="{ns}" Filter="{op}">{expr}</f:XPath>'
-        for op, expr in steps
-    )
-    return f'<ds:Transform Algorithm="{F2}">{paths}</ds:Transform>'
-
-
-def _template(form: bytes, transforms: str, uri: str = "") -> bytes:
-    """The form with an xmlsec1 signature template appended to its root."""
-    signature = (
-        f'<ds:Signature xmlns:ds="{DS}" Id="sig"><ds:SignedInfo>'
-        '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
-        '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>'
-        f'<ds:Reference URI="{uri}"><ds:Transforms>{transforms}'
-        '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
-        "</ds:Transforms>"
-        '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
-        "<ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/>"
-        "<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"
-    ).encode()
-    head, _, tail = form.rstrip().rpartition(b"</")
-    return head + signature + b"</" + tail
 
 
 @pytest.fixture(scope="module")
@@ -71,36 +40,9 @@ def sign(
     services: Services, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., bytes]:
     """Sign a template with xmlsec1 as the demo citizen."""
-    xmlsec1 = require_program("xmlsec1", "xmlsec1")
     assert services.demo is not None
-    citizen = services.demo.citizen
     folder = tmp_path_factory.mktemp("xmlsec1")
-    key = folder / "key.pem"
-    key.write_bytes(
-        citizen.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    pems = []
-    for number, cert in enumerate((citizen.certificate, *citizen.chain)):
-        pem = folder / f"cert{number}.pem"
-        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        pems.append(str(pem))
-
-    def run(template: bytes, *options: str) -> bytes:
-        source, out = folder / "tmpl.xml", folder / "signed.xml"
-        source.write_bytes(template)
-        keys = ",".join([str(key), *pems])
-        argv = [xmlsec1, "--sign", "--privkey-pem", keys, "--output", str(out)]
-        done = subprocess.run(
-            [*argv, *options, str(source)], capture_output=True, timeout=60, check=False
-        )
-        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-        return out.read_bytes()
-
-    return run
+    return Xmlsec1Signer(services.demo.citizen, folder).sign
 
 
 def _count(services: Services) -> int:
@@ -125,32 +67,32 @@ def _rewrite(element: str, text: str) -> Callable[[bytes], bytes]:
     return change
 
 
-ENV = f'<ds:Transform Algorithm="{ENVELOPED}"/>'
+ENV = ENVELOPED
 LEFT_OUT = [
     pytest.param(
         "pismo-ogolne",
-        ENV + _xpath("not(ancestor-or-self::p:Zalaczniki)", "p", PISMO),
+        ENV + xpath("not(ancestor-or-self::p:Zalaczniki)", "p", PISMO),
         _rewrite("Opis", "Cofam wniosek i zrzekam się prawa do odwołania"),
         "/PismoOgolne/Zalaczniki",
         id="xpath-filter-drops-attachments",
     ),
     pytest.param(
         "pismo-ogolne",
-        ENV + _filter2(("subtract", "//p:Tresc")),
+        ENV + filter2(("subtract", "//p:Tresc")),
         _rewrite("Tekst", "Niniejszym cofam wszystkie moje wnioski."),
         "/PismoOgolne/Tresc",
         id="filter2-subtract-drops-content",
     ),
     pytest.param(
         "pismo-ogolne",
-        _filter2(("intersect", "/*"), ("subtract", "//ds:Signature | //p:Tresc")),
+        filter2(("intersect", "/*"), ("subtract", "//ds:Signature | //p:Tresc")),
         _rewrite("Tekst", "Niniejszym cofam wszystkie moje wnioski."),
         "/PismoOgolne/Tresc",
         id="filter2-intersect-then-subtract",
     ),
     pytest.param(
         "zameldowanie",
-        ENV + _xpath("not(ancestor-or-self::z:NrLokalu)", "z", ZAM),
+        ENV + xpath("not(ancestor-or-self::z:NrLokalu)", "z", ZAM),
         _rewrite("NrLokalu", "77"),
         "/ZgloszeniePobytu/AdresNowy/NrLokalu",
         id="xpath-filter-drops-flat-number",
@@ -168,7 +110,7 @@ def test_form_with_a_part_left_out_of_the_signature_is_refused_naming_it(
     attack: Callable[[bytes], bytes],
     part: str,
 ) -> None:
-    altered = attack(sign(_template(sample(form_id), transforms)))
+    altered = attack(sign(template(sample(form_id), transforms)))
     before = _count(services)
 
     answer = _post(client, altered)
@@ -183,9 +125,9 @@ def test_form_with_a_part_left_out_of_the_signature_is_refused_naming_it(
 def test_the_same_form_unaltered_is_refused_too(
     client: FlaskClient, sign: Callable[..., bytes]
 ) -> None:
-    transforms = ENV + _filter2(("subtract", "//p:Tresc"))
+    transforms = ENV + filter2(("subtract", "//p:Tresc"))
 
-    answer = _post(client, sign(_template(sample("pismo-ogolne"), transforms)))
+    answer = _post(client, sign(template(sample("pismo-ogolne"), transforms)))
 
     assert answer.status_code == 422
     assert answer.get_json()["errors"][0]["error"] == "content-outside-signature"
@@ -194,8 +136,8 @@ def test_the_same_form_unaltered_is_refused_too(
 def test_portal_names_the_part_left_out_in_polish(
     client: FlaskClient, sign: Callable[..., bytes]
 ) -> None:
-    transforms = ENV + _xpath("not(ancestor-or-self::z:NrLokalu)", "z", ZAM)
-    signed = sign(_template(sample("zameldowanie"), transforms))
+    transforms = ENV + xpath("not(ancestor-or-self::z:NrLokalu)", "z", ZAM)
+    signed = sign(template(sample("zameldowanie"), transforms))
 
     answer = client.post(
         "/submit?lang=pl",
@@ -213,7 +155,7 @@ def test_reference_to_a_sub_element_by_id_is_refused(
     client: FlaskClient, services: Services, sign: Callable[..., bytes]
 ) -> None:
     form = sample("pismo-ogolne").replace(b"<Tresc>", b'<Tresc Id="tresc">', 1)
-    signed = sign(_template(form, ENV, uri="#tresc"), "--id-attr:Id", f"{PISMO}:Tresc")
+    signed = sign(template(form, ENV, uri="#tresc"), "--id-attr:Id", f"{PISMO}:Tresc")
     before = _count(services)
 
     answer = _post(client, signed)
@@ -228,15 +170,15 @@ def test_reference_to_a_sub_element_by_id_is_refused(
 GENUINE = [
     pytest.param(ENV, id="enveloped"),
     pytest.param(
-        ENV + _xpath("not(ancestor-or-self::ds:Signature)", "ds", DS),
+        ENV + xpath("not(ancestor-or-self::ds:Signature)", "ds", DS),
         id="enveloped-and-xpath-not-signature",
     ),
     pytest.param(
-        _xpath("not(ancestor-or-self::ds:Signature)", "ds", DS),
+        xpath("not(ancestor-or-self::ds:Signature)", "ds", DS),
         id="xpath-not-signature-alone",
     ),
     pytest.param(
-        _filter2(("subtract", "//ds:Signature"), prefix="ds", ns=DS),
+        filter2(("subtract", "//ds:Signature"), prefix="ds", ns=DS),
         id="filter2-subtract-signature",
     ),
 ]
@@ -246,7 +188,7 @@ GENUINE = [
 def test_genuine_shapes_cutting_only_the_signature_are_taken_in(
     client: FlaskClient, sign: Callable[..., bytes], transforms: str
 ) -> None:
-    signed = sign(_template(sample("pismo-ogolne"), transforms))
+    signed = sign(template(sample("pismo-ogolne"), transforms))
 
     answer = _post(client, signed)
 
