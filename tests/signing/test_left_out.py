@@ -38,6 +38,7 @@ from tests.signing.xpathsign import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+CLI = (sys.executable, "-m", "signing", "validate")
 FORM = (ROOT / "forms" / "pismo-ogolne" / "1" / "sample.xml").read_bytes()
 
 
@@ -106,8 +107,7 @@ def test_cli_says_what_the_signature_left_out(
     signed.write_bytes(signer.sign(template(FORM, ENVELOPED + filtered)))
 
     done = subprocess.run(
-        [sys.executable, "-m", "signing", "validate", str(signed)]
-        + ["--trust", str(anchor)],
+        [*CLI, str(signed), "--trust", str(anchor)],
         cwd=ROOT,
         capture_output=True,
         text=True,
