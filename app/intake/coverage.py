@@ -71,18 +71,18 @@ def refuse_part_signed(
     """Refuse a form whose signatures name only parts of it by Id (422),
     naming what they leave out; do nothing if the document is not a form
     or a signature names its root."""
-    tree = parse_xml(data)
-    root = tree.getroot()
-    if not is_form(root):
-        return
-
     items = [
         item
         for signature in validation.signatures
         for item in signature.covered
         if item.kind in FORM_ELEMENT_KINDS
     ]
-    if any(item.kind == "document" for item in items):
+    if any(item.kind == "document" and not item.left_out for item in items):
+        return
+
+    tree = parse_xml(data)
+    root = tree.getroot()
+    if not is_form(root):
         return
 
     ids = index_ids(tree)
