@@ -44,10 +44,12 @@ from signing.c14n import (
 )
 from signing.certs import CertCache, CertFacts
 from signing.errors import SigningInputError
+from signing.leftout import left_out
 from signing.result import SignedObject
 from signing.transforms import (
     AmbiguousIdError,
     TransformContext,
+    TransformResult,
     apply_transforms,
     inclusive_prefixes,
 )
@@ -236,10 +238,8 @@ def _check_reference(
     result = apply_transforms(data, transforms, ctx)
     final = result.nodes if result.nodes is not None else data
     targets = _targets(final)
-    covered = replace(
-        _covered(uri or "", data, result.nodes, result.octets, doc),
-        left_out=result.left_out,
-    )
+    covered = _covered(uri or "", data, result.nodes, result.octets, doc)
+    covered = replace(covered, left_out=_left_out(covered.kind, result))
     status, detail = _compare_digest(ref, digest_name, result.octets)
     return ReferenceOutcome(
         uri,
@@ -252,6 +252,20 @@ def _check_reference(
         result.octets,
         result.nodes if result.final_nodes else None,
     )
+
+
+_PARTS_OF_SIGNATURES = ("signed-properties", "manifest", "signature-part")
+
+
+def _left_out(kind: str, result: TransformResult) -> tuple[str, ...]:
+    """What was cut out: of the named data, but for the signature's own
+    parts (a Filter 2.0 intersect picking SignedProperties out of the
+    document) of the part the node-set stands for."""
+    nodes = result.nodes
+    if kind not in _PARTS_OF_SIGNATURES or nodes is None:
+        return result.left_out
+
+    return tuple(left_out(nodes, NodeSet(nodes.tree, list(nodes.apexes))))
 
 
 def _compare_digest(

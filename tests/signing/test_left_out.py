@@ -25,6 +25,7 @@ from signing.safexml import parse_xml
 from signing.transforms import TransformContext, apply_transforms
 from signing.trust import TrustStore
 from signing.validate import validate_xml
+from tests.signing.conftest import shared_path
 from tests.signing.xpathsign import (
     DS,
     ENVELOPED,
@@ -182,3 +183,16 @@ def test_a_cut_made_after_canonicalising_and_reparsing_is_still_seen() -> None:
 
     assert result.left_out == ("/a/e", "/a/d")
     assert b"text" not in result.octets
+
+
+def test_filter2_picking_signed_properties_out_of_the_document_is_no_cut() -> None:
+    """DSS's XAdES 1.1.1 file digests SignedProperties through ``URI=""`` and
+    a Filter 2.0 intersect: that reference stands for SignedProperties, and
+    nothing of them is cut; its document reference leaves nothing out."""
+    data = shared_path("corpus", "dss", "xades", "qes-xades111-filter2.xml")
+    policy = ValidationPolicy(TrustStore.from_certificates([]))
+
+    result = validate_xml(data.read_bytes(), policy)
+
+    kinds = [(c.kind, c.left_out) for c in result.signatures[0].covered]
+    assert kinds == [("document", ()), ("signed-properties", ())]
