@@ -61,19 +61,19 @@ def left_out(nodes: NodeSet, origin: NodeSet) -> list[str]:
         return ["(the named data was not followed through the transforms)"]
 
     reach = _reach(nodes)
-    found: list[str] = []
+    found = _Found()
     for apex in origin.apexes:
         start = apex_element(apex)
         if start is not None:
             _walk(start, reach, found)
 
-    return _bounded(found)
+    return found.listed()
 
 
 def names_left_out(nodes: NodeSet) -> list[str]:
     """List the elements inside a node-set whose names and attributes a
     base64 transform drops (it digests only the text)."""
-    found = []
+    found = _Found()
     for apex in nodes.apexes:
         top = apex_element(apex)
         if top is None:
@@ -81,9 +81,9 @@ def names_left_out(nodes: NodeSet) -> list[str]:
 
         for child in top.iterchildren():
             if isinstance(child.tag, str):
-                found.append(f"{element_path(child)} {START_TAG}")
+                found.add(child, START_TAG)
 
-    return _bounded(found)
+    return found.listed()
 
 
 def element_path(element: etree._Element) -> str:
@@ -147,7 +147,7 @@ def _ancestors(elements: list[etree._Element], strict: bool) -> set[etree._Eleme
     return found
 
 
-def _walk(start: etree._Element, reach: _Reach, found: list[str]) -> None:
+def _walk(start: etree._Element, reach: _Reach, found: _Found) -> None:
     """Visit the named subtree top-down, noting what the node-set misses."""
     stack = [(start, reach.whole or _inside_apex(start, reach))]
     while stack:
@@ -156,18 +156,17 @@ def _walk(start: etree._Element, reach: _Reach, found: list[str]) -> None:
             continue
 
         if element in reach.removed:
-            found.append(element_path(element))
+            found.add(element)
             continue
 
         whole = inside or element in reach.apexes
         content = whole or element in reach.children_of
         if not content and element not in reach.above_apex:
-            found.append(element_path(element))
+            found.add(element)
             continue
 
         if not whole and not (element is start and element.tag == _OBJECT):
-            missing = START_TAG if content else START_TAG_AND_TEXT
-            found.append(f"{element_path(element)} {missing}")
+            found.add(element, START_TAG if content else START_TAG_AND_TEXT)
 
         if whole and element not in reach.above_cut:
             continue
@@ -188,9 +187,24 @@ def _inside_apex(element: etree._Element, reach: _Reach) -> bool:
     return False
 
 
-def _bounded(found: list[str]) -> list[str]:
-    if len(found) <= MAX_LISTED:
-        return found
+class _Found:
+    """The parts found so far: paths for the first few, a count of the rest
+    (a path costs a walk over siblings; thousands of cuts must stay cheap)."""
 
-    more = len(found) - MAX_LISTED
-    return [*found[:MAX_LISTED], f"(and {more} more)"]
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.more = 0
+
+    def add(self, element: etree._Element, what: str = "") -> None:
+        if len(self.paths) == MAX_LISTED:
+            self.more += 1
+            return
+
+        path = element_path(element)
+        self.paths.append(f"{path} {what}" if what else path)
+
+    def listed(self) -> list[str]:
+        if not self.more:
+            return self.paths
+
+        return [*self.paths, f"(and {self.more} more)"]
