@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 from app.i18n import N_, translate
@@ -192,15 +193,31 @@ def message_in(code: ErrorCode, lang: str | None = None) -> str:
 
 
 class RequestError(Exception):
-    """A client's request refused with a stable code and an HTTP status."""
+    """A client's request refused with a stable code and an HTTP status.
+
+    ``message`` replaces the code's own sentence (English, marked with
+    ``N_`` so pages can translate it); ``words`` fill its ``%(name)s``
+    places, e.g. the parts of a form its signature leaves out.
+    """
 
     def __init__(
-        self, code: ErrorCode, status: int = 400, message: str | None = None
+        self,
+        code: ErrorCode,
+        status: int = 400,
+        message: str | None = None,
+        words: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(code.value)
         self.code = code
         self.status = status
-        self.message = message or MESSAGES[code]
+        self.template = message or MESSAGES[code]
+        self.words = dict(words or {})
+        self.message = self.template % self.words if self.words else self.template
+
+    def sentence(self, lang: str | None = None) -> str:
+        """The refusal's own sentence in ``lang`` (default: the page's)."""
+        text = translate(self.template, lang)
+        return text % self.words if self.words else text
 
 
 def envelope(code: ErrorCode, message: str | None = None) -> dict[str, Any]:

@@ -22,7 +22,13 @@ covers a signature file is that signature's proof of existence
 (:mod:`signing.asicpoe`).
 
 Every signature of every signature file is reported.  ``uncovered`` lists
-the data objects no signature covers (time-stamps do not count): the
+the data objects no signature covers (time-stamps do not count), and the
+files under ``META-INF/`` that no signature covers and that are not the
+standard's own (EN 319 162-1 and ODF: ``manifest.xml``, ``*signatures*.xml``,
+``*signature*.p7s``, ``ASiCManifest*.xml``, ``ASiCArchiveManifest*.xml``,
+``ASiCEvidenceRecordManifest*.xml``, ``*timestamp*.tst``,
+``evidencerecord*``): the standard lets META-INF hold other files, but a
+clerk unzipping the original would see them, and nobody signed them.  The
 caller decides (intake refuses a container with unsigned content, as it
 does for XML).
 """
@@ -109,13 +115,39 @@ def validate_container(data: bytes, policy: ValidationPolicy) -> ContainerResult
         data_objects=tuple(
             (n, hashlib.sha256(d).hexdigest()) for n, d in objects.items()
         ),
-        uncovered=tuple(n for n in objects if n not in covered),
+        uncovered=tuple(n for n in objects if n not in covered)
+        + tuple(n for n in by_name if _extra_meta(n) and n not in covered),
         mimetype=mimetype if _MEDIA_TYPE.fullmatch(mimetype) else "",
     )
 
 
 def _is_data_object(name: str) -> bool:
     return name != "mimetype" and not name.startswith(META) and not name.endswith("/")
+
+
+_MANIFESTS = ("ASiCManifest", "ASiCArchiveManifest", "ASiCEvidenceRecordManifest")
+
+
+def _extra_meta(name: str) -> bool:
+    """A file under META-INF/ that is none of the standard's own files."""
+    if not name.startswith(META) or name.endswith("/"):
+        return False
+
+    if is_signature_file(name) or is_timestamp_file(name):
+        return False
+
+    base = name[len(META) :]
+    lower = base.lower()
+    if "/" in base:
+        return True
+
+    if lower == "manifest.xml":
+        return False
+
+    if base.startswith(_MANIFESTS) and lower.endswith(".xml"):
+        return False
+
+    return not (lower.startswith("evidencerecord") and lower.endswith((".ers", ".xml")))
 
 
 def _container_kind(mimetype: str, members: dict[str, bytes]) -> str:

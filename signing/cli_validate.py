@@ -312,7 +312,11 @@ def _signature_lines(sig: SignatureResult) -> list[str]:
     lines.append(f"  signing time: {_when(sig)}")
     lines.append(f"  level: {baseline_level(sig.form) or 'none'}")
     for item in sig.covered:
-        lines.append(f"  covers: {item.kind} {shown(item.uri[:120])}".rstrip())
+        line = f"  covers: {item.kind} {shown(item.uri[:120])}".rstrip()
+        if item.left_out:
+            line += ", except what its transforms left out (not signed):"
+        lines.append(line)
+        lines.extend(f"    left out: {shown(part)}" for part in item.left_out)
 
     for check in sig.checks:
         mark = "ok  " if check.passed else "FAIL"

@@ -97,6 +97,10 @@ class SignedObject:
     removed); ``None`` for external data and octet streams."""
     digest_sha256: str | None = None
     """Hex SHA-256 of the covered octets, where they are octets."""
+    left_out: tuple[str, ...] = ()
+    """Paths of the parts the reference's transforms cut out of what it
+    names (an XPath filter, Filter 2.0 …), ds:Signature elements aside:
+    a ``document`` with anything here is not the whole document."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,12 @@ class SignatureResult:
             if self.signing_time
             else None,
             "covered": [
-                {"uri": c.uri, "kind": c.kind, "digest_sha256": c.digest_sha256}
+                {
+                    "uri": c.uri,
+                    "kind": c.kind,
+                    "digest_sha256": c.digest_sha256,
+                    "left_out": list(c.left_out),
+                }
                 for c in self.covered
             ],
             "checks": [

@@ -34,6 +34,7 @@ from signing.c14n import (
     number,
     same_document,
 )
+from signing.leftout import left_out, names_left_out
 
 EC_NS = "http://www.w3.org/2001/10/xml-exc-c14n#"
 MAX_XPATH_LENGTH = 512
@@ -66,22 +67,47 @@ class TransformResult:
     nodes: NodeSet | None
     final_nodes: bool = False
     """Whether the chain ended with a node-set (canonicalised to ``octets``)."""
+    left_out: tuple[str, ...] = ()
+    """Paths of what the transforms cut out of the named data before the
+    digest (:func:`signing.leftout.left_out`); empty when nothing was."""
 
 
 def apply_transforms(
     data: Data, transforms: list[etree._Element], ctx: TransformContext
 ) -> TransformResult:
-    """Run the transform chain; a final node-set is canonicalised (C14N 1.0)."""
-    last_nodes = data if isinstance(data, NodeSet) else None
+    """Run the transform chain; a final node-set is canonicalised (C14N 1.0).
+
+    Whenever a node-set becomes octets, what it lacks against the data it
+    started from is noted: coverage is judged on what was digested."""
+    origin = data if isinstance(data, NodeSet) else None
+    last_nodes = origin
+    missing: list[str] = []
     for transform in transforms:
+        before = data
         data = _apply(data, transform, ctx)
         if isinstance(data, NodeSet):
+            if origin is None or data.tree.getroot() is not origin.tree.getroot():
+                origin = NodeSet(data.tree, [data.tree])
             last_nodes = data
+        elif isinstance(before, NodeSet) and origin is not None:
+            missing += _lost(before, origin, transform)
 
     if isinstance(data, NodeSet):
-        return TransformResult(canonicalise(data, alg.C14N_10, None), data, True)
+        assert origin is not None
+        missing += left_out(data, origin)
+        octets = canonicalise(data, alg.C14N_10, None)
+        return TransformResult(octets, data, True, tuple(missing))
 
-    return TransformResult(data, last_nodes)
+    return TransformResult(data, last_nodes, left_out=tuple(missing))
+
+
+def _lost(nodes: NodeSet, origin: NodeSet, transform: etree._Element) -> list[str]:
+    """What a node-set turned into octets lacks (base64 keeps only text)."""
+    found = left_out(nodes, origin)
+    if transform.get("Algorithm") == alg.BASE64:
+        found += names_left_out(nodes)
+
+    return found
 
 
 def inclusive_prefixes(method_element: etree._Element) -> list[str] | None:

@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import unquote
 
@@ -44,10 +44,12 @@ from signing.c14n import (
 )
 from signing.certs import CertCache, CertFacts
 from signing.errors import SigningInputError
+from signing.leftout import left_out
 from signing.result import SignedObject
 from signing.transforms import (
     AmbiguousIdError,
     TransformContext,
+    TransformResult,
     apply_transforms,
     inclusive_prefixes,
 )
@@ -237,6 +239,7 @@ def _check_reference(
     final = result.nodes if result.nodes is not None else data
     targets = _targets(final)
     covered = _covered(uri or "", data, result.nodes, result.octets, doc)
+    covered = replace(covered, left_out=_left_out(covered.kind, result))
     status, detail = _compare_digest(ref, digest_name, result.octets)
     return ReferenceOutcome(
         uri,
@@ -249,6 +252,20 @@ def _check_reference(
         result.octets,
         result.nodes if result.final_nodes else None,
     )
+
+
+_PARTS_OF_SIGNATURES = ("signed-properties", "manifest", "signature-part")
+
+
+def _left_out(kind: str, result: TransformResult) -> tuple[str, ...]:
+    """What was cut out: of the named data, but for the signature's own
+    parts (a Filter 2.0 intersect picking SignedProperties out of the
+    document) of the part the node-set stands for."""
+    nodes = result.nodes
+    if kind not in _PARTS_OF_SIGNATURES or nodes is None:
+        return result.left_out
+
+    return tuple(left_out(nodes, NodeSet(nodes.tree, list(nodes.apexes))))
 
 
 def _compare_digest(

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 
 from app.cases.accounts import AccountError, AccountErrorCode
 from app.cases.errors import CaseError, CaseErrorCode
-from app.errors import RequestError, message_in
+from app.errors import RequestError
 from app.intake.scan import PaperError, PaperErrorCode
 
 
 def request_error_message(exc: RequestError) -> str:
     """The intake pipeline's own sentence for its refusal."""
-    return message_in(exc.code, g.get("lang", "pl"))
+    return exc.sentence(g.get("lang", "pl"))
 
 
 def paper_error_message(exc: PaperError) -> str:

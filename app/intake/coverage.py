@@ -9,6 +9,15 @@ element itself (enveloped), or the document element is the ds:Signature and
 each of its ds:Object children is covered or holds only XAdES properties
 (enveloping).
 
+What a reference covers is judged on the node-set it digested, not on what
+its URI names: a ``URI=""`` reference whose XPath filter or XPath Filter 2.0
+transform cuts out an element (or whose Filter 2.0 intersect keeps only a
+part) leaves that element unsigned, and ``SignedObject.left_out`` lists it
+(:mod:`signing.leftout`). The form's reference, and every reference that
+makes a ds:Object count as covered, must leave nothing out but
+ds:Signature elements. Genuine Polish tools cut only the signature
+(``not(ancestor-or-self::ds:Signature)``, a Filter 2.0 subtract of it).
+
 An enveloped signature (``Reference URI=""`` with the enveloped-signature
 transform) signs the document without its ds:Signature elements, and
 canonicalisation drops comments. So, whatever the shape, a ds:Object that no
@@ -20,10 +29,23 @@ would read text nobody signed.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from lxml import etree
 
-from signing.result import SignatureResult, SignedObject
+from app.errors import ErrorCode, RequestError
+from app.i18n import N_
+from signing.c14n import NodeSet
+from signing.leftout import left_out
+from signing.result import SignatureResult, SignedObject, ValidationResult
 from signing.safexml import parse_xml
+from signing.validate import FORM_ELEMENT_KINDS
+from signing.xmldsig import index_ids
+
+log = logging.getLogger(__name__)
+
+FormTest = Callable[[etree._Element], bool]
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 ID_ATTRIBUTES = ("Id", "ID", "id")
@@ -35,10 +57,74 @@ XADES_NAMESPACES = frozenset(
         "http://uri.etsi.org/01903/v1.4.1#",
     }
 )
+MAX_PARTS_SHOWN = 400
+LEFT_OUT_WORDS = N_(
+    "The signature leaves part of the form unsigned: %(parts)s. The signing "
+    "tool left it out (a transform such as an XPath filter, or a reference to "
+    "a part only); sign the whole form and send it again."
+)
+
+
+def refuse_part_signed(
+    data: bytes, validation: ValidationResult, digest: str, is_form: FormTest
+) -> None:
+    """Refuse a form whose signatures name only parts of it by Id (422),
+    naming what they leave out; do nothing if the document is not a form
+    or a signature names its root."""
+    items = [
+        item
+        for signature in validation.signatures
+        for item in signature.covered
+        if item.kind in FORM_ELEMENT_KINDS
+    ]
+    if any(item.kind == "document" and not item.left_out for item in items):
+        return
+
+    tree = parse_xml(data)
+    root = tree.getroot()
+    if not is_form(root):
+        return
+
+    ids = index_ids(tree)
+    named = [
+        found[0]
+        for item in items
+        if item.uri.startswith("#")
+        if len(found := ids.get(_fragment(item.uri), [])) == 1
+    ]
+    if not named or any(element is root for element in named):
+        return
+
+    whole = NodeSet(tree, [tree])
+    refuse_parts(left_out(NodeSet(tree, list(named)), whole), digest)
+
+
+def refuse_left_out(covered: SignedObject, digest: str) -> None:
+    """Refuse a form its signature's transforms left partly unsigned (422)."""
+    refuse_parts(list(covered.left_out), digest)
+
+
+def refuse_parts(parts: list[str], digest: str) -> None:
+    """Refuse with content-outside-signature naming the unsigned parts
+    (they are the sender's own element names); nothing if there are none."""
+    if not parts:
+        return
+
+    code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
+    log.warning(
+        "refused", extra={"sha256": digest, "reason": code.value, "parts": len(parts)}
+    )
+    said = ", ".join(parts)
+    if len(said) > MAX_PARTS_SHOWN:
+        said = said[: MAX_PARTS_SHOWN - 1] + "…"
+    raise RequestError(code, 422, LEFT_OUT_WORDS, {"parts": said})
 
 
 def wholly_signed(data: bytes, signature: SignatureResult, form: SignedObject) -> bool:
     """Say whether nothing in the document lies outside what ``signature`` covers."""
+    if form.left_out:
+        return False
+
     root = parse_xml(data).getroot()
     if form.kind in ("document", "element"):
         if form.kind == "element" and _fragment(form.uri) not in _ids(root):
@@ -98,7 +184,12 @@ def _covered_objects(
 
 
 def _covered_ids(signature: SignatureResult) -> set[str]:
-    return {_fragment(c.uri) for c in signature.covered if c.uri.startswith("#")}
+    """Ids named by references that digested all they name."""
+    return {
+        _fragment(c.uri)
+        for c in signature.covered
+        if c.uri.startswith("#") and not c.left_out
+    }
 
 
 def _objects_covered(root: etree._Element, signature: SignatureResult) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
-from app.intake.coverage import wholly_signed
+from app.intake.coverage import refuse_left_out, refuse_part_signed, wholly_signed
 from app.intake.own_seal import refuse_own_receipt
 from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
@@ -137,8 +138,15 @@ def take_xml(
     validation = check_signature(services, data, digest)
     refuse_own_receipt(validation, services.seal_fingerprint, digest)
     refuse_detached_alone(data, validation, digest)
-    signature, covered, form = identify_form(services, validation, digest)
+    try:
+        signature, covered, form = identify_form(services, validation, digest)
+    except RequestError:
+        refuse_part_signed(data, validation, digest, _is_form(services))
+        raise
+
     check_allowed(submission, form, digest)
+    refuse_left_out(covered, digest)
+    refuse_part_signed(data, validation, digest, _is_form(services))
     if not wholly_signed(data, signature, covered):
         code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
         log.warning("refused", extra={"sha256": digest, "reason": code.value})
@@ -291,6 +299,11 @@ def identify_form(
     code = ErrorCode.UNKNOWN_FORM if covered_any else ErrorCode.UNSIGNED_CONTENT
     log.warning("refused", extra={"sha256": digest, "reason": code.value})
     raise RequestError(code, 422)
+
+
+def _is_form(services: Services) -> Callable[[Any], bool]:
+    """Tell whether an element is the root of one of the catalog's forms."""
+    return lambda element: services.catalog.identify(element) is not None
 
 
 def check_allowed(submission: Submission, form: FormVersion, digest: str) -> None:

@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.errors import ErrorCode, RequestError
+from app.i18n import N_
 from app.intake.own_seal import refuse_own_receipt
 from app.intake.pipeline import (
     PDF_MEDIA_TYPE,
@@ -46,6 +47,11 @@ CONTAINER_TYPES = {
     "ODF": "application/vnd.oasis.opendocument.text",
     "ZIP": "application/zip",
 }
+MAX_NAMED = 10
+UNSIGNED_FILES_WORDS = N_(
+    "The container holds files no signature covers: %(files)s. Sign every "
+    "file in it (META-INF/ included), or send the signed files alone."
+)
 CMS_MEDIA_TYPE = "application/pkcs7-mime"
 SIGNATURE_MEDIA_TYPES = {"cms": "application/pkcs7-signature", "xml": "application/xml"}
 
@@ -70,7 +76,7 @@ def take_package(
     if looks_like_zip(data):
         found = _guarded(digest, lambda: validate_container(data, services.policy))
         if found.uncovered:
-            _refuse(digest, ErrorCode.CONTENT_OUTSIDE_SIGNATURE, 422)
+            _refuse_unsigned_files(digest, found.uncovered)
         validation = found.validation
         media_type = found.mimetype or CONTAINER_TYPES[found.container]
         extra: dict[str, Any] = {
@@ -186,6 +192,18 @@ def _guarded(digest: str, run: Any) -> Any:
         _refuse(digest, ErrorCode.MALFORMED_PDF, 400)
     except sig_errors.SigningInputError:
         _refuse(digest, ErrorCode.BAD_REQUEST, 400)
+
+
+def _refuse_unsigned_files(digest: str, names: tuple[str, ...]) -> None:
+    """Refuse a container with files no signature covers, naming them."""
+    code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
+    log.warning(
+        "refused", extra={"sha256": digest, "reason": code.value, "files": len(names)}
+    )
+    said = ", ".join(names[:MAX_NAMED])
+    if len(names) > MAX_NAMED:
+        said += f" (+{len(names) - MAX_NAMED})"
+    raise RequestError(code, 422, UNSIGNED_FILES_WORDS, {"files": said[:600]})
 
 
 def _refuse(digest: str, code: ErrorCode, status: int) -> None:

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import ErrorCode, RequestError, message_in
+from app.errors import ErrorCode, RequestError
 from app.i18n import N_, translate
 from app.instructions import instructions_html
 from app.intake import Submission, intake
@@ -139,7 +139,7 @@ def submit() -> str | BaseResponse | tuple[str, int]:
         else:
             outcome = intake(services(), upload.stream, Submission(channel="portal"))
     except RequestError as exc:
-        message = _page_message(exc.code)
+        message = _page_message(exc)
         return render_template("portal/submit.html", error=message), exc.status
 
     number = outcome.document.registry_number
@@ -153,10 +153,10 @@ def submit() -> str | BaseResponse | tuple[str, int]:
     return redirect(target, 303)
 
 
-def _page_message(code: ErrorCode) -> str:
+def _page_message(exc: RequestError) -> str:
     """The refusal in the page's language, in the upload page's own words."""
-    page = PAGE_MESSAGES.get(code)
-    return translate(page) if page is not None else message_in(code)
+    page = PAGE_MESSAGES.get(exc.code)
+    return translate(page) if page is not None else exc.sentence()
 
 
 def _intake_detached(signature: FileStorage, payload: FileStorage) -> Outcome:

@@ -77,6 +77,10 @@ COVERED: dict[str, str] = {
 }
 
 
+LEFT_OUT = N_("%(covered)s, except what the signature left out: %(parts)s")
+MAX_LEFT_OUT = 21
+
+
 def role(signature: dict[str, Any]) -> str:
     """Name the entry: signature, counter-signature or document-timestamp."""
     if signature.get("form") in TIMESTAMP_FORMS:
@@ -157,4 +161,17 @@ def _covered_item(item: dict[str, Any], lang: str | None) -> str:
         return uri
 
     words = translate(COVERED[kind], lang)
-    return words % {"uri": uri[:120]} if "%(uri)s" in words else words
+    said = words % {"uri": uri[:120]} if "%(uri)s" in words else words
+    return _with_left_out(said, item.get("left_out"), lang)
+
+
+def _with_left_out(said: str, left_out: Any, lang: str | None) -> str:
+    """Add what the signature's transforms cut out (never "the whole")."""
+    if not left_out:
+        return said
+
+    if said == translate(COVERED["document"], lang):
+        said = translate(N_("the signed document"), lang)
+
+    parts = ", ".join(shown(str(p)) or "" for p in list(left_out)[:MAX_LEFT_OUT])
+    return translate(LEFT_OUT, lang) % {"covered": said, "parts": parts[:600]}

@@ -226,6 +226,21 @@ def test_asic_with_an_unsigned_file_is_content_outside_signature(
     assert _count(services) == before
 
 
+def test_asic_with_an_unsigned_file_under_meta_inf_is_refused_naming_it(
+    client: FlaskClient, services: Services
+) -> None:
+    """Review F6: META-INF/evil.txt was registered TOTAL_PASSED, unmentioned."""
+    extra = [("META-INF/evil.txt", b"niepodpisany dopisek")]
+    container = _asic(services, {"pismo.pdf": LETTER}, extra)
+    before = _count(services)
+
+    answer = client.post(API, data=container, headers=ASIC)
+
+    assert (answer.status_code, _error(answer)) == (422, "content-outside-signature")
+    assert "META-INF/evil.txt" in answer.get_json()["errors"][0]["message"]
+    assert _count(services) == before
+
+
 def test_zip_bomb_and_path_traversal_are_refused_with_stable_codes(
     client: FlaskClient, services: Services
 ) -> None:

@@ -274,3 +274,63 @@ def test_cli_names_the_unsigned_file_of_a_container(polish, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "'dopisek.txt' in the container is not signed" in done.stderr
     assert "kind: qc-unconfirmed" in done.stdout
+
+
+def test_an_unsigned_file_under_meta_inf_is_listed_as_not_covered(polish):
+    """Review F6: META-INF/ may hold other files, but nobody signed them."""
+    data = make_zip(
+        [
+            ("mimetype", ASIC_S.encode()),
+            ("pismo.pdf", PDF),
+            ("META-INF/signature.p7s", sign_cms(polish.qualified, PDF)),
+            ("META-INF/evil.txt", b"niepodpisany dopisek"),
+            ("META-INF/sub/other.xml", b"<x/>"),
+        ]
+    )
+
+    result = validate_container(data, polish.policy())
+
+    assert result.validation.indication is Indication.TOTAL_PASSED
+    assert result.uncovered == ("META-INF/evil.txt", "META-INF/sub/other.xml")
+
+
+def test_the_standards_own_meta_inf_files_are_not_listed(polish):
+    files = {"pismo.pdf": PDF}
+    xml = sign_xades(polish.qualified, Shape(files=files, wrapper=WRAPPER))
+    own = [
+        "META-INF/manifest.xml",
+        "META-INF/ASiCManifest001.xml",
+        "META-INF/ASiCArchiveManifest.xml",
+        "META-INF/ASiCEvidenceRecordManifest001.xml",
+        "META-INF/evidencerecord.ers",
+        "META-INF/evidencerecord001.xml",
+    ]
+    data = make_zip(
+        [
+            ("mimetype", ASIC_E.encode()),
+            ("pismo.pdf", PDF),
+            ("META-INF/signatures001.xml", xml),
+            *[(name, b"<m/>") for name in own],
+        ]
+    )
+
+    result = validate_container(data, polish.policy())
+
+    assert result.uncovered == ()
+
+
+def test_a_meta_inf_file_a_signature_covers_is_not_listed(polish):
+    files = {"pismo.pdf": PDF, "META-INF/notes.txt": NOTE}
+    xml = sign_xades(polish.qualified, Shape(files=files, wrapper=WRAPPER))
+    data = make_zip(
+        [
+            ("mimetype", ASIC_E.encode()),
+            *files.items(),
+            ("META-INF/signatures001.xml", xml),
+        ]
+    )
+
+    result = validate_container(data, polish.policy())
+
+    assert result.validation.indication is Indication.TOTAL_PASSED
+    assert result.uncovered == ()
