@@ -364,12 +364,33 @@ def _filter2_select(
     """Evaluate one Filter 2.0 expression into apexes."""
     expr, variables = _rewrite_id_calls(xpath_el.text or "", ctx)
     _check_expression(expr, source)
-    compiled: Any = _compile(expr, _namespaces(xpath_el), xpath_el)
+    namespaces = _namespaces(xpath_el)
+    compiled: Any = _compile(expr, namespaces, xpath_el)
     found = compiled(source, **variables)
     if not isinstance(found, list):
         raise UnsupportedNodeSetError("Filter 2.0 expression is not a node-set")
 
+    if _selects_document_node(expr, namespaces, xpath_el, source, variables):
+        return [source]
+
     return _as_apexes(found)
+
+
+def _selects_document_node(
+    expr: str,
+    namespaces: dict[str, str],
+    xpath_el: etree._Element,
+    source: etree._ElementTree,
+    variables: dict[str, list[etree._Element]],
+) -> bool:
+    """Whether a node-set expression holds the document node itself.
+
+    lxml returns no node for the document node (``/``), yet a Filter 2.0
+    ``intersect`` or ``union`` with it means the whole document: adding the
+    root to the result changes the count only when it was not there already.
+    """
+    test: Any = _compile(f"count(({expr}) | /) = count({expr})", namespaces, xpath_el)
+    return bool(test(source, **variables))
 
 
 def _rewrite_id_calls(

@@ -8,6 +8,8 @@ node-set bookkeeping is also checked on hand-made node-sets and chains.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -196,3 +198,47 @@ def test_filter2_picking_signed_properties_out_of_the_document_is_no_cut() -> No
 
     kinds = [(c.kind, c.left_out) for c in result.signatures[0].covered]
     assert kinds == [("document", ()), ("signed-properties", ())]
+
+
+def _filter2_octets(*steps: tuple[str, str]) -> bytes:
+    """What a ``URI=""`` reference with one Filter 2.0 transform digests."""
+    tree = parse_xml(template(FORM, ""))
+    chain = etree.fromstring(
+        f'<T xmlns:ds="{DS}">{filter2(*steps, prefix="ds", ns=DS)}</T>'
+    )
+    ctx = TransformContext(etree.Element("x"), {}, parse_xml)
+    return apply_transforms(NodeSet(tree, [tree]), list(chain), ctx).octets
+
+
+@pytest.mark.parametrize("operation", ["intersect", "union"])
+def test_filter2_document_node_stands_for_the_whole_document(operation: str) -> None:
+    """Filter 2.0 over ``/``: the document node's subtree is everything, so
+    intersecting or uniting with it and subtracting the signature digests
+    what subtracting the signature alone does (lxml gives no node for ``/``,
+    which once made the intersection empty)."""
+    alone = _filter2_octets(("subtract", "//ds:Signature"))
+
+    with_root = _filter2_octets((operation, "/"), ("subtract", "//ds:Signature"))
+
+    assert with_root == alone
+    assert b"Tresc" in with_root
+
+
+def test_xmlsec1_intersect_document_node_signs_nothing_file_is_wrong(
+    setting: tuple[Xmlsec1Signer, Path],
+) -> None:
+    """xmlsec1 (libxml2) digests an empty node-set for ``intersect "/"``:
+    its DigestValue is SHA-256 of no octets. The recommendation makes that
+    the whole document, so the signature does not match the form: ours says
+    so, rather than passing a signature over nothing."""
+    signer, anchor = setting
+    steps = (("intersect", "/"), ("subtract", "//ds:Signature"))
+    signed = signer.sign(template(FORM, filter2(*steps, prefix="ds", ns=DS)))
+    empty = base64.b64encode(hashlib.sha256(b"").digest())
+    assert b"<ds:DigestValue>" + empty + b"</ds:DigestValue>" in signed
+
+    result = validate_xml(signed, _policy(anchor))
+
+    assert result.signatures[0].indication is Indication.TOTAL_FAILED
+    failed = [c.name for c in result.signatures[0].checks if not c.passed]
+    assert "reference-digest" in failed
