@@ -1,7 +1,8 @@
 """Revocation data of a CAdES / CMS signature and the contexts using it.
 
 The same steps as PAdES (:mod:`signing.pdfrevocation`): what the CMS embeds
-(SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat),
+(SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat;
+the signers' revocation-values and certificate-values, :mod:`signing.cadesvalues`),
 then the operator's CRL folder, then, only when the policy allows it, what
 pyhanko-certvalidator fetches (:mod:`signing.revocation`).
 """
@@ -17,6 +18,7 @@ from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
+from signing.cadesvalues import certificate_values, revocation_values
 from signing.certs import CertFacts
 from signing.pdfcontext import build_context, shared_context
 from signing.policy import ValidationPolicy
@@ -35,7 +37,8 @@ _OCSP_FORMATS = {"ocsp_response", "1.3.6.1.5.5.7.16.2"}
 
 
 def embedded_revocation(signed: cms.SignedData) -> RevocationData:
-    """Return the CRLs and OCSP responses in SignedData's ``crls`` field."""
+    """Return the CRLs and OCSP responses in SignedData's ``crls`` field and
+    in its signers' revocation-values."""
     crls: list[bytes] = []
     ocsps: list[bytes] = []
     for choice in signed["crls"] or ():
@@ -47,12 +50,19 @@ def embedded_revocation(signed: cms.SignedData) -> RevocationData:
                 ocsps.append(other["other_rev_info"].dump())
 
     data = RevocationData(tuple(crls), tuple(ocsps), ("embedded",))
+    for info in signed["signer_infos"]:
+        data = data.merged(revocation_values(info))
+
     return data if data else RevocationData()
 
 
 def cms_certs(signed: cms.SignedData) -> list[asn1_x509.Certificate]:
-    """The certificates the CMS carries."""
-    return [c.chosen for c in signed["certificates"] or () if c.name == "certificate"]
+    """The certificates the CMS carries, its signers' certificate-values too."""
+    certs = [c.chosen for c in signed["certificates"] or () if c.name == "certificate"]
+    for info in signed["signer_infos"]:
+        certs += certificate_values(info)
+
+    return certs
 
 
 def signer_cert(signed: cms.SignedData) -> asn1_x509.Certificate | None:
