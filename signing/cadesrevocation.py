@@ -3,8 +3,9 @@
 The same steps as PAdES (:mod:`signing.pdfrevocation`): what the CMS embeds
 (SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat;
 the signers' revocation-values and certificate-values, :mod:`signing.cadesvalues`),
-then the operator's CRL folder, then, only when the policy allows it, what
-pyhanko-certvalidator fetches (:mod:`signing.revocation`).
+then the operator's CRL folder, then, only when the policy allows it and
+that data leaves the status open, what pyhanko-certvalidator fetches
+(:mod:`signing.revocationfetch`).
 """
 
 from __future__ import annotations
@@ -24,12 +25,8 @@ from signing.pdfcontext import build_context, shared_context
 from signing.policy import ValidationPolicy
 from signing.proofs import earliest
 from signing.result import Indication, SignatureResult, SubIndication
-from signing.revocation import (
-    RevocationCheck,
-    RevocationData,
-    afetch_revocation,
-    context_options,
-)
+from signing.revocation import RevocationCheck, RevocationData, context_options
+from signing.revocationfetch import fetched_unless_settled
 from signing.revocationoutcome import MISSING_DATA, noted, settle_missing
 from signing.trust import validate_path
 
@@ -82,17 +79,17 @@ def signer_cert(signed: cms.SignedData) -> asn1_x509.Certificate | None:
 
 
 async def revocation_of(
-    signed: cms.SignedData, policy: ValidationPolicy
+    signed: cms.SignedData, policy: ValidationPolicy, moment: datetime
 ) -> RevocationCheck | None:
-    """Gather one signer's revocation data; ``None`` when there is none to be
-    had (no data, nothing supplied, no fetching, soft fail)."""
+    """Gather one signer's revocation data, fetching only what the data at
+    hand leaves open at ``moment``; ``None`` when there is none to be had
+    (no data, nothing supplied, no fetching, soft fail)."""
     rules = policy.revocation
     data = embedded_revocation(signed).merged(rules.supplied)
     signer = signer_cert(signed)
     if rules.fetch and signer is not None:
-        others = [c.dump() for c in cms_certs(signed)]
-        roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        fetched = await afetch_revocation(signer.dump(), others, roots, rules)
+        others = cms_certs(signed)
+        fetched = await fetched_unless_settled(signer, others, data, policy, moment)
         data = data.merged(fetched)
 
     if not data and not rules.checks_anything and rules.soft_fail:
@@ -155,7 +152,7 @@ async def judged_with_revocation(
 ) -> SignatureResult:
     """Validate with the signer's revocation data: strictly, then (when data
     is missing) tolerantly, and a revoked signer again at its time-stamp."""
-    check = await revocation_of(signed, policy)
+    check = await revocation_of(signed, policy, moment)
     if check is None:
         plain = await judge(shared_context(policy, moment))
         return noted(plain, False, "not checked: no revocation data was given")

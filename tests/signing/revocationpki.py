@@ -142,9 +142,11 @@ def ocsp_about(
     *,
     revoked_at: datetime | None = None,
     responder: Issued | None = None,
+    at: datetime | None = None,
 ) -> bytes:
     """A DER OCSP response on ``subject`` (good, or revoked at a time), as
-    the responder of ``issuer`` would answer a request for it."""
+    the responder of ``issuer`` would answer a request for it ``at`` a time
+    (a minute ago by default; valid for a day after it)."""
     request = (
         ocsp.OCSPRequestBuilder()
         .add_certificate(subject, issuer.certificate, hashes.SHA256())
@@ -152,7 +154,7 @@ def ocsp_about(
     )
     serial = subject.serial_number
     revoked = {} if revoked_at is None else {serial: revoked_at}
-    return ocsp_answer(issuer, request, {serial}, revoked, responder=responder)
+    return ocsp_answer(issuer, request, {serial}, revoked, now=at, responder=responder)
 
 
 def make_ocsp_responder(issuer: Issued, *, ocsp_signing: bool = True) -> Issued:
