@@ -33,6 +33,7 @@ from signing.pki import (
     make_tsa,
 )
 from signing.policy import ValidationPolicy
+from signing.result import Indication, SubIndication, ValidationResult
 from signing.revocation import RevocationPolicy
 from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
@@ -313,6 +314,18 @@ __all__ = [
     "make_revocation_pki",
     "ocsp_about",
 ]
+
+
+def revocation_checks(result: ValidationResult) -> list[tuple[bool, str]]:
+    """The ``revocation`` checks of the first signature: passed, detail."""
+    return [
+        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
+    ]
+
+
+def verdict(result: ValidationResult) -> tuple[Indication, SubIndication | None]:
+    """The indication and sub-indication of a validation."""
+    return result.indication, result.subindication
 
 
 def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:

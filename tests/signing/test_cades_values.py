@@ -24,6 +24,8 @@ from tests.signing.revocationpki import (
     crl_of,
     ocsp_about,
     policy_of,
+    revocation_checks,
+    verdict,
 )
 from tests.signing.test_cades_revocation import _stamped
 
@@ -41,16 +43,6 @@ def _nothing_fetched(rpki: RevocationPKI) -> Iterator[None]:
     assert rpki.services.requests == []
 
 
-def _revocation(result) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
-    return [
-        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
-    ]
-
-
-def _verdict(result) -> tuple[Indication, SubIndication | None]:  # type: ignore[no-untyped-def]
-    return result.indication, result.subindication
-
-
 def _der(issued) -> bytes:  # type: ignore[no-untyped-def]
     return issued.certificate.public_bytes(serialization.Encoding.DER)
 
@@ -63,7 +55,7 @@ def test_good_ocsp_and_crl_in_revocation_values_pass_strict_as_lt(
     strict = policy_of(rpki, soft_fail=False)
     # Without the values the strict policy cannot settle the status ...
     bare = validate_cms(stamped, strict, LETTER)
-    assert _verdict(bare) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(bare) == (Ind.INDETERMINATE, S.TRY_LATER)
     assert bare.primary.form == "CAdES-T"
 
     # ... with them, in the unsigned attributes, it can.
@@ -71,7 +63,7 @@ def test_good_ocsp_and_crl_in_revocation_values_pass_strict_as_lt(
     p7s = with_ltv_values(stamped, ocsps=(answer,), crls=(crl_of(rpki.inter, {}),))
     result = validate_cms(p7s, strict, LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     assert result.primary.form == "CAdES-LT"
     assert baseline_level(result.primary.form) == "B-LT"
 
@@ -91,7 +83,7 @@ def test_good_status_from_one_kind_of_revocation_value_is_enough(
 
     result = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     # Not time-stamped: revocation values alone do not make it B-LT.
     assert result.primary.form == "CAdES-BES"
 
@@ -113,13 +105,13 @@ def test_signer_revoked_in_revocation_values_is_revoked_no_poe(
     # Time-stamped after the revocation: no proof it was signed before.
     late = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
     result = validate_cms(with_ltv_values(late, **values), policy_of(rpki), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
     # Time-stamped before it: the signature stands (EN 319 102-1, 5.5.4).
     early = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
     result = validate_cms(with_ltv_values(early, **values), policy_of(rpki), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    passed, detail = _revocation(result)[0]
+    passed, detail = revocation_checks(result)[0]
     assert passed and "after a time-stamp" in detail
 
 
@@ -145,7 +137,7 @@ def test_intermediate_in_certificate_values_completes_the_path(
     )
     result = validate_cms(p7s, policy, LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
 
 
 def test_unreadable_revocation_values_count_as_none(rpki: RevocationPKI) -> None:
@@ -154,4 +146,4 @@ def test_unreadable_revocation_values_count_as_none(rpki: RevocationPKI) -> None
     broken = _raw_attribute(REVOCATION_VALUES, core.OctetString(b"not a sequence"))
     info["content"]["signer_infos"][0]["unsigned_attrs"] = cms.CMSAttributes([broken])
     result = validate_cms(info.dump(), policy_of(rpki, soft_fail=False), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(result) == (Ind.INDETERMINATE, S.TRY_LATER)

@@ -7,28 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from io import BytesIO
 
 import pytest
-from asn1crypto import crl as asn1_crl
-from asn1crypto import ocsp as asn1_ocsp
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
-from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from signing.cades import validate_cms
 from signing.pades import validate_pdf
-from signing.pades_seal import PdfSealer
 from signing.pki import Issued
 from signing.result import Indication, SubIndication
 from tests.pdftools import letter_pdf
 from tests.shapes.cmsmaker import sign_cms, with_ltv_values, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
-    crl_of,
     ocsp_about,
     policy_of,
+    revocation_checks,
+    verdict,
 )
+from tests.signing.test_pades_revocation import sealed_by, with_dss
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
@@ -44,12 +39,6 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
     rpki.services.requests.clear()
     yield
     rpki.services.revoked.clear()
-
-
-def _revocation(result) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
-    return [
-        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
-    ]
 
 
 def _p7s(where: str, citizen: Issued, answer: bytes) -> bytes:
@@ -73,7 +62,7 @@ def test_cades_fresh_embedded_answer_is_not_fetched_again(
     p7s = _p7s(where, citizen, ocsp_about(rpki.inter, citizen.certificate))
     result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     assert rpki.services.requests == []
 
 
@@ -86,12 +75,12 @@ def test_cades_stale_embedded_answer_is_fetched_afresh(
     p7s = _p7s(where, citizen, answer)
     # Alone, the stale answer settles nothing ...
     alone = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
-    assert (alone.indication, alone.subindication) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(alone) == (Ind.INDETERMINATE, S.TRY_LATER)
 
     # ... so with fetching on the responder is asked.
     result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     assert rpki.services.requests != []
 
 
@@ -115,48 +104,26 @@ def plain_pdf() -> bytes:
     return letter_pdf("Wniosek testowy (pobieranie statusu)")
 
 
-def _sealed_with_dss(
-    rpki: RevocationPKI, plain_pdf: bytes, pesel: str, at: datetime | None
-) -> bytes:
-    """A PAdES signature whose DSS holds an OCSP answer and a CRL about the
-    signer issued ``at`` (a minute ago when ``None``), valid for a day."""
-    citizen = rpki.citizen(pesel)
-    pdf = PdfSealer.from_issued(citizen).seal(plain_pdf)
-    answer = ocsp_about(rpki.inter, citizen.certificate, at=at)
-    crl = crl_of(rpki.inter, {}, issued=at, days=1)
-    certs = [
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-        for c in (citizen.certificate, rpki.inter.certificate, rpki.root.certificate)
-    ]
-    out = BytesIO(pdf)
-    DocumentSecurityStore.add_dss(
-        out,
-        None,
-        certs=certs,
-        ocsps=[asn1_ocsp.OCSPResponse.load(answer)],
-        crls=[asn1_crl.CertificateList.load(crl)],
-    )
-    return out.getvalue()
-
-
 def test_pades_fresh_dss_is_not_fetched_again(
     rpki: RevocationPKI, plain_pdf: bytes
 ) -> None:
-    pdf = _sealed_with_dss(rpki, plain_pdf, "85010112345", None)
+    pdf, citizen = sealed_by(rpki, plain_pdf, "85010112345")
+    pdf = with_dss(rpki, pdf, citizen, {})
     result = validate_pdf(pdf, policy_of(rpki, fetch=True, soft_fail=False))
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     assert rpki.services.requests == []
 
 
 def test_pades_stale_dss_is_fetched_afresh(
     rpki: RevocationPKI, plain_pdf: bytes
 ) -> None:
-    pdf = _sealed_with_dss(rpki, plain_pdf, "90090515836", STALE)
+    pdf, citizen = sealed_by(rpki, plain_pdf, "90090515836")
+    pdf = with_dss(rpki, pdf, citizen, {}, at=STALE, crl_days=1)
     alone = validate_pdf(pdf, policy_of(rpki, soft_fail=False))
-    assert (alone.indication, alone.subindication) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(alone) == (Ind.INDETERMINATE, S.TRY_LATER)
 
     result = validate_pdf(pdf, policy_of(rpki, fetch=True, soft_fail=False))
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
     assert rpki.services.requests != []
