@@ -5,8 +5,10 @@ validation context as PDFs (:mod:`signing.pdfcontext`): the message digest
 over the payload, the signature value, the signing-certificate attribute
 (ESS signing-certificate(-v2), whose absence makes it plain CMS, not CAdES),
 the path to an anchor at the validation time, and the signature time-stamp
-when there is one.  Each SignerInfo is one signature in the result, each
-followed by its counter-signatures (:mod:`signing.cadescounter`).
+when there is one; a time-stamped signer that carries revocation-values
+(:mod:`signing.cadesvalues`) is named CAdES-LT.  Each SignerInfo is one
+signature in the result, each followed by its counter-signatures
+(:mod:`signing.cadescounter`).
 
 Algorithms are judged by our dated policy (:mod:`signing.cmsalgorithms`).
 A signature refused for its algorithms or an expired certificate is judged
@@ -35,7 +37,12 @@ from pyhanko.sign.validation.status import StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from signing.cadescounter import counter_signatures, has_counter_signatures
-from signing.cadesrevocation import embedded_revocation, judged_with_revocation
+from signing.cadesrevocation import (
+    cms_certs,
+    embedded_revocation,
+    judged_with_revocation,
+)
+from signing.cadesvalues import revocation_values
 from signing.cmsalgorithms import cms_algorithms
 from signing.errors import MissingPayloadError, NotCMSError
 from signing.kinds import name_kind
@@ -134,11 +141,7 @@ def validate_cms(
             # Named only when counter-signed, so the counter-signature can
             # say which signature it counters.
             results[-1] = replace(results[-1], signature_id=f"signer-{number}")
-            certs = [
-                c.chosen
-                for c in signed["certificates"] or ()
-                if c.name == "certificate"
-            ]
+            certs = cms_certs(signed)
             known = embedded_revocation(signed).merged(policy.revocation.supplied)
             check = RevocationCheck(policy.revocation, known)
             counters = counter_signatures(
@@ -233,7 +236,6 @@ async def _judge(
     )
     certs = tuple(reversed([c.cert for c in chain])) or _own(facts.der, policy)
     stamped = _timestamp_time(status, report)
-    form = ("CAdES-T" if stamped else "CAdES-BES") if _has_ess(signed) else "CMS"
     return _result(
         report,
         facts.signer,
@@ -241,7 +243,7 @@ async def _judge(
         _covered(job),
         stamped,
         certs,
-        form,
+        _form(signed, stamped is not None),
     )
 
 
@@ -290,6 +292,19 @@ def _claimed_time(signed: cms.SignedData) -> datetime | None:
             return when if isinstance(when, datetime) else None
 
     return None
+
+
+def _form(signed: cms.SignedData, stamped: bool) -> str:
+    """CMS without ESS attributes; else CAdES-BES, -T, or -LT when the
+    time-stamped signer carries revocation-values (EN 319 122-1, B-LT)."""
+    if not _has_ess(signed):
+        return "CMS"
+
+    if not stamped:
+        return "CAdES-BES"
+
+    info = signed["signer_infos"][0]
+    return "CAdES-LT" if revocation_values(info) else "CAdES-T"
 
 
 def _has_ess(signed: cms.SignedData) -> bool:

@@ -1,9 +1,11 @@
 """Revocation data of a CAdES / CMS signature and the contexts using it.
 
 The same steps as PAdES (:mod:`signing.pdfrevocation`): what the CMS embeds
-(SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat),
-then the operator's CRL folder, then, only when the policy allows it, what
-pyhanko-certvalidator fetches (:mod:`signing.revocation`).
+(SignedData ``crls``: CRLs and OCSP responses as OtherRevocationInfoFormat;
+the signers' revocation-values and certificate-values, :mod:`signing.cadesvalues`),
+then the operator's CRL folder, then, only when the policy allows it and
+that data leaves the status open, what pyhanko-certvalidator fetches
+(:mod:`signing.revocationfetch`).
 """
 
 from __future__ import annotations
@@ -17,17 +19,14 @@ from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko_certvalidator import ValidationContext
 
+from signing.cadesvalues import certificate_values, revocation_values
 from signing.certs import CertFacts
 from signing.pdfcontext import build_context, shared_context
 from signing.policy import ValidationPolicy
 from signing.proofs import earliest
 from signing.result import Indication, SignatureResult, SubIndication
-from signing.revocation import (
-    RevocationCheck,
-    RevocationData,
-    afetch_revocation,
-    context_options,
-)
+from signing.revocation import RevocationCheck, RevocationData, context_options
+from signing.revocationfetch import fetched_unless_settled
 from signing.revocationoutcome import MISSING_DATA, noted, settle_missing
 from signing.trust import validate_path
 
@@ -35,7 +34,8 @@ _OCSP_FORMATS = {"ocsp_response", "1.3.6.1.5.5.7.16.2"}
 
 
 def embedded_revocation(signed: cms.SignedData) -> RevocationData:
-    """Return the CRLs and OCSP responses in SignedData's ``crls`` field."""
+    """Return the CRLs and OCSP responses in SignedData's ``crls`` field and
+    in its signers' revocation-values."""
     crls: list[bytes] = []
     ocsps: list[bytes] = []
     for choice in signed["crls"] or ():
@@ -47,12 +47,19 @@ def embedded_revocation(signed: cms.SignedData) -> RevocationData:
                 ocsps.append(other["other_rev_info"].dump())
 
     data = RevocationData(tuple(crls), tuple(ocsps), ("embedded",))
+    for info in signed["signer_infos"]:
+        data = data.merged(revocation_values(info))
+
     return data if data else RevocationData()
 
 
 def cms_certs(signed: cms.SignedData) -> list[asn1_x509.Certificate]:
-    """The certificates the CMS carries."""
-    return [c.chosen for c in signed["certificates"] or () if c.name == "certificate"]
+    """The certificates the CMS carries, its signers' certificate-values too."""
+    certs = [c.chosen for c in signed["certificates"] or () if c.name == "certificate"]
+    for info in signed["signer_infos"]:
+        certs += certificate_values(info)
+
+    return certs
 
 
 def signer_cert(signed: cms.SignedData) -> asn1_x509.Certificate | None:
@@ -72,17 +79,17 @@ def signer_cert(signed: cms.SignedData) -> asn1_x509.Certificate | None:
 
 
 async def revocation_of(
-    signed: cms.SignedData, policy: ValidationPolicy
+    signed: cms.SignedData, policy: ValidationPolicy, moment: datetime
 ) -> RevocationCheck | None:
-    """Gather one signer's revocation data; ``None`` when there is none to be
-    had (no data, nothing supplied, no fetching, soft fail)."""
+    """Gather one signer's revocation data, fetching only what the data at
+    hand leaves open at ``moment``; ``None`` when there is none to be had
+    (no data, nothing supplied, no fetching, soft fail)."""
     rules = policy.revocation
     data = embedded_revocation(signed).merged(rules.supplied)
     signer = signer_cert(signed)
     if rules.fetch and signer is not None:
-        others = [c.dump() for c in cms_certs(signed)]
-        roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        fetched = await afetch_revocation(signer.dump(), others, roots, rules)
+        others = cms_certs(signed)
+        fetched = await fetched_unless_settled(signer, others, data, policy, moment)
         data = data.merged(fetched)
 
     if not data and not rules.checks_anything and rules.soft_fail:
@@ -145,7 +152,7 @@ async def judged_with_revocation(
 ) -> SignatureResult:
     """Validate with the signer's revocation data: strictly, then (when data
     is missing) tolerantly, and a revoked signer again at its time-stamp."""
-    check = await revocation_of(signed, policy)
+    check = await revocation_of(signed, policy, moment)
     if check is None:
         plain = await judge(shared_context(policy, moment))
         return noted(plain, False, "not checked: no revocation data was given")

@@ -161,7 +161,7 @@ async def _validate_one(item: _Found, job: _Job) -> SignatureResult:
 
 async def _validate_signature(item: LenientSignature, job: _Job) -> SignatureResult:
     """Validate a ``/Sig`` with or without the revocation data it carries."""
-    check = await revocation_of(item, *job.dss, job.policy)
+    check = await revocation_of(item, *job.dss, job.policy, job.moment)
     if check is not None:
         return await _with_revocation(item, job, check)
 

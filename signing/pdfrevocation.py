@@ -4,8 +4,9 @@ PAdES B-LT keeps certificates, CRLs and OCSP responses in the document
 security store (``/DSS``, EN 319 142-1 clause 5.4); CMS signatures may carry
 them in SignedData's ``crls`` field or Adobe's revocation-info-archival
 signed attribute. All of it is revocation data the signature embeds; then
-comes what the operator supplies and, only when the policy allows it, what
-pyhanko-certvalidator fetches (see :mod:`signing.revocation`).
+comes what the operator supplies and, only when the policy allows it and
+that data leaves the status open, what pyhanko-certvalidator fetches (see
+:mod:`signing.revocationfetch`).
 
 A signature with no revocation data at all under a policy that fetches
 nothing keeps the policy's shared context (:mod:`signing.pdfcontext`);
@@ -33,12 +34,8 @@ from pyhanko_certvalidator import ValidationContext
 from signing.cadesrevocation import embedded_revocation
 from signing.pdfcontext import build_context
 from signing.policy import ValidationPolicy
-from signing.revocation import (
-    RevocationCheck,
-    RevocationData,
-    afetch_revocation,
-    context_options,
-)
+from signing.revocation import RevocationCheck, RevocationData, context_options
+from signing.revocationfetch import fetched_unless_settled
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +83,20 @@ async def revocation_of(
     dss: RevocationData,
     dss_certs: list[bytes],
     policy: ValidationPolicy,
+    moment: datetime,
 ) -> RevocationCheck | None:
-    """Gather one signature's revocation data; ``None`` when there is none
-    to be had (no data, nothing supplied, no fetching)."""
+    """Gather one signature's revocation data, fetching only what the data
+    at hand leaves open at ``moment``; ``None`` when there is none to be had
+    (no data, nothing supplied, no fetching)."""
     rules = policy.revocation
     data = dss.merged(cms_revocation(sig)).merged(rules.supplied)
     if rules.fetch:
-        signer = sig.signer_cert.dump()
-        others = [c.dump() for c in _certs(sig.signed_data)] + dss_certs
-        roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        data = data.merged(await afetch_revocation(signer, others, roots, rules))
+        others = list(_certs(sig.signed_data))
+        others += [asn1_x509.Certificate.load(d) for d in dss_certs]
+        fetched = await fetched_unless_settled(
+            sig.signer_cert, others, data, policy, moment
+        )
+        data = data.merged(fetched)
 
     if not data and not rules.checks_anything and rules.soft_fail:
         return None

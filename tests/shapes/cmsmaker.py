@@ -196,3 +196,62 @@ def with_revocation_info(
     info_["content"]["crls"] = cms.RevocationInfoChoices(choices)
     # Not force=True: re-encoding a nested time-stamp token takes minutes.
     return bytes(info_.dump())
+
+
+def with_ltv_values(
+    cms_der: bytes,
+    *,
+    crls: tuple[bytes, ...] = (),
+    ocsps: tuple[bytes, ...] = (),
+    certs: tuple[bytes, ...] = (),
+    only_signer_certificate: bool = False,
+) -> bytes:
+    """Add CAdES-X-L revocation-values (CRLs; OCSP responses as bare
+    BasicOCSPResponse) and certificate-values to the first SignerInfo's
+    unsigned attributes, after those it has; ``only_signer_certificate``
+    leaves just the signer's certificate in SignedData ``certificates``."""
+    from asn1crypto import cms
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+
+    from signing.cadesvalues import (
+        CERTIFICATE_VALUES,
+        REVOCATION_VALUES,
+        CertificateValues,
+        RevocationValues,
+    )
+
+    info_ = cms.ContentInfo.load(cms_der)
+    signed = info_["content"]
+    signer_info = signed["signer_infos"][0]
+    unsigned = signer_info["unsigned_attrs"]
+    attrs = [] if unsigned.native is None else list(unsigned)
+    basics = [
+        asn1_ocsp.OCSPResponse.load(o)["response_bytes"]["response"].parsed
+        for o in ocsps
+    ]
+    values = RevocationValues(
+        {
+            "crl_vals": [asn1_crl.CertificateList.load(c) for c in crls],
+            "ocsp_vals": basics,
+        }
+    )
+    attrs.append(_raw_attribute(REVOCATION_VALUES, values))
+    if certs:
+        listed = CertificateValues([asn1_x509.Certificate.load(c) for c in certs])
+        attrs.append(_raw_attribute(CERTIFICATE_VALUES, listed))
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(attrs)
+    if only_signer_certificate:
+        serial = signer_info["sid"].chosen["serial_number"].native
+        own = [c for c in signed["certificates"] if c.chosen.serial_number == serial]
+        signed["certificates"] = cms.CertificateSet(own)
+    return bytes(info_.dump())
+
+
+def _raw_attribute(oid: str, value):
+    """An attribute of a type asn1crypto does not know, its value as is."""
+    from asn1crypto import cms, core
+
+    return cms.CMSAttribute(
+        {"type": cms.CMSAttributeType(oid), "values": [core.Any.load(value.dump())]}
+    )

@@ -33,6 +33,7 @@ from signing.pki import (
     make_tsa,
 )
 from signing.policy import ValidationPolicy
+from signing.result import Indication, SubIndication, ValidationResult
 from signing.revocation import RevocationPolicy
 from signing.trust import TrustStore
 from signing.tsa import LocalTimestamper
@@ -142,9 +143,11 @@ def ocsp_about(
     *,
     revoked_at: datetime | None = None,
     responder: Issued | None = None,
+    at: datetime | None = None,
 ) -> bytes:
     """A DER OCSP response on ``subject`` (good, or revoked at a time), as
-    the responder of ``issuer`` would answer a request for it."""
+    the responder of ``issuer`` would answer a request for it ``at`` a time
+    (a minute ago by default; valid for a day after it)."""
     request = (
         ocsp.OCSPRequestBuilder()
         .add_certificate(subject, issuer.certificate, hashes.SHA256())
@@ -152,7 +155,7 @@ def ocsp_about(
     )
     serial = subject.serial_number
     revoked = {} if revoked_at is None else {serial: revoked_at}
-    return ocsp_answer(issuer, request, {serial}, revoked, responder=responder)
+    return ocsp_answer(issuer, request, {serial}, revoked, now=at, responder=responder)
 
 
 def make_ocsp_responder(issuer: Issued, *, ocsp_signing: bool = True) -> Issued:
@@ -311,6 +314,18 @@ __all__ = [
     "make_revocation_pki",
     "ocsp_about",
 ]
+
+
+def revocation_checks(result: ValidationResult) -> list[tuple[bool, str]]:
+    """The ``revocation`` checks of the first signature: passed, detail."""
+    return [
+        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
+    ]
+
+
+def verdict(result: ValidationResult) -> tuple[Indication, SubIndication | None]:
+    """The indication and sub-indication of a validation."""
+    return result.indication, result.subindication
 
 
 def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:

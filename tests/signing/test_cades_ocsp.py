@@ -17,6 +17,8 @@ from tests.signing.revocationpki import (
     make_ocsp_responder,
     ocsp_about,
     policy_of,
+    revocation_checks,
+    verdict,
 )
 from tests.signing.test_cades_revocation import _stamped
 
@@ -34,16 +36,6 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
     assert rpki.services.requests == []
 
 
-def _revocation(result) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
-    return [
-        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
-    ]
-
-
-def _verdict(result) -> tuple[Indication, SubIndication | None]:  # type: ignore[no-untyped-def]
-    return result.indication, result.subindication
-
-
 def test_good_signer_with_an_embedded_ocsp_response_passes_checked(
     rpki: RevocationPKI,
 ) -> None:
@@ -52,14 +44,14 @@ def test_good_signer_with_an_embedded_ocsp_response_passes_checked(
     strict = policy_of(rpki, soft_fail=False)
     # Without the response the strict policy cannot settle the status ...
     bare = validate_cms(signed, strict, LETTER)
-    assert _verdict(bare) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(bare) == (Ind.INDETERMINATE, S.TRY_LATER)
 
     # ... with it, embedded, it can.
     answer = ocsp_about(rpki.inter, citizen.certificate)
     p7s = with_revocation_info(signed, ocsps=(answer,))
     result = validate_cms(p7s, strict, LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
 
 
 def test_signer_revoked_before_signing_in_an_embedded_response_is_revoked_no_poe(
@@ -73,11 +65,11 @@ def test_signer_revoked_before_signing_in_an_embedded_response_is_revoked_no_poe
     # so no proof either way: EN 319 102-1 gives INDETERMINATE / REVOKED_NO_POE.
     p7s = with_revocation_info(sign_cms(citizen, LETTER), ocsps=(answer,))
     result = validate_cms(p7s, policy_of(rpki), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
     late = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
     late = with_revocation_info(late, ocsps=(answer,))
-    assert _verdict(validate_cms(late, policy_of(rpki), LETTER)) == (
+    assert verdict(validate_cms(late, policy_of(rpki), LETTER)) == (
         Ind.INDETERMINATE,
         S.REVOKED_NO_POE,
     )
@@ -95,7 +87,7 @@ def test_time_stamp_before_an_embedded_ocsp_revocation_keeps_the_signature(
         with_revocation_info(early, ocsps=(answer,)), policy_of(rpki), LETTER
     )
     assert result.indication is Ind.TOTAL_PASSED
-    passed, detail = _revocation(result)[0]
+    passed, detail = revocation_checks(result)[0]
     assert passed and "after a time-stamp" in detail
 
 
@@ -142,7 +134,7 @@ def test_ocsp_response_from_a_delegated_responder_is_evidence(
     p7s = with_revocation_info(sign_cms(citizen, LETTER), ocsps=(answer,))
     result = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [CHECKED]
+    assert revocation_checks(result) == [CHECKED]
 
     revoked = ocsp_about(
         rpki.inter,
@@ -152,16 +144,16 @@ def test_ocsp_response_from_a_delegated_responder_is_evidence(
     )
     p7s = with_revocation_info(sign_cms(citizen, LETTER), ocsps=(revoked,))
     result = validate_cms(p7s, policy_of(rpki), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
 
 def _assert_not_evidence(rpki: RevocationPKI, p7s: bytes) -> None:
     """Neither "good" nor "revoked": strictly TRY_LATER, softly not checked."""
     strict = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
-    assert _verdict(strict) == (Ind.INDETERMINATE, S.TRY_LATER)
-    assert [passed for passed, _ in _revocation(strict)] == [False]
+    assert verdict(strict) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert [passed for passed, _ in revocation_checks(strict)] == [False]
 
     soft = validate_cms(p7s, policy_of(rpki), LETTER)
     assert soft.indication is Ind.TOTAL_PASSED
-    ((passed, detail),) = _revocation(soft)
+    ((passed, detail),) = revocation_checks(soft)
     assert not passed and detail.startswith("not checked")

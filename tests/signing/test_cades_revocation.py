@@ -20,6 +20,8 @@ from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
     policy_of,
+    revocation_checks,
+    verdict,
 )
 
 Ind, S = Indication, SubIndication
@@ -52,22 +54,14 @@ def _stamped(p7s: bytes, rpki: RevocationPKI, when: datetime) -> bytes:
     return bytes(info.dump())
 
 
-def _revocation(result) -> list[tuple[bool, str]]:  # type: ignore[no-untyped-def]
-    return [
-        (c.passed, c.detail) for c in result.primary.checks if c.name == "revocation"
-    ]
-
-
-def _verdict(result) -> tuple[Indication, SubIndication | None]:  # type: ignore[no-untyped-def]
-    return result.indication, result.subindication
-
-
 def test_good_signer_with_an_embedded_crl_is_checked(rpki: RevocationPKI) -> None:
     citizen = rpki.citizen("44051401458")
     p7s = _with_crl(sign_cms(citizen, LETTER), crl_of(rpki.inter, {}))
     result = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [(True, "revocation status checked: not revoked")]
+    assert revocation_checks(result) == [
+        (True, "revocation status checked: not revoked")
+    ]
     assert rpki.services.requests == []
 
 
@@ -78,7 +72,7 @@ def test_revoked_signer_in_an_embedded_crl_is_revoked_no_poe(
     revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
     p7s = _with_crl(sign_cms(citizen, LETTER), crl_of(rpki.inter, revoked))
     result = validate_cms(p7s, policy_of(rpki), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
 
 def test_revoked_signer_in_the_operators_crl_folder(
@@ -90,7 +84,7 @@ def test_revoked_signer_in_the_operators_crl_folder(
     supplied = load_revocation_files(tmp_path)
     p7s = sign_cms(citizen, LETTER)
     result = validate_cms(p7s, policy_of(rpki, supplied=supplied), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
     clean = validate_cms(p7s, policy_of(rpki), LETTER)
     assert clean.indication is Ind.TOTAL_PASSED
 
@@ -104,7 +98,7 @@ def test_good_signer_in_the_operators_crl_folder(
     policy = policy_of(rpki, supplied=supplied, soft_fail=False)
     result = validate_cms(sign_cms(citizen, LETTER), policy, LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result)[0][0] is True
+    assert revocation_checks(result)[0][0] is True
 
 
 def test_time_stamp_before_the_revocation_keeps_the_signature(
@@ -118,14 +112,14 @@ def test_time_stamp_before_the_revocation_keeps_the_signature(
         _with_crl(before, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
     assert result.indication is Ind.TOTAL_PASSED
-    passed, detail = _revocation(result)[0]
+    passed, detail = revocation_checks(result)[0]
     assert passed and "after a time-stamp" in detail
 
     after = _stamped(signed, rpki, NOW - timedelta(days=1))
     late = validate_cms(
         _with_crl(after, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
-    assert _verdict(late) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(late) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
 
 def test_fetched_ocsp_finds_a_revoked_signer(rpki: RevocationPKI) -> None:
@@ -133,7 +127,7 @@ def test_fetched_ocsp_finds_a_revoked_signer(rpki: RevocationPKI) -> None:
     rpki.services.revoked[citizen.certificate.serial_number] = NOW - timedelta(days=2)
     p7s = sign_cms(citizen, LETTER)
     result = validate_cms(p7s, policy_of(rpki, fetch=True), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
     assert rpki.services.requests
 
 
@@ -143,7 +137,7 @@ def test_unavailable_revocation_soft_fail_on_passes_noted(rpki: RevocationPKI) -
     p7s = sign_cms(citizen, LETTER)
     result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=True), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    passed, detail = _revocation(result)[0]
+    passed, detail = revocation_checks(result)[0]
     assert not passed and detail.startswith("not checked")
 
 
@@ -152,7 +146,7 @@ def test_unavailable_revocation_soft_fail_off_is_try_later(rpki: RevocationPKI) 
     rpki.services.down = True
     p7s = sign_cms(citizen, LETTER)
     result = validate_cms(p7s, policy_of(rpki, fetch=True, soft_fail=False), LETTER)
-    assert _verdict(result) == (Ind.INDETERMINATE, S.TRY_LATER)
+    assert verdict(result) == (Ind.INDETERMINATE, S.TRY_LATER)
     assert rpki.services.requests
 
 
@@ -160,7 +154,9 @@ def test_no_data_soft_fail_on_without_fetching_is_noted(rpki: RevocationPKI) -> 
     citizen = rpki.citizen("80010112399")
     result = validate_cms(sign_cms(citizen, LETTER), policy_of(rpki), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
-    assert _revocation(result) == [(False, "not checked: no revocation data was given")]
+    assert revocation_checks(result) == [
+        (False, "not checked: no revocation data was given")
+    ]
     assert rpki.services.requests == []
 
 

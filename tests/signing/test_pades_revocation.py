@@ -57,15 +57,24 @@ def sealed_by(rpki, plain_pdf, pesel: str, stamped_at: datetime | None = None):
     return pdf, citizen
 
 
-def with_dss(rpki, pdf: bytes, citizen, revoked: dict[int, datetime]) -> bytes:
+def with_dss(
+    rpki,
+    pdf: bytes,
+    citizen,
+    revoked: dict[int, datetime],
+    at: datetime | None = None,
+    crl_days: int = 30,
+) -> bytes:
+    """Add a DSS holding an OCSP answer (valid for a day) and a CRL (for
+    ``crl_days``) about ``citizen``, issued ``at`` (a minute ago by default)."""
     request = (
         ocsp.OCSPRequestBuilder()
         .add_certificate(citizen.certificate, rpki.inter.certificate, hashes.SHA1())  # noqa: S303
         .build()
     )
     serial = citizen.certificate.serial_number
-    answer = ocsp_answer(rpki.inter, request, {serial}, revoked)
-    crl = crl_of(rpki.inter, revoked)
+    answer = ocsp_answer(rpki.inter, request, {serial}, revoked, now=at)
+    crl = crl_of(rpki.inter, revoked, at, crl_days)
     out = BytesIO(pdf)
     certs = [
         asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
