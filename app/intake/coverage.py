@@ -37,9 +37,17 @@ XADES_NAMESPACES = frozenset(
 )
 
 
-def wholly_signed(data: bytes, signature: SignatureResult, form: SignedObject) -> bool:
-    """Say whether nothing in the document lies outside what ``signature`` covers."""
-    root = parse_xml(data).getroot()
+def wholly_signed(
+    data: bytes,
+    signature: SignatureResult,
+    form: SignedObject,
+    tree: etree._ElementTree | None = None,
+) -> bool:
+    """Say whether nothing in the document lies outside what ``signature`` covers.
+
+    ``tree`` is ``data`` as the validator parsed it, when the caller has it.
+    """
+    root = (tree if tree is not None else parse_xml(data)).getroot()
     if form.kind in ("document", "element"):
         if form.kind == "element" and _fragment(form.uri) not in _ids(root):
             return False

@@ -139,7 +139,7 @@ def take_xml(
     refuse_detached_alone(data, validation, digest)
     signature, covered, form = identify_form(services, validation, digest)
     check_allowed(submission, form, digest)
-    if not wholly_signed(data, signature, covered):
+    if not wholly_signed(data, signature, covered, validation.tree):
         code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
         log.warning("refused", extra={"sha256": digest, "reason": code.value})
         raise RequestError(code, 422)
