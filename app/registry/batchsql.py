@@ -12,20 +12,19 @@ Both keep the same order of locks: the year's counter row, then the journal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC
 from typing import Any, Protocol
 
-import psycopg
 from sqlalchemy import Connection, Table, insert, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db import begin_write
 from app.registry import journal
 from app.registry.models import Document, JournalEntry, Receipt
 from app.registry.numbering import give_back_registry_numbers, take_registry_numbers
+from app.registry.pgdriver import driver_of, translated
 
 DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 RECEIPTS: Table = Receipt.__table__  # type: ignore[assignment]
@@ -143,15 +142,13 @@ class _Core:
 class _Psycopg:
     """The same statements sent on the session's psycopg connection.
 
-    Driver errors come out as SQLAlchemy's (``IntegrityError``,
-    ``OperationalError``…), as from any other statement, and a connection
-    the server dropped is invalidated, so that the pool replaces it.
+    Driver errors come out as SQLAlchemy's (app.registry.pgdriver).
     """
 
     def __init__(self, session: Session, connection: Connection) -> None:
         self.session = session
         self.connection = connection
-        self.driver: Any = connection.connection.driver_connection
+        self.driver: Any = driver_of(connection)
 
     def take_numbers(self, year: int, count: int) -> int:
         with self._translated(_PG_TAKE):
@@ -202,24 +199,8 @@ class _Psycopg:
         found: tuple[int, int] = info[_SEQUENCES_KEY]
         return found
 
-    @contextmanager
-    def _translated(self, statement: str) -> Iterator[None]:
-        try:
-            yield
-        except psycopg.Error as exc:
-            dialect = self.connection.dialect
-            dropped = dialect.is_disconnect(exc, self.driver, None)  # type: ignore[arg-type]
-            if dropped:
-                self.connection.invalidate(exc)
-            raise DBAPIError.instance(
-                statement,
-                None,
-                exc,
-                psycopg.Error,
-                hide_parameters=True,
-                connection_invalidated=dropped,
-                dialect=dialect,
-            ) from exc
+    def _translated(self, statement: str) -> AbstractContextManager[None]:
+        return translated(self.connection, statement)
 
 
 def row_of(table: Table, instance: object) -> dict[str, Any]:
