@@ -181,14 +181,21 @@ class _Psycopg:
         entries: Sequence[JournalEntry],
         receipts: Sequence[Receipt],
     ) -> None:
-        for table, rows in (
-            (DOCUMENTS, documents),
-            (JOURNAL, entries),
-            (RECEIPTS, receipts),
-        ):
-            names, statement = _PG_INSERTS[table.name]
-            with self._translated(statement), self.driver.cursor() as cursor:
-                cursor.executemany(statement, [_values(names, row) for row in rows])
+        batches = [
+            (*_PG_INSERTS[table.name], rows)
+            for table, rows in (
+                (DOCUMENTS, documents),
+                (JOURNAL, entries),
+                (RECEIPTS, receipts),
+            )
+        ]
+        # One pipeline, one round trip: an error may surface at its end.
+        label = "; ".join(statement for _names, statement, _rows in batches)
+        with self._translated(label), self.driver.pipeline():
+            for names, statement, rows in batches:
+                with self.driver.cursor() as cursor:
+                    values = [_values(names, row) for row in rows]
+                    cursor.executemany(statement, values)
 
         _continue_journal(self.session, entries)
 
