@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from signing.timetext import utc_text
+
 if TYPE_CHECKING:
     from app.registry.models import Document
     from app.services import Services
@@ -93,7 +95,7 @@ def format_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
 
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_text(moment)
 
 
 def _form(root: etree._Element, document: Document) -> None:
