@@ -22,18 +22,25 @@ from sqlalchemy.orm import Session
 
 from app.db import begin_write
 from app.registry import journal
+from app.registry.driver import driver_of, translated
 from app.registry.models import Document, JournalEntry, Receipt
 from app.registry.numbering import give_back_registry_numbers, take_registry_numbers
-from app.registry.pgdriver import driver_of, translated
 
 DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 RECEIPTS: Table = Receipt.__table__  # type: ignore[assignment]
 JOURNAL: Table = JournalEntry.__table__  # type: ignore[assignment]
 
-_SQLITE_IDS = text(
+_SQLITE_IDS = (
     "SELECT (SELECT coalesce(max(id), 0) FROM document), "
     "(SELECT coalesce(max(id), 0) FROM receipt)"
 )
+_SQLITE_TAKE = (
+    "INSERT INTO registry_counter (year, last_sequence) VALUES (?, ?) "
+    "ON CONFLICT (year) DO UPDATE SET last_sequence = "
+    "registry_counter.last_sequence + excluded.last_sequence "
+    "RETURNING last_sequence"
+)
+_SQLITE_GIVE_BACK = "UPDATE registry_counter SET last_sequence = ? WHERE year = ?"
 
 # The year's row exists but for the first registration of a year: a plain
 # UPDATE costs the server half of the upsert, which is the fallback.
@@ -105,6 +112,9 @@ def statements_for(session: Session) -> BatchStatements:
     if connection.dialect.name == "postgresql":
         return _Psycopg(session, connection)
 
+    if connection.dialect.name == "sqlite":
+        return _Sqlite(session, connection)
+
     return _Core(session)
 
 
@@ -123,9 +133,13 @@ class _Core:
     def journal_end_and_ids(self, count: int) -> tuple[int, str, list[tuple[int, int]]]:
         position, last_hash = journal.last_entry(self.session)
         # BEGIN IMMEDIATE keeps every other writer out until the commit.
-        document, receipt = self.session.execute(_SQLITE_IDS).one()
+        document, receipt = self._last_ids()
         ids = [(document + n, receipt + n) for n in range(1, count + 1)]
         return position, last_hash, ids
+
+    def _last_ids(self) -> tuple[int, int]:
+        document, receipt = self.session.execute(text(_SQLITE_IDS)).one()
+        return document, receipt
 
     def insert(
         self,
@@ -139,10 +153,39 @@ class _Core:
         _continue_journal(self.session, entries)
 
 
+class _Sqlite(_Core):
+    """SQLite: the counter and id statements on sqlite3 itself, rows as Core.
+
+    Same statements as SQLAlchemy would send, in the same transaction
+    (BEGIN IMMEDIATE, app.db); rows keep Core, which writes the times in
+    SQLAlchemy's SQLite format.
+    """
+
+    def __init__(self, session: Session, connection: Connection) -> None:
+        super().__init__(session)
+        self.connection = connection
+        self.driver: Any = driver_of(connection)
+
+    def take_numbers(self, year: int, count: int) -> int:
+        with translated(self.connection, _SQLITE_TAKE):
+            row = self.driver.execute(_SQLITE_TAKE, (year, count)).fetchone()
+        last: int = row[0]
+        return last
+
+    def give_back(self, year: int, last_used: int) -> None:
+        with translated(self.connection, _SQLITE_GIVE_BACK):
+            self.driver.execute(_SQLITE_GIVE_BACK, (last_used, year))
+
+    def _last_ids(self) -> tuple[int, int]:
+        with translated(self.connection, _SQLITE_IDS):
+            row = self.driver.execute(_SQLITE_IDS).fetchone()
+        return row[0], row[1]
+
+
 class _Psycopg:
     """The same statements sent on the session's psycopg connection.
 
-    Driver errors come out as SQLAlchemy's (app.registry.pgdriver).
+    Driver errors come out as SQLAlchemy's (app.registry.driver).
     """
 
     def __init__(self, session: Session, connection: Connection) -> None:

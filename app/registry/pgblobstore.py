@@ -39,7 +39,7 @@ from sqlalchemy.dialects.postgresql import OID, insert
 from sqlalchemy.sql.dml import ReturningInsert
 
 from app.registry.blobstore import CHUNK_SIZE, BlobNotFoundError, Content
-from app.registry.pgdriver import driver_of, translated
+from app.registry.driver import driver_of, translated
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ def _is_small(content: Content) -> TypeGuard[bytes | bytearray | memoryview]:
 def _put_small(connection: Connection, content: bytes) -> tuple[int, str, int]:
     """Store bytes of one chunk in one statement; return new oid, SHA-256, kept oid.
 
-    Sent on psycopg itself (app.registry.pgdriver): every submission puts
+    Sent on psycopg itself (app.registry.driver): every submission puts
     one, and SQLAlchemy's execution of it cost as much CPU as the rest of it.
     """
     sha256 = hashlib.sha256(content).hexdigest()
