@@ -21,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from signing.timetext import utc_text
 
 HASH_SIZE = 32
 LEAF_PREFIX = b"\x00"
@@ -211,7 +213,7 @@ def format_journal_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime given; the journal keeps UTC times")
 
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_text(moment)
 
 
 def _mth(leaf_hashes: Sequence[bytes], start: int, size: int) -> bytes:

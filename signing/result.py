@@ -243,6 +243,10 @@ class ValidationResult:
     """One result per signature, counter-signatures included, document order."""
     validation_time: datetime
     """The time the validation was made for (timezone-aware UTC)."""
+    tree: etree._ElementTree | None = field(default=None, compare=False, repr=False)
+    """The XML document as parsed for the validation, which leaves it as
+    parsed: callers read it instead of parsing the bytes again. ``None``
+    for other formats."""
 
     @property
     def primary(self) -> SignatureResult:

@@ -41,6 +41,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,9 +125,69 @@ _SIGNATURE = (
     "{key_info}"
     f'<ds:Object><xades:QualifyingProperties {_XMLNS_XADES} Target="#{{sig_id}}">'
     "{signed_properties}"
-    "</xades:QualifyingProperties></ds:Object>"
-    "</ds:Signature>"
 )
+# Where the unsigned properties of a XAdES-T seal go, and what closes the seal.
+_SIGNATURE_END = "</xades:QualifyingProperties></ds:Object></ds:Signature>"
+
+# The exclusive C14N of the ds:SignatureValue written above: its one visibly
+# used prefix declared on it, then its one attribute (what a time-stamp covers).
+_SIGNATURE_VALUE_C14N = (
+    f'<ds:SignatureValue {_XMLNS_DS} Id="{{sig_id}}-value">{{signature_value}}'
+    "</ds:SignatureValue>"
+)
+
+# The unsigned properties of XAdES-T, as add_signature_timestamp lays them out.
+_UNSIGNED_PROPERTIES = (
+    "<xades:UnsignedProperties><xades:UnsignedSignatureProperties>"
+    '<xades:SignatureTimeStamp Id="{sig_id}-ts">'
+    f'<ds:CanonicalizationMethod Algorithm="{EXC_C14N}"/>'
+    "<xades:EncapsulatedTimeStamp>{token}</xades:EncapsulatedTimeStamp>"
+    "</xades:SignatureTimeStamp>"
+    "</xades:UnsignedSignatureProperties></xades:UnsignedProperties>"
+)
+
+
+@dataclass(frozen=True)
+class EnvelopedSeal:
+    """A document sealed in memory, before it is written out.
+
+    :meth:`xml` gives the XAdES-BES document; :meth:`timestamped` the same
+    seal as XAdES-T, its time-stamp put in as the document is written, so
+    that sealing and stamping a new receipt parse and serialise it once.
+    """
+
+    head: bytes
+    """The serialised document up to where the ds:Signature goes."""
+    signature: str
+    """The ds:Signature up to the end of its signed properties."""
+    tail: bytes
+    """The serialised document after the ds:Signature."""
+    signature_id: str
+    signature_value: str
+    """The base64 ds:SignatureValue."""
+
+    def xml(self) -> bytes:
+        """Return the document with its XAdES-BES seal (UTF-8, declared)."""
+        return self._with(_SIGNATURE_END)
+
+    def timestamped(self, timestamper: Timestamper) -> bytes:
+        """Return the document with the seal upgraded to XAdES-T.
+
+        The same document ``add_signature_timestamp`` makes of :meth:`xml`;
+        errors of the time-stamping authority propagate.
+        """
+        covered = _SIGNATURE_VALUE_C14N.format(
+            sig_id=self.signature_id, signature_value=self.signature_value
+        )
+        digest = hashlib.sha256(covered.encode("ascii")).digest()
+        token = timestamper.timestamp(digest, "sha256")
+        unsigned = _UNSIGNED_PROPERTIES.format(
+            sig_id=self.signature_id, token=_b64(token)
+        )
+        return self._with(unsigned + _SIGNATURE_END)
+
+    def _with(self, end: str) -> bytes:
+        return self.head + (self.signature + end).encode("ascii") + self.tail
 
 
 class XadesSigner:
@@ -180,6 +241,22 @@ class XadesSigner:
 
         An element passed in is copied, never changed.
         """
+        sealed = self.seal_enveloped(
+            document, signing_time=signing_time, media_type=media_type
+        )
+        return sealed.xml()
+
+    def seal_enveloped(
+        self,
+        document: bytes | etree._Element,
+        *,
+        signing_time: datetime | None = None,
+        media_type: str = "text/xml",
+    ) -> EnvelopedSeal:
+        """Seal the document as :meth:`sign_enveloped` does, keeping the parts.
+
+        The caller writes it out as XAdES-BES or, stamped, as XAdES-T.
+        """
         tree = self._parse(document)
         ids = _new_ids()
         document_c14n = etree.tostring(
@@ -199,14 +276,16 @@ class XadesSigner:
             document_digest=_b64(hashlib.sha256(document_c14n).digest()),
             properties_digest=_b64(hashlib.sha256(signed_properties.encode()).digest()),
         )
+        signature_value = _b64(self._sign(signed_info.encode()))
         signature = _SIGNATURE.format(
             sig_id=ids["sig_id"],
             signed_info=signed_info,
-            signature_value=_b64(self._sign(signed_info.encode())),
+            signature_value=signature_value,
             key_info=self._key_info,
             signed_properties=signed_properties,
         )
-        return _append_to_root(tree, ids["sig_id"], signature.encode("ascii"))
+        head, tail = _split_at_end_of_root(tree, ids["sig_id"])
+        return EnvelopedSeal(head, signature, tail, ids["sig_id"], signature_value)
 
     def add_signature_timestamp(
         self, signed_xml: bytes, timestamper: Timestamper
@@ -296,7 +375,7 @@ def _append_timestamp(
     encapsulated.text = _b64(token)
 
 
-def _append_to_root(tree: etree._ElementTree, token: str, signature: bytes) -> bytes:
+def _split_at_end_of_root(tree: etree._ElementTree, token: str) -> tuple[bytes, bytes]:
     # Serialise with a processing instruction where the signature goes and
     # put the signature text there: cheaper than parsing it into the tree,
     # and immune to the document's own namespace prefixes.
@@ -305,7 +384,7 @@ def _append_to_root(tree: etree._ElementTree, token: str, signature: bytes) -> b
     serialised = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     placeholder = f"<?{_MARKER} {token}?>".encode("ascii")
     at = serialised.rindex(placeholder)
-    return serialised[:at] + signature + serialised[at + len(placeholder) :]
+    return serialised[:at], serialised[at + len(placeholder) :]
 
 
 def _new_ids() -> dict[str, str]:

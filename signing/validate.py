@@ -75,7 +75,7 @@ def validate_xml(
     )
     indication, subindication = summarise(results)
     log.debug("validated %d signature(s): %s", len(results), indication.value)
-    return ValidationResult(indication, subindication, results, moment)
+    return ValidationResult(indication, subindication, results, moment, tree)
 
 
 def _count_references(signatures: list[etree._Element]) -> int:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -54,7 +55,31 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
     """Have Flask-Limiter leave the API alone: :func:`check_limit` counts it."""
     limiter = init_limiter(app, settings)
     limiter.request_filter(_is_api_request)
+    _skip_api_requests(app, limiter)
     return limiter
+
+
+def _skip_api_requests(app: Flask, limiter: Limiter) -> None:
+    """Keep API requests out of Flask-Limiter's own check, not just its limits.
+
+    Its request filter alone is asked only after it has resolved the view
+    and its limits, which cost every submission more than the API's own
+    count; the filter stays for any other way in.
+    """
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit
+    for index, hook in enumerate(hooks):
+        if hook == check:
+            hooks[index] = _outside_api(hook)
+
+
+def _outside_api(hook: Callable[[], None]) -> Callable[[], None]:
+    @wraps(hook)
+    def run() -> None:
+        if not _is_api_request():
+            hook()
+
+    return run
 
 
 def check_limit() -> None:

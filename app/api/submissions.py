@@ -112,8 +112,9 @@ def _run_claimed(
         release(sessions, owned)
         raise
 
-    answer(sessions, owned, CREATED, json.dumps(body))
-    return _reply(CREATED, body)
+    text = json.dumps(body)  # stored for replays and sent: encoded once
+    answer(sessions, owned, CREATED, text)
+    return _reply(CREATED, body, text=text)
 
 
 def _resumed(
@@ -145,9 +146,14 @@ def _registered(data: bytes, submission: Submission) -> dict[str, Any]:
 
 
 def _reply(
-    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    status: int,
+    body: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    text: str | None = None,
 ) -> Response:
-    answer_ = Response(json.dumps(body), status=status, mimetype="application/json")
+    """Answer with ``body`` as JSON; ``text`` is its encoding when made already."""
+    text = json.dumps(body) if text is None else text
+    answer_ = Response(text, status=status, mimetype="application/json")
     answer_.headers.update(headers or {})
     if status == CREATED:
         answer_.headers["Location"] = body["status_url"]

@@ -80,7 +80,7 @@ def refuse_part_signed(
     if any(item.kind == "document" and not item.left_out for item in items):
         return
 
-    tree = parse_xml(data)
+    tree = validation.tree if validation.tree is not None else parse_xml(data)
     root = tree.getroot()
     if not is_form(root):
         return
@@ -120,12 +120,20 @@ def refuse_parts(parts: list[str], digest: str) -> None:
     raise RequestError(code, 422, LEFT_OUT_WORDS, {"parts": said})
 
 
-def wholly_signed(data: bytes, signature: SignatureResult, form: SignedObject) -> bool:
-    """Say whether nothing in the document lies outside what ``signature`` covers."""
+def wholly_signed(
+    data: bytes,
+    signature: SignatureResult,
+    form: SignedObject,
+    tree: etree._ElementTree | None = None,
+) -> bool:
+    """Say whether nothing in the document lies outside what ``signature`` covers.
+
+    ``tree`` is ``data`` as the validator parsed it, when the caller has it.
+    """
     if form.left_out:
         return False
 
-    root = parse_xml(data).getroot()
+    root = (tree if tree is not None else parse_xml(data)).getroot()
     if form.kind in ("document", "element"):
         if form.kind == "element" and _fragment(form.uri) not in _ids(root):
             return False

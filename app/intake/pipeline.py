@@ -147,7 +147,7 @@ def take_xml(
     check_allowed(submission, form, digest)
     refuse_left_out(covered, digest)
     refuse_part_signed(data, validation, digest, _is_form(services))
-    if not wholly_signed(data, signature, covered):
+    if not wholly_signed(data, signature, covered, validation.tree):
         code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
         log.warning("refused", extra={"sha256": digest, "reason": code.value})
         raise RequestError(code, 422)

@@ -5,21 +5,29 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+
+from signing.timetext import utc_text
 
 if TYPE_CHECKING:
     from app.registry.models import Document
     from app.services import Services
+    from signing.seal import EnvelopedSeal
 
 RECEIPT_NS = "urn:kancelaria:receipt:1"
 
 
 def build_receipt(services: Services, document: Document) -> bytes:
     """Return the sealed receipt for a document that has its registry number."""
+    return seal_receipt(services, document).xml()
+
+
+def seal_receipt(services: Services, document: Document) -> EnvelopedSeal:
+    """Seal the receipt of a document, to be written out -BES or -T."""
     root = receipt_element(services.settings.office_name, document)
-    return services.sealer.sign_enveloped(root)
+    return services.sealer.seal_enveloped(root)
 
 
 def receipt_element(office_name: str, document: Document) -> etree._Element:
@@ -33,11 +41,12 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     _sub(root, "ReceivedAt", format_time(document.received_at))
     _sub(root, "Channel", document.channel)
 
+    report = json.loads(document.report_json)
     doc = _sub(root, "Document")
     _sub(doc, "SHA256", document.sha256)
     _sub(doc, "Size", str(document.size))
     _sub(doc, "MediaType", document.media_type)
-    _detached_signature(doc, document)
+    _detached_signature(doc, report)
 
     # A document that is no XML form (a signed PDF letter) names no form.
     if document.form_id is not None:
@@ -51,7 +60,8 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     if document.subindication:
         _sub(validation, "SubIndication", document.subindication)
 
-    _sub(validation, "SchemaValid", "true" if schema_valid(document) else "false")
+    schema_ok = _schema_valid(report)
+    _sub(validation, "SchemaValid", "true" if schema_ok else "false")
 
     _sub(root, "AccessCode", document.access_code)
     if document.journal_position is not None:
@@ -60,9 +70,9 @@ def receipt_element(office_name: str, document: Document) -> etree._Element:
     return root
 
 
-def _detached_signature(doc: etree._Element, document: Document) -> None:
+def _detached_signature(doc: etree._Element, report: dict[str, Any]) -> None:
     """A detached signature received beside the document: its own digest."""
-    parts = json.loads(document.report_json).get("parts") or []
+    parts = report.get("parts") or []
     for part in parts:
         if part.get("part") == "signature":
             signature = _sub(doc, "DetachedSignature")
@@ -73,7 +83,10 @@ def _detached_signature(doc: etree._Element, document: Document) -> None:
 
 def schema_valid(document: Document) -> bool:
     """Read the schema verdict the intake pipeline stored in the report."""
-    report = json.loads(document.report_json)
+    return _schema_valid(json.loads(document.report_json))
+
+
+def _schema_valid(report: dict[str, Any]) -> bool:
     return bool(report.get("schema", {}).get("valid", False))
 
 
@@ -82,7 +95,7 @@ def format_time(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
 
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_text(moment)
 
 
 def _form(root: etree._Element, document: Document) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import begin_write
-from app.receipts.build import build_receipt
+from app.receipts.build import seal_receipt
 from app.registry import journal
 from app.registry.models import Document, JournalEntry, Receipt
 from signing.pki import DemoPKI
@@ -100,19 +100,20 @@ def issue_receipt(services: Services, document: Document) -> IssuedReceipt:
     the network. A failing local stamp leaves the -BES receipt to the
     post-commit path (:func:`try_stamp_receipt`) and ``stamp-pending``.
     """
-    sealed = build_receipt(services, document)
+    sealed = seal_receipt(services, document)
     timestamper = services.timestamper
     if not isinstance(timestamper, LocalTimestamper):
-        return IssuedReceipt(sealed, timestamped=False)
+        return IssuedReceipt(sealed.xml(), timestamped=False)
 
     try:
-        stamped = services.sealer.add_signature_timestamp(sealed, timestamper)
+        # Stamped as it is written: the receipt is parsed and serialised once.
+        stamped = sealed.timestamped(timestamper)
     except Exception:  # the -BES receipt is still a receipt; stamped later
         log.exception(
             "receipt not time-stamped at issue",
             extra={"document_id": document.id},
         )
-        return IssuedReceipt(sealed, timestamped=False)
+        return IssuedReceipt(sealed.xml(), timestamped=False)
 
     return IssuedReceipt(stamped, timestamped=True)
 

@@ -50,6 +50,7 @@ from app.registry.models import (
     Document,
     DocumentBlob,
     Receipt,
+    bulk_row,
     new_public_id,
 )
 from app.registry.numbering import format_registry_number, registry_year
@@ -196,12 +197,15 @@ def _number_one(
         return None
 
     numbers.used[year] = sequence
-    receipt = Receipt(
-        id=receipt_id,
-        document_id=document_id,
-        issued_at=issued_at,
-        xml=xml,
-        sha256=hashlib.sha256(xml).hexdigest(),
+    receipt = bulk_row(
+        Receipt,
+        {
+            "id": receipt_id,
+            "document_id": document_id,
+            "issued_at": issued_at,
+            "xml": xml,
+            "sha256": hashlib.sha256(xml).hexdigest(),
+        },
     )
     registered = _registered(document, item.fields.get("blobs") or [])
     chain.add(journal.EVENT_REGISTERED, document_id, registered, registered_at)
@@ -235,7 +239,7 @@ def _document(
         journal_position=chain.next_position,
         public_id=new_public_id(),
     )
-    return Document(**values)
+    return bulk_row(Document, values)
 
 
 def _insert_blob_references(

@@ -12,18 +12,17 @@ Both keep the same order of locks: the year's counter row, then the journal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC
 from typing import Any, Protocol
 
-import psycopg
 from sqlalchemy import Connection, Table, insert, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db import begin_write
 from app.registry import journal
+from app.registry.driver import driver_of, translated
 from app.registry.models import Document, JournalEntry, Receipt
 from app.registry.numbering import give_back_registry_numbers, take_registry_numbers
 
@@ -31,10 +30,17 @@ DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 RECEIPTS: Table = Receipt.__table__  # type: ignore[assignment]
 JOURNAL: Table = JournalEntry.__table__  # type: ignore[assignment]
 
-_SQLITE_IDS = text(
+_SQLITE_IDS = (
     "SELECT (SELECT coalesce(max(id), 0) FROM document), "
     "(SELECT coalesce(max(id), 0) FROM receipt)"
 )
+_SQLITE_TAKE = (
+    "INSERT INTO registry_counter (year, last_sequence) VALUES (?, ?) "
+    "ON CONFLICT (year) DO UPDATE SET last_sequence = "
+    "registry_counter.last_sequence + excluded.last_sequence "
+    "RETURNING last_sequence"
+)
+_SQLITE_GIVE_BACK = "UPDATE registry_counter SET last_sequence = ? WHERE year = ?"
 
 # The year's row exists but for the first registration of a year: a plain
 # UPDATE costs the server half of the upsert, which is the fallback.
@@ -106,6 +112,9 @@ def statements_for(session: Session) -> BatchStatements:
     if connection.dialect.name == "postgresql":
         return _Psycopg(session, connection)
 
+    if connection.dialect.name == "sqlite":
+        return _Sqlite(session, connection)
+
     return _Core(session)
 
 
@@ -124,9 +133,13 @@ class _Core:
     def journal_end_and_ids(self, count: int) -> tuple[int, str, list[tuple[int, int]]]:
         position, last_hash = journal.last_entry(self.session)
         # BEGIN IMMEDIATE keeps every other writer out until the commit.
-        document, receipt = self.session.execute(_SQLITE_IDS).one()
+        document, receipt = self._last_ids()
         ids = [(document + n, receipt + n) for n in range(1, count + 1)]
         return position, last_hash, ids
+
+    def _last_ids(self) -> tuple[int, int]:
+        document, receipt = self.session.execute(text(_SQLITE_IDS)).one()
+        return document, receipt
 
     def insert(
         self,
@@ -140,18 +153,45 @@ class _Core:
         _continue_journal(self.session, entries)
 
 
+class _Sqlite(_Core):
+    """SQLite: the counter and id statements on sqlite3 itself, rows as Core.
+
+    Same statements as SQLAlchemy would send, in the same transaction
+    (BEGIN IMMEDIATE, app.db); rows keep Core, which writes the times in
+    SQLAlchemy's SQLite format.
+    """
+
+    def __init__(self, session: Session, connection: Connection) -> None:
+        super().__init__(session)
+        self.connection = connection
+        self.driver: Any = driver_of(connection)
+
+    def take_numbers(self, year: int, count: int) -> int:
+        with translated(self.connection, _SQLITE_TAKE):
+            row = self.driver.execute(_SQLITE_TAKE, (year, count)).fetchone()
+        last: int = row[0]
+        return last
+
+    def give_back(self, year: int, last_used: int) -> None:
+        with translated(self.connection, _SQLITE_GIVE_BACK):
+            self.driver.execute(_SQLITE_GIVE_BACK, (last_used, year))
+
+    def _last_ids(self) -> tuple[int, int]:
+        with translated(self.connection, _SQLITE_IDS):
+            row = self.driver.execute(_SQLITE_IDS).fetchone()
+        return row[0], row[1]
+
+
 class _Psycopg:
     """The same statements sent on the session's psycopg connection.
 
-    Driver errors come out as SQLAlchemy's (``IntegrityError``,
-    ``OperationalError``…), as from any other statement, and a connection
-    the server dropped is invalidated, so that the pool replaces it.
+    Driver errors come out as SQLAlchemy's (app.registry.driver).
     """
 
     def __init__(self, session: Session, connection: Connection) -> None:
         self.session = session
         self.connection = connection
-        self.driver: Any = connection.connection.driver_connection
+        self.driver: Any = driver_of(connection)
 
     def take_numbers(self, year: int, count: int) -> int:
         with self._translated(_PG_TAKE):
@@ -184,14 +224,21 @@ class _Psycopg:
         entries: Sequence[JournalEntry],
         receipts: Sequence[Receipt],
     ) -> None:
-        for table, rows in (
-            (DOCUMENTS, documents),
-            (JOURNAL, entries),
-            (RECEIPTS, receipts),
-        ):
-            names, statement = _PG_INSERTS[table.name]
-            with self._translated(statement), self.driver.cursor() as cursor:
-                cursor.executemany(statement, [_values(names, row) for row in rows])
+        batches = [
+            (*_PG_INSERTS[table.name], rows)
+            for table, rows in (
+                (DOCUMENTS, documents),
+                (JOURNAL, entries),
+                (RECEIPTS, receipts),
+            )
+        ]
+        # One pipeline, one round trip: an error may surface at its end.
+        label = "; ".join(statement for _names, statement, _rows in batches)
+        with self._translated(label), self.driver.pipeline():
+            for names, statement, rows in batches:
+                with self.driver.cursor() as cursor:
+                    values = [_values(names, row) for row in rows]
+                    cursor.executemany(statement, values)
 
         _continue_journal(self.session, entries)
 
@@ -202,24 +249,8 @@ class _Psycopg:
         found: tuple[int, int] = info[_SEQUENCES_KEY]
         return found
 
-    @contextmanager
-    def _translated(self, statement: str) -> Iterator[None]:
-        try:
-            yield
-        except psycopg.Error as exc:
-            dialect = self.connection.dialect
-            dropped = dialect.is_disconnect(exc, self.driver, None)  # type: ignore[arg-type]
-            if dropped:
-                self.connection.invalidate(exc)
-            raise DBAPIError.instance(
-                statement,
-                None,
-                exc,
-                psycopg.Error,
-                hide_parameters=True,
-                connection_invalidated=dropped,
-                dialect=dialect,
-            ) from exc
+    def _translated(self, statement: str) -> AbstractContextManager[None]:
+        return translated(self.connection, statement)
 
 
 def row_of(table: Table, instance: object) -> dict[str, Any]:

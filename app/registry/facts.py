@@ -146,7 +146,7 @@ def access_code_digest(code: str) -> str:
 def keyed_digest(code: str, key: str, value: object) -> str:
     """Return HMAC-SHA-256 of ``[key, value]`` (canonical JSON) under ``code``."""
     message = canonical_json({"fact": key, "value": value}).encode("utf-8")
-    return hmac.new(code.encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return hmac.digest(code.encode("utf-8"), message, "sha256").hex()
 
 
 def _time(moment: datetime | None) -> str | None:

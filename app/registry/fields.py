@@ -57,10 +57,21 @@ class DocumentFields(TypedDict):
 
 
 def new_access_code() -> str:
-    """Return a random code that lets the holder of a receipt follow the case."""
-    return "".join(
-        secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH)
-    )
+    """Return a random code that lets the holder of a receipt follow the case.
+
+    Characters come from random bytes below the largest multiple of the
+    alphabet's size (the rest are drawn again), so each is equally likely;
+    one read of random bytes instead of one per character.
+    """
+    size = len(ACCESS_CODE_ALPHABET)
+    below = 256 // size * size
+    code: list[str] = []
+    while len(code) < ACCESS_CODE_LENGTH:
+        for byte in secrets.token_bytes(ACCESS_CODE_LENGTH + 8):
+            if byte < below and len(code) < ACCESS_CODE_LENGTH:
+                code.append(ACCESS_CODE_ALPHABET[byte % size])
+
+    return "".join(code)
 
 
 def same_access_code(given: str, expected: str) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.db import begin_write
-from app.registry.models import Document, JournalEntry
+from app.registry.models import Document, JournalEntry, bulk_row
 from signing.merkle import canonical_json, journal_entry_hash
 from signing.merkle import format_journal_time as format_time  # noqa: F401
 
@@ -135,15 +135,16 @@ class Chain:
         at: datetime,
     ) -> JournalEntry:
         """Chain one more entry; it is written by the caller, not the session."""
-        entry = JournalEntry(
-            position=self.position + 1,
-            at=at.astimezone(UTC),
-            event=event,
-            document_id=document_id,
-            payload_json=canonical_json(payload),
-            prev_hash=self.last_hash,
-        )
-        entry.entry_hash = entry_hash(entry)
+        values: dict[str, Any] = {
+            "position": self.position + 1,
+            "at": at.astimezone(UTC),
+            "event": event,
+            "document_id": document_id,
+            "payload_json": canonical_json(payload),
+            "prev_hash": self.last_hash,
+        }
+        entry = bulk_row(JournalEntry, values)
+        entry.__dict__["entry_hash"] = entry_hash(entry)
         self.entries.append(entry)
         self.position, self.last_hash = entry.position, entry.entry_hash
         return entry

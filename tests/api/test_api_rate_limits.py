@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import redis
-from flask import Flask
+from flask import Flask, request
 
+from app.api.limits import _outside_api
+from app.limits import EXTENSION
 from app.services import Services
 from signing.seal import XadesSigner
 from tests.api.fixtures import (
@@ -160,3 +162,22 @@ def test_redis_counters_are_shared_between_applications(
     server.delete(*keys)
     for app in (one, two):
         _services(app).engine.dispose()
+
+
+def test_flask_limiter_check_is_kept_out_of_api_requests_only(tmp_path: Path) -> None:
+    # The API counts its own limit; Flask-Limiter's check (view and limit
+    # resolution) ran on every submission before its filter said "skip".
+    app = _app(tmp_path, ("memory://", "p"), "5/minute")
+    check = app.extensions[EXTENSION]._check_request_limit
+    hooks = app.before_request_funcs[None]
+    assert check not in hooks
+    guarded = [hook for hook in hooks if getattr(hook, "__wrapped__", None) == check]
+    assert len(guarded) == 1
+
+    calls: list[str] = []
+    counted = _outside_api(lambda: calls.append(request.path))
+    for path in ("/api/v1/forms", "/", "/desk/", "/api/v1/submissions"):
+        with app.test_request_context(path):
+            counted()
+
+    assert calls == ["/", "/desk/"]

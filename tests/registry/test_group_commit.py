@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -276,3 +276,33 @@ def _assert_registry(sessions: sessionmaker[Session], totals: dict[int, int]) ->
 
 def _count(session: Session, model: type[object]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_a_batch_keeps_its_rows_in_the_session_as_stored_with_nothing_to_flush(
+    sessions: sessionmaker[Session],
+) -> None:
+    # The rows are built without their constructors (app.registry.models
+    # bulk_row): they must still be whole, unchanged, persistent rows.
+    items = [_item(n) for n in range(3)]
+
+    with sessions() as session:
+        write_batch(session, items)
+        assert all(item.error is None and item.result for item in items), items
+        assert not session.dirty and not session.new
+        for item in items:
+            for row in item.result or ():
+                state = inspect(row)
+                assert state.persistent and not state.modified
+                assert not state.expired_attributes & _columns(row)
+
+    with sessions() as other:
+        for item in items:
+            for row in item.result or ():
+                stored = other.get(type(row), row.id)  # type: ignore[attr-defined]
+                assert stored is not None
+                for name in _columns(row):
+                    assert getattr(stored, name) == getattr(row, name), name
+
+
+def _columns(row: object) -> set[str]:
+    return {column.key for column in row.__table__.columns}  # type: ignore[attr-defined]

@@ -435,6 +435,79 @@ def test_failing_tsa_leaves_the_document_unchanged(sealer: XadesSigner) -> None:
         sealer.add_signature_timestamp(sealed, DownTsa())
 
 
+class _RecordingTsa:
+    """Answers every digest with the same made-up token and keeps the digests."""
+
+    def __init__(self) -> None:
+        self.digests: list[bytes] = []
+
+    def timestamp(self, digest: bytes, algorithm: str = "sha256") -> bytes:
+        assert algorithm == "sha256"
+        self.digests.append(digest)
+        return b"token"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<r:Receipt xmlns:r="urn:x"><r:N>1</r:N></r:Receipt>',
+        b"<a/>",
+        b'<?xml version="1.0"?><!-- c --><R xmlns="urn:y">\n <N>\xc3\xb3</N>\n</R>',
+    ],
+)
+def test_seal_stamped_as_written_is_the_two_step_seal(
+    sealer: XadesSigner, document: bytes
+) -> None:
+    # The one-pass -T receipt must be what stamping the -BES receipt gives:
+    # the same document (lxml writes empty elements shorter when it
+    # re-serialises, so compared canonically) and the same digest sent to
+    # the TSA (the SignatureValue's C14N).
+    sealed = sealer.seal_enveloped(document)
+    one_pass, two_step = _RecordingTsa(), _RecordingTsa()
+
+    stamped = sealed.timestamped(one_pass)
+
+    expected = sealer.add_signature_timestamp(sealed.xml(), two_step)
+    assert _canonical(stamped) == _canonical(expected)
+    assert one_pass.digests == two_step.digests
+    value = _signature(stamped).find("ds:SignatureValue", NS)
+    octets = etree.tostring(value, method="c14n", exclusive=True)
+    assert one_pass.digests == [hashlib.sha256(octets).digest()]
+
+
+def test_seal_stamped_as_written_validates_as_xades_t(
+    sealer: XadesSigner, tsa: LocalTimestamper, trust: TrustStore
+) -> None:
+    stamped = sealer.seal_enveloped(b'<R xmlns="urn:y"><N>1</N></R>').timestamped(tsa)
+
+    result = validate_xml(stamped, ValidationPolicy(trust))
+
+    assert result.indication is Indication.TOTAL_PASSED
+    assert result.signatures[0].form == "XAdES-T"
+    stamp = check_signature_timestamp(_signature(stamped), trust)
+    assert stamp is not None and stamp.passed, stamp
+
+
+def test_failing_tsa_leaves_the_sealed_parts_a_bes_seal(
+    sealer: XadesSigner, trust: TrustStore
+) -> None:
+    class DownTsa:
+        def timestamp(self, digest: bytes, algorithm: str = "sha256") -> bytes:
+            raise TimestampError("down")
+
+    sealed = sealer.seal_enveloped(b"<a/>")
+    with pytest.raises(TimestampError):
+        sealed.timestamped(DownTsa())
+
+    assert signature_timestamps(_signature(sealed.xml())) == []
+    result = validate_xml(sealed.xml(), ValidationPolicy(trust))
+    assert result.signatures[0].form == "XAdES-BES"
+
+
+def _canonical(xml: bytes) -> bytes:
+    return etree.tostring(etree.fromstring(xml).getroottree(), method="c14n")
+
+
 def _with_token(xml: bytes, token: bytes) -> bytes:
     tree = etree.fromstring(xml)
     found = tree.find(".//xades:EncapsulatedTimeStamp", NS)

@@ -55,3 +55,14 @@ def test_form_elements_exclude_signed_properties(pki: PKI, policy):
     kinds = [c.kind for c in result.primary.covered]
     assert kinds == ["document", "signed-properties"]
     assert len(form_elements(result.primary)) == 1
+
+
+def test_validation_leaves_its_parsed_tree_as_parsed(pki: PKI, policy):
+    # Callers (the intake's coverage check) read the tree instead of the bytes:
+    # the enveloped transform and C14N must have worked on copies.
+    data = sign_enveloped(FORM, pki.citizen)
+    result = validate_xml(data, policy)
+    assert result.tree is not None
+    fresh = etree.fromstring(data).getroottree()
+    assert etree.tostring(result.tree) == etree.tostring(fresh)
+    assert result.tree.getroot().find(f"{{{DS}}}Signature") is not None
