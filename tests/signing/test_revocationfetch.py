@@ -138,7 +138,7 @@ def test_pades_stale_dss_is_fetched_afresh(
 def _xades(rpki: RevocationPKI, citizen: Issued, where: str, answer: bytes) -> bytes:
     """An enveloped XAdES of FORM with ``answer`` (an OCSP response or a
     CRL, by ``where``) in RevocationValues or TimeStampValidationData;
-    ``where`` naming the operator's folder leaves the signature bare."""
+    ``where`` naming the operator leaves the signature bare."""
     signed = XadesSigner.from_issued(citizen).sign_enveloped(FORM)
     certs = [citizen.certificate, rpki.inter.certificate]
     if where == "ocsp-revocation-values":
@@ -173,18 +173,18 @@ XADES_WHERE = [
     "ocsp-revocation-values",
     "crl-revocation-values",
     "ocsp-timestamp-validation-data",
-    "crl-operator-folder",
+    "crl-operator-supplied",
 ]
 
 
 def _xades_case(
     rpki: RevocationPKI, pesel: str, where: str, **answer: datetime | None
 ) -> tuple[bytes, RevocationData]:
-    """The signed file and the operator's data (the CRL, for the folder)."""
+    """The signed file and the operator's data (the CRL, when it is theirs)."""
     citizen = rpki.citizen(pesel)
     der = _xades_answer(rpki, citizen, where, **answer)
     supplied = RevocationData(crls=(der,), sources=("operator",))
-    if where == "crl-operator-folder":
+    if where == "crl-operator-supplied":
         return _xades(rpki, citizen, where, der), supplied
 
     return _xades(rpki, citizen, where, der), RevocationData()
@@ -209,6 +209,7 @@ def test_xades_fresh_revocation_is_not_fetched_again(
 ) -> None:
     when = NOW - timedelta(days=2)
     xml, supplied = _xades_case(rpki, "64100512349", where, revoked_at=when)
+    # The responder was not told: had it been asked, its "good" would count.
     result = validate_xml(xml, policy_of(rpki, fetch=True, supplied=supplied))
     assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
     assert rpki.services.requests == []
