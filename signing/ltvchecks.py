@@ -6,7 +6,9 @@
 - :func:`tsa_revocation` gives the signature time-stamp's TSA the embedded
   and supplied revocation data (never fetched).
 - :func:`revocation_for` gathers the revocation data for the signer's path:
-  embedded, supplied by the operator, and fetched when the policy says so.
+  embedded, supplied by the operator, and fetched when the policy says so
+  and that data does not settle the path at the validation time (the rule
+  of CAdES and PAdES, :mod:`signing.revocationfetch`).
 - :func:`judge_path` validates the path at the validation time and, when
   that fails for a reason a proof of existence can cure (expired, revoked
   after the POE, revocation data stale or missing now), at the POE.
@@ -14,10 +16,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from asn1crypto import x509 as asn1_x509
 from lxml import etree
 
 from signing.archive import (
@@ -29,7 +33,8 @@ from signing.certs import CertFacts
 from signing.ltv import embedded_revocation
 from signing.policy import ValidationPolicy
 from signing.result import Check, SubIndication
-from signing.revocation import RevocationCheck, fetch_revocation, tsa_context_options
+from signing.revocation import RevocationCheck, tsa_context_options
+from signing.revocationfetch import fetched_unless_settled
 from signing.trust import PathOutcome, validate_path
 from signing.xmldsig import ReferenceOutcome
 
@@ -84,14 +89,17 @@ def revocation_for(
     signer: CertFacts,
     others: Sequence[CertFacts],
     policy: ValidationPolicy,
+    moment: datetime,
 ) -> RevocationCheck:
-    """Gather the revocation data for ``signer``'s path (see the module)."""
+    """Gather the revocation data for ``signer``'s path, fetching only what
+    the data at hand leaves open at ``moment`` (see the module)."""
     rules = policy.revocation
     data = embedded_revocation(sig).merged(rules.supplied)
     if rules.fetch:
-        roots = [policy.certs.of(c).der for c in policy.trust.certificates]
-        fetched = fetch_revocation(signer.der, [c.der for c in others], roots, rules)
-        data = data.merged(fetched)
+        cert = asn1_x509.Certificate.load(signer.der)
+        candidates = [asn1_x509.Certificate.load(c.der) for c in others]
+        asked = fetched_unless_settled(cert, candidates, data, policy, moment)
+        data = data.merged(asyncio.run(asked))
 
     return RevocationCheck(rules, data)
 

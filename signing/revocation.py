@@ -22,7 +22,6 @@ listed as not done; off, the signature is INDETERMINATE / TRY_LATER.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -178,7 +177,7 @@ def context_options(check: RevocationCheck | None, strict: bool) -> dict[str, An
     return options
 
 
-def fetch_revocation(
+async def afetch_revocation(
     signer_der: bytes,
     others_der: Iterable[bytes],
     roots_der: Iterable[bytes],
@@ -187,23 +186,11 @@ def fetch_revocation(
     """Fetch OCSP/CRL for the signer's path now, through pyhanko-certvalidator.
 
     Returns what was fetched; a responder that cannot be reached is named
-    in ``problems``, never raised.
-    """
-    return asyncio.run(afetch_revocation(signer_der, others_der, roots_der, policy))
-
-
-async def afetch_revocation(
-    signer_der: bytes,
-    others_der: Iterable[bytes],
-    roots_der: Iterable[bytes],
-    policy: RevocationPolicy,
-) -> RevocationData:
-    """:func:`fetch_revocation` for callers inside an event loop.
-
-    Nothing is fetched unless the signer's path to a trust anchor validates
-    first without fetching: the URLs asked are then those of certificates a
-    trusted CA issued, never ones a sender made up. Issuer certificates are
-    never fetched (AIA caIssuers), only OCSP and CRLs."""
+    in ``problems``, never raised. Nothing is fetched unless the signer's
+    path to a trust anchor validates first without fetching: the URLs asked
+    are then those of certificates a trusted CA issued, never ones a sender
+    made up. Issuer certificates are never fetched (AIA caIssuers), only
+    OCSP and CRLs."""
     roots = [asn1_x509.Certificate.load(d) for d in roots_der]
     others = [asn1_x509.Certificate.load(d) for d in others_der]
     signer = asn1_x509.Certificate.load(signer_der)

@@ -1,10 +1,10 @@
-"""Fetching a CMS signer's revocation data only when it is needed.
+"""Fetching a signer's revocation data only when it is needed.
 
-With fetching on (:attr:`signing.revocation.RevocationPolicy.fetch`), CAdES
-(:mod:`signing.cadesrevocation`) and PAdES (:mod:`signing.pdfrevocation`)
-first ask whether the data already at hand (embedded, or supplied by the
-operator) settles the signer's path at the time being judged, by the same
-rule the strict run of the validation applies
+With fetching on (:attr:`signing.revocation.RevocationPolicy.fetch`), XAdES
+(:mod:`signing.ltvchecks`), CAdES (:mod:`signing.cadesrevocation`) and PAdES
+(:mod:`signing.pdfrevocation`) first ask whether the data already at hand
+(embedded, or supplied by the operator) settles the signer's path at the
+time being judged, by the same rule the strict run of the validation applies
 (:data:`signing.revocation.STRICT`, pyHanko's freshness: an answer counts
 from its thisUpdate to its nextUpdate, or later when issued after that
 time).  When it does, saying "good" or "revoked", nothing is fetched: a

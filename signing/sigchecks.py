@@ -188,7 +188,7 @@ def check_signature(
             report.checks.extend(stamps)
 
         poe = _earliest(stamped_at, archived_at, proven_at)
-        revocation = revocation_for(sig, signer, others, policy)
+        revocation = revocation_for(sig, signer, others, policy, moment)
         path = _check_certificate(
             signer, others, policy, moment, report, poe, revocation
         )

@@ -63,21 +63,40 @@ def add_lt_values(
             der
         )
 
-    revocation = etree.SubElement(props, f"{{{XADES}}}RevocationValues")
-    if crls:
-        holder = etree.SubElement(revocation, f"{{{XADES}}}CRLValues")
-        for der in crls:
-            etree.SubElement(holder, f"{{{XADES}}}EncapsulatedCRLValue").text = _b64(
-                der
-            )
-    if ocsps:
-        holder = etree.SubElement(revocation, f"{{{XADES}}}OCSPValues")
-        for der in ocsps:
-            etree.SubElement(holder, f"{{{XADES}}}EncapsulatedOCSPValue").text = _b64(
-                der
-            )
-
+    _add_revocation_values(props, crls, ocsps)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def add_timestamp_validation_data(
+    signed: bytes, crls: Sequence[bytes] = (), ocsps: Sequence[bytes] = ()
+) -> bytes:
+    """Add a XAdES 1.4.1 TimeStampValidationData holding RevocationValues."""
+    root = etree.fromstring(signed)
+    sig = root.find("ds:Signature", NS)
+    assert sig is not None
+    data = etree.SubElement(
+        _unsigned(sig),
+        f"{{{XADES141}}}TimeStampValidationData",
+        nsmap={"xades141": XADES141},
+    )
+    _add_revocation_values(data, crls, ocsps)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _add_revocation_values(
+    parent: etree._Element, crls: Sequence[bytes], ocsps: Sequence[bytes]
+) -> None:
+    """Append a xades:RevocationValues with the CRLs and OCSP responses."""
+    revocation = etree.SubElement(parent, f"{{{XADES}}}RevocationValues")
+    for values, kind, blobs in (
+        ("CRLValues", "CRL", crls),
+        ("OCSPValues", "OCSP", ocsps),
+    ):
+        if blobs:
+            holder = etree.SubElement(revocation, f"{{{XADES}}}{values}")
+            for der in blobs:
+                value = etree.SubElement(holder, f"{{{XADES}}}Encapsulated{kind}Value")
+                value.text = _b64(der)
 
 
 def _c14n(element: etree._Element) -> bytes:
