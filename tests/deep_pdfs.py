@@ -9,13 +9,15 @@ apply a builder to a signed PDF to put it in a later one.
 
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from io import BytesIO
 from typing import IO, TypeVar
 
+import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -69,6 +71,51 @@ def nested_arrays_in_catalog(pdf: bytes, depth: int = DEPTH) -> bytes:
     return _update(pdf, lambda writer: _Raw(raw))
 
 
+def branching_fields(pdf: bytes, levels: int = 30) -> bytes:
+    """Make the form's one top field a node whose ``/Kids`` names the same
+    field twice, ``levels`` times over: a few kilobytes, 2**levels paths."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    field = {"/T": generic.TextStringObject("f"), "/FT": generic.NameObject("/Tx")}
+    node = writer.add_object(_dictionary(field))
+    for _ in range(levels):
+        kids = generic.ArrayObject([node, node])
+        branch = {"/T": generic.TextStringObject("b"), "/Kids": kids}
+        node = writer.add_object(_dictionary(branch))
+
+    fields = {"/Fields": generic.ArrayObject([node])}
+    writer.root[generic.NameObject("/AcroForm")] = _dictionary(fields)
+    return _written(writer)
+
+
+def nested_fields(pdf: bytes, depth: int = DEPTH) -> bytes:
+    """Make the form's one top field the head of ``depth`` nested fields."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    field = {"/T": generic.TextStringObject("f"), "/FT": generic.NameObject("/Tx")}
+    node = writer.add_object(_dictionary(field))
+    for _ in range(depth):
+        kids = generic.ArrayObject([node])
+        parent = {"/T": generic.TextStringObject("p"), "/Kids": kids}
+        node = writer.add_object(_dictionary(parent))
+
+    fields = {"/Fields": generic.ArrayObject([node])}
+    writer.root[generic.NameObject("/AcroForm")] = _dictionary(fields)
+    return _written(writer)
+
+
+def branching_pages(pdf: bytes, levels: int = 30) -> bytes:
+    """Make the page tree a node whose ``/Kids`` names the same node twice,
+    ``levels`` times over, ending at the document's first page."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    node = writer.root["/Pages"].raw_get("/Kids")[0]
+    for _ in range(levels):
+        kids = generic.ArrayObject([node, node])
+        branch = {"/Type": generic.NameObject("/Pages"), "/Kids": kids}
+        node = writer.add_object(_dictionary(branch))
+
+    writer.root[generic.NameObject("/Pages")] = node
+    return _written(writer)
+
+
 @contextmanager
 def deep_recursion() -> Iterator[None]:
     """Let a signer that reads the catalog parse what the builders put there."""
@@ -81,12 +128,26 @@ def deep_recursion() -> Iterator[None]:
 
 
 def within(seconds: float, work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread; fail when it takes longer than ``seconds``."""
-    pool = ThreadPoolExecutor(max_workers=1)
+    """Run ``work`` in a daemon thread; fail when it takes over ``seconds``
+    (the thread is left behind, and does not keep the test run alive)."""
+    outcome: queue.Queue[tuple[bool, object]] = queue.Queue()
+
+    def run() -> None:
+        try:
+            outcome.put((True, work()))
+        except BaseException as exc:  # handed to the caller below
+            outcome.put((False, exc))
+
+    threading.Thread(target=run, daemon=True).start()
     try:
-        return pool.submit(work).result(timeout=seconds)
-    finally:
-        pool.shutdown(wait=False)
+        done, value = outcome.get(timeout=seconds)
+    except queue.Empty:
+        pytest.fail(f"no answer within {seconds:.0f} seconds")
+
+    if not done:
+        raise value  # type: ignore[misc]
+
+    return value  # type: ignore[return-value]
 
 
 def _update(
@@ -94,7 +155,17 @@ def _update(
 ) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     writer.root[generic.NameObject("/Deep")] = build(writer)
+    return _written(writer)
+
+
+def _written(writer: IncrementalPdfFileWriter) -> bytes:
     writer.update_root()
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _dictionary(entries: dict[str, generic.PdfObject]) -> generic.DictionaryObject:
+    return generic.DictionaryObject(
+        {generic.NameObject(key): value for key, value in entries.items()}
+    )

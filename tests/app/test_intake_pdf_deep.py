@@ -100,3 +100,17 @@ def test_nested_arrays_in_a_later_catalog_are_refused_as_malformed_pdf(
 
     assert status == 400
     assert answer["errors"][0]["error"] == "malformed-pdf"
+
+
+@pytest.mark.parametrize(
+    "branch",
+    [deep_pdfs.branching_fields, deep_pdfs.nested_fields],
+    ids=["one-field-named-twice-per-level", "fields-nested-3000-deep"],
+)
+def test_field_tree_too_costly_to_walk_is_refused_as_malformed_pdf(
+    branch: Callable[[bytes], bytes], client: FlaskClient, sealer: PdfSealer
+) -> None:
+    status, answer = post(client, branch(sealer.seal(letter_pdf())))
+
+    assert status == 400
+    assert answer["errors"][0]["error"] == "malformed-pdf"

@@ -112,3 +112,24 @@ def test_nested_arrays_in_a_later_catalog_are_refused_as_not_pdf(
 ) -> None:
     with pytest.raises(NotPDFError):
         validate(deep_pdfs.nested_arrays_in_catalog(sealed), policy)
+
+
+@pytest.mark.parametrize(
+    "branch",
+    [deep_pdfs.branching_fields, deep_pdfs.branching_pages],
+    ids=["form-fields", "pages"],
+)
+def test_tree_naming_one_node_twice_per_level_is_refused_in_time(
+    branch: Callable[[bytes], bytes], sealed: bytes, policy: ValidationPolicy
+) -> None:
+    with pytest.raises(NotPDFError, match="nest too deeply"):
+        validate(branch(sealed), policy)
+
+
+def test_field_tree_nested_three_thousand_deep_is_refused_in_time(
+    sealer: PdfSealer, policy: ValidationPolicy
+) -> None:
+    pdf = deep_pdfs.nested_fields(sealer.seal(letter_pdf()))
+
+    with pytest.raises(NotPDFError, match="nest too deeply"):
+        validate(pdf, policy)
