@@ -16,7 +16,9 @@ refused as a PDF that cannot be read.
 
 from __future__ import annotations
 
-from pyhanko.pdf_utils import generic
+from collections.abc import Callable
+
+from pyhanko.pdf_utils import generic, misc
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from signing.errors import NotPDFError
@@ -27,6 +29,7 @@ MAX_VISITS = 200_000
 MAX_DEPTH = 64
 """The deepest a field or page tree may nest (real forms nest a few levels)."""
 
+_READ_ERRORS = (misc.PdfError, ValueError, KeyError, TypeError, AssertionError)
 _TREES = (("/AcroForm", "/Fields"), (None, "/Pages"))
 
 
@@ -35,17 +38,29 @@ def check_trees(reader: PdfFileReader) -> None:
     would take too many visits or nest too deeply to walk."""
     budget = [MAX_VISITS]
     for revision in range(reader.xrefs.total_revisions):
-        catalog = reader.get_historical_root(revision)
         for holder, key in _TREES:
-            start = _start(catalog, holder, key)
-            if start is not None:
+            start = _unless_unreadable(_start, reader, revision, holder, key)
+            if isinstance(start, generic.ArrayObject):
                 _walk(start, budget)
 
 
+def _unless_unreadable(read: Callable[..., object], *args: object) -> object:
+    """What ``read`` returns; ``None`` when the objects it reads are broken.
+
+    Only the cost of the walk is judged here: broken objects are for the
+    parser and the signature checks to report, as they would without us.
+    """
+    try:
+        return read(*args)
+    except (*_READ_ERRORS, RecursionError):
+        return None
+
+
 def _start(
-    catalog: generic.DictionaryObject, holder: str | None, key: str
+    reader: PdfFileReader, revision: int, holder: str | None, key: str
 ) -> generic.ArrayObject | None:
     """The top of one tree: the ``/Fields`` array, or the ``/Pages`` node."""
+    catalog = reader.get_historical_root(revision)
     container = catalog if holder is None else _resolved(catalog.get(holder))
     if not isinstance(container, generic.DictionaryObject):
         return None
@@ -70,7 +85,8 @@ def _walk(top: generic.ArrayObject, budget: list[int]) -> None:
 
         key = node.reference if isinstance(node, generic.IndirectObject) else id(node)
         if key not in known:
-            known[key] = _kids(node)
+            kids = _unless_unreadable(_kids, node)
+            known[key] = kids if isinstance(kids, list) else []
 
         pending.extend((kid, depth + 1) for kid in known[key])
 
