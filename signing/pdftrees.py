@@ -104,6 +104,6 @@ def _kids(node: generic.PdfObject) -> list[generic.PdfObject]:
 def _resolved(value: object) -> object:
     """The object an indirect reference points at; anything else as is."""
     if isinstance(value, generic.IndirectObject):
-        return value.get_object()
+        return value.get_object()  # type: ignore[no-untyped-call]
 
     return value

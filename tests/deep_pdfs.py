@@ -12,10 +12,10 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from io import BytesIO
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -165,7 +165,7 @@ def _written(writer: IncrementalPdfFileWriter) -> bytes:
     return out.getvalue()
 
 
-def _dictionary(entries: dict[str, generic.PdfObject]) -> generic.DictionaryObject:
+def _dictionary(entries: Mapping[str, Any]) -> generic.DictionaryObject:
     return generic.DictionaryObject(
         {generic.NameObject(key): value for key, value in entries.items()}
     )
