@@ -116,6 +116,14 @@ def branching_pages(pdf: bytes, levels: int = 30) -> bytes:
     return _written(writer)
 
 
+DEEP_STRUCTURES = (
+    pytest.param(chain, id="chain-of-objects"),
+    pytest.param(nested_arrays, id="nested-arrays"),
+    pytest.param(nested_dicts, id="nested-dictionaries"),
+)
+"""The builders of one deep structure, for ``pytest.mark.parametrize``."""
+
+
 @contextmanager
 def deep_recursion() -> Iterator[None]:
     """Let a signer that reads the catalog parse what the builders put there."""

@@ -43,11 +43,7 @@ def signature_report(client: FlaskClient, answer: Any) -> dict[str, Any]:
     return signature  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(
-    "deepen",
-    [deep_pdfs.chain, deep_pdfs.nested_arrays, deep_pdfs.nested_dicts],
-    ids=["chain-of-objects", "nested-arrays", "nested-dictionaries"],
-)
+@pytest.mark.parametrize("deepen", deep_pdfs.DEEP_STRUCTURES)
 def test_deep_later_revision_is_registered_failed_as_changes_not_analysed(
     deepen: Callable[[bytes], bytes], client: FlaskClient, sealer: PdfSealer
 ) -> None:
@@ -65,11 +61,7 @@ def test_deep_later_revision_is_registered_failed_as_changes_not_analysed(
     }
 
 
-@pytest.mark.parametrize(
-    "deepen",
-    [deep_pdfs.chain, deep_pdfs.nested_arrays, deep_pdfs.nested_dicts],
-    ids=["chain-of-objects", "nested-arrays", "nested-dictionaries"],
-)
+@pytest.mark.parametrize("deepen", deep_pdfs.DEEP_STRUCTURES)
 def test_deep_structure_in_the_signed_revision_is_registered_passed(
     deepen: Callable[[bytes], bytes], client: FlaskClient, sealer: PdfSealer
 ) -> None:

@@ -60,11 +60,7 @@ def validate(data: bytes, policy: ValidationPolicy) -> ValidationResult:
     return deep_pdfs.within(SECONDS, lambda: validate_pdf(data, policy))
 
 
-@pytest.mark.parametrize(
-    "deepen",
-    [deep_pdfs.chain, deep_pdfs.nested_arrays, deep_pdfs.nested_dicts],
-    ids=["chain-of-objects", "nested-arrays", "nested-dictionaries"],
-)
+@pytest.mark.parametrize("deepen", deep_pdfs.DEEP_STRUCTURES)
 def test_deep_later_revision_fails_modifications_as_not_analysed(
     deepen: Callable[[bytes], bytes], sealed: bytes, policy: ValidationPolicy
 ) -> None:
@@ -80,11 +76,7 @@ def test_deep_later_revision_fails_modifications_as_not_analysed(
     assert checks["message-digest"].passed and checks["signature-value"].passed
 
 
-@pytest.mark.parametrize(
-    "deepen",
-    [deep_pdfs.chain, deep_pdfs.nested_arrays, deep_pdfs.nested_dicts],
-    ids=["chain-of-objects", "nested-arrays", "nested-dictionaries"],
-)
+@pytest.mark.parametrize("deepen", deep_pdfs.DEEP_STRUCTURES)
 def test_deep_structure_in_the_signed_revision_passes_in_time(
     deepen: Callable[[bytes], bytes], sealer: PdfSealer, policy: ValidationPolicy
 ) -> None:
