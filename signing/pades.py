@@ -41,6 +41,7 @@ from signing.pdfcontext import shared_context
 from signing.pdfpoe import archive_time, revocation_time, signature_time
 from signing.pdfquirks import LenientSignature, open_pdf, signature_fields
 from signing.pdfrevocation import context_for, dss_of, revocation_of
+from signing.pdftrees import check_trees
 from signing.policy import ValidationPolicy
 from signing.result import (
     Check,
@@ -87,6 +88,7 @@ def _signatures(reader: PdfFileReader, policy: ValidationPolicy) -> list[_Found]
         if reader.xrefs.total_revisions > MAX_REVISIONS:
             raise NotPDFError("the PDF has too many incremental updates")
 
+        check_trees(reader)
         fields = list(signature_fields(reader))
     except (*_READ_ERRORS, RecursionError) as exc:
         raise NotPDFError("the PDF's form fields cannot be read") from exc

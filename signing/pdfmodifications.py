@@ -13,7 +13,9 @@ Rohlmann, 2021, show why a warning is not enough for a public office):
 - an approval signature allows only LTV updates and further signatures:
   the only form fields that may change are signature fields; changing any
   other field's value (the "replace" attack) or anything else fails;
-- an update pyHanko cannot parse or explain fails (the "hide" attacks).
+- an update pyHanko cannot parse or explain fails (the "hide" attacks);
+  so does one whose objects nest too deeply for the analysis to walk
+  (a chain of thousands of objects, each referring to the next).
 
 One tolerance is added to pyHanko's default policy
 (:mod:`signing.pdfdiffrules`): a page rewritten to bind a new signature's
@@ -43,6 +45,11 @@ from signing.pdfdiffrules import DIFF_POLICY
 
 log = logging.getLogger(__name__)
 
+TOO_DEEP = (
+    "the changes after signing cannot be analysed: their objects are nested too deeply"
+)
+"""The detail of a ``modifications`` check that could not be carried out."""
+
 _ALLOWED_BY_DOCMDP = {
     MDPPerm.NO_CHANGES: ModificationLevel.LTA_UPDATES,
     MDPPerm.FILL_FORMS: ModificationLevel.FORM_FILLING,
@@ -66,9 +73,8 @@ def analyse(sig: EmbeddedPdfSignature, reader: PdfFileReader) -> Modifications:
         sig.compute_integrity_info(  # type: ignore[no-untyped-call]
             diff_policy=DIFF_POLICY
         )
-    except (misc.PdfError, ValueError, KeyError, TypeError) as exc:
-        log.info("modification analysis failed: %s", type(exc).__name__)
-        return Modifications(False, "a later revision cannot be parsed")
+    except (misc.PdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        return _not_analysed(exc)
 
     if sig.coverage is None or sig.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         return Modifications(False, "the signature does not cover a whole revision")
@@ -78,6 +84,31 @@ def analyse(sig: EmbeddedPdfSignature, reader: PdfFileReader) -> Modifications:
         return Modifications(False, "the document was changed after signing")
 
     return _judge(result, sig, reader)
+
+
+def _not_analysed(exc: BaseException) -> Modifications:
+    """Say why the later revisions could not be analysed."""
+    if not _nested_too_deeply(exc):
+        log.info("modification analysis failed: %s", type(exc).__name__)
+        return Modifications(False, "a later revision cannot be parsed")
+
+    # A chain of thousands of new objects, each pointing at the next, or
+    # arrays within arrays, outruns pyHanko's recursive walk and parser.
+    log.info("modification analysis failed: nested too deeply")
+    return Modifications(False, TOO_DEEP)
+
+
+def _nested_too_deeply(exc: BaseException | None) -> bool:
+    """Tell whether ``exc`` is, or was raised from, a RecursionError
+    (pyHanko's parser wraps some in a ``PdfReadError``)."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, RecursionError):
+            return True
+
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+
+    return False
 
 
 def _judge(

@@ -79,6 +79,10 @@ ADVICE: dict[str, str] = {
         "Send the signed file together with its signature; for a separate "
         "signature file, choose both files on the upload page."
     ),
+    "CHANGES_NOT_ANALYSED": N_(
+        "Send the PDF as your signing tool saved it, without adding anything "
+        "to it afterwards, or sign the document again."
+    ),
     "CRYPTO_CONSTRAINTS_FAILURE": N_("Sign again with up-to-date signing software."),
     "REVOKED": N_("Your certificate was revoked: get a new one and sign again."),
     "TRY_LATER": N_(

@@ -16,7 +16,14 @@ from app.i18n import N_, translate
 from app.verdicts import sentences
 from app.verdicts.checks import CheckLine, advice, check_lines
 from app.verdicts.names import shown
-from app.verdicts.wording import is_paper, kind_label, reason, verdict
+from app.verdicts.wording import (
+    NOT_ANALYSED,
+    is_paper,
+    kind_label,
+    reason,
+    verdict,
+)
+from signing.pdfmodifications import TOO_DEEP
 
 TITLES = {
     "signature": N_("Signature %(n)s"),
@@ -119,15 +126,21 @@ def _cause(item: dict[str, Any]) -> str | None:
 
     A PDF changed after signing beyond the signer's permissions is
     FORMAT_FAILURE to the validator (the signed bytes are intact), but to
-    the citizen it is a document changed after signing.
+    the citizen it is a document changed after signing; changes too deeply
+    nested to analyse are said to be just that.
     """
     subindication = item.get("subindication")
-    if subindication == "FORMAT_FAILURE" and any(
-        isinstance(check, dict)
+    modifications = [
+        check
+        for check in item.get("checks") or []
+        if isinstance(check, dict)
         and check.get("name") == "modifications"
         and check.get("passed") is False
-        for check in item.get("checks") or []
-    ):
+    ]
+    if subindication == "FORMAT_FAILURE" and modifications:
+        if any(check.get("detail") == TOO_DEEP for check in modifications):
+            return NOT_ANALYSED
+
         return "HASH_FAILURE"
 
     return subindication if isinstance(subindication, str) else None

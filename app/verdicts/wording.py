@@ -63,7 +63,15 @@ REASONS: dict[str, str] = {
     "POLICY_PROCESSING_ERROR": N_(
         "The signature policy the signature names could not be checked."
     ),
+    "CHANGES_NOT_ANALYSED": N_(
+        "The PDF was changed after it was signed, and the changes are built "
+        "in a way that cannot be analysed, so they cannot be shown to be allowed."
+    ),
 }
+
+NOT_ANALYSED = "CHANGES_NOT_ANALYSED"
+"""Not an ETSI sub-indication: the words for a PDF whose later changes
+could not be analysed (FORMAT_FAILURE to the validator)."""
 
 PAPER_CHANNEL = "desk"
 """The channel of paper registered at the front desk (app.intake.scan)."""

@@ -13,6 +13,7 @@ from app.registry.queries import get_document_by_number
 from signing import pki
 from signing.asic import ASIC_E, ASIC_NS, ASIC_S
 from signing.pades_seal import PdfSealer
+from tests import deep_pdfs
 from tests.shapes.cmsmaker import make_zip, sign_cms
 from tests.shapes.maker import FAKE_PESEL_2, Shape, podpis_zp, sign_xades
 from tests.verdicts import documents
@@ -176,6 +177,25 @@ def test_a_pdf_changed_after_signing_says_it_was_changed_not_badly_built(
     assert "not built correctly" not in english
     assert "What to do: The file was changed after signing" in english
     assert "Treść dokumentu zmieniono po złożeniu podpisu." in polish
+
+
+def test_a_pdf_changed_too_deeply_to_analyse_says_so_not_badly_built(
+    office: Office, client: FlaskClient
+) -> None:
+    demo = office.services.demo
+    assert demo is not None
+    signed = PdfSealer.from_issued(demo.citizen).seal(documents.plain_pdf())
+    where = upload(client, deep_pdfs.chain(signed), "p.pdf")
+
+    english = read(client, where, "en")
+    polish = read(client, where, "pl")
+
+    assert "the changes are built in a way that cannot be analysed" in english
+    assert "not built correctly" not in english
+    assert "cannot be processed" not in english
+    assert "What to do: Send the PDF as your signing tool saved it" in english
+    assert "zmian nie da się przeanalizować" in polish
+    assert "Prześlij plik PDF w postaci zapisanej" in polish
 
 
 def test_a_detached_signature_names_the_file_it_signs(
