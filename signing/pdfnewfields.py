@@ -50,19 +50,29 @@ def unsigned_boxes(reader: PdfFileReader, signed_revision: int) -> list[str]:
         if _signed_after_added(reader, field, field_ref.reference, fields_at):
             continue
 
-        if any(_can_show(widget.get_object()) for widget in widgets_of(field_ref)):
+        widgets = widget_refs(field, field_ref.reference)
+        if any(_can_show(widget.get_object()) for widget in widgets):
             found.append(name)
 
     return found
 
 
-def widgets_of(field_ref: generic.IndirectObject) -> list[generic.IndirectObject]:
+def widget_refs(field: Any, own: generic.Reference) -> list[generic.Reference]:
     """A field's widget annotations: its kids without a name, or itself."""
-    kids = field_ref.get_object().get("/Kids")
+    kids = field.get("/Kids")
     if kids is None:
-        return [field_ref]
+        return [own]
 
-    return [kid for kid in kids.get_object() if "/T" not in kid.get_object()]
+    widgets = []
+    for kid in kids.get_object():
+        if not isinstance(kid, generic.IndirectObject):
+            raise TypeError("a field's kid is not a reference")
+
+        widget: Any = kid.reference.get_object()
+        if "/T" not in widget:
+            widgets.append(kid.reference)
+
+    return widgets
 
 
 class _FieldsAt:
@@ -75,7 +85,7 @@ class _FieldsAt:
     def __call__(self, revision: int) -> set[generic.Reference]:
         if revision not in self.known:
             resolver = self.reader.get_historical_resolver(revision)
-            fields = enumerate_sig_fields(resolver)  # type: ignore[arg-type]
+            fields = enumerate_sig_fields(resolver)
             self.known[revision] = {ref.reference for _, _, ref in fields}
 
         return self.known[revision]
@@ -92,7 +102,7 @@ def _signed_after_added(
     if not isinstance(value, generic.IndirectObject):
         return False
 
-    signature = value.get_object()
+    signature = value.reference.get_object()
     if not isinstance(signature, generic.DictionaryObject):
         return False
 

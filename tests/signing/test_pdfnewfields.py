@@ -18,8 +18,14 @@ from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 
 from signing.pades import validate_pdf
 from signing.pades_seal import FIELD_NAME, PdfSealer, _pyhanko_timestamper
-from signing.pki import Issued, make_citizen, make_intermediate, make_root, make_seal
-from signing.pki import make_tsa
+from signing.pki import (
+    Issued,
+    make_citizen,
+    make_intermediate,
+    make_root,
+    make_seal,
+    make_tsa,
+)
 from signing.policy import ValidationPolicy
 from signing.result import Indication, SubIndication
 from signing.trust import TrustStore
