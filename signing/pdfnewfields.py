@@ -22,7 +22,6 @@ A signature field that is not in the signed revision is accepted only when
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pyhanko.pdf_utils import generic
@@ -39,15 +38,14 @@ _STATES = ("/N", "/R", "/D")
 def unsigned_boxes(reader: PdfFileReader, signed_revision: int) -> list[str]:
     """Names of the signature fields added after ``signed_revision`` that
     draw on a page and that no signature covering them fills."""
-    fields_at = _FieldsAt(reader)
-    before = fields_at(signed_revision)
+    before = _fields_at(reader, signed_revision)
     found = []
     for name, _, field_ref in enumerate_sig_fields(reader):
         if field_ref.reference in before:
             continue
 
         field = field_ref.get_object()
-        if _signed_after_added(reader, field, field_ref.reference, fields_at):
+        if _signed_after_added(reader, field, field_ref.reference):
             continue
 
         widgets = widget_refs(field, field_ref.reference)
@@ -75,29 +73,19 @@ def widget_refs(field: Any, own: generic.Reference) -> list[generic.Reference]:
     return widgets
 
 
-class _FieldsAt:
-    """The signature fields of each revision, read once per revision."""
-
-    def __init__(self, reader: PdfFileReader) -> None:
-        self.reader = reader
-        self.known: dict[int, set[generic.Reference]] = {}
-
-    def __call__(self, revision: int) -> set[generic.Reference]:
-        if revision not in self.known:
-            resolver = self.reader.get_historical_resolver(revision)
-            fields = enumerate_sig_fields(resolver)
-            self.known[revision] = {ref.reference for _, _, ref in fields}
-
-        return self.known[revision]
+def _fields_at(reader: PdfFileReader, revision: int) -> set[generic.Reference]:
+    """The signature fields of a revision (this reads their values too)."""
+    fields = enumerate_sig_fields(reader.get_historical_resolver(revision))
+    return {ref.reference for _, _, ref in fields}
 
 
 def _signed_after_added(
-    reader: PdfFileReader,
-    field: Any,
-    field_ref: generic.Reference,
-    fields_at: Callable[[int], set[generic.Reference]],
+    reader: PdfFileReader, field: Any, field_ref: generic.Reference
 ) -> bool:
-    """Whether a signature made once the field existed fills it."""
+    """Whether a signature made once the field existed fills it.
+
+    pyHanko's rules give a new field a fresh object number, so the revision
+    that introduced the field's object is the one that added the field."""
     value = field.raw_get("/V") if "/V" in field else None
     if not isinstance(value, generic.IndirectObject):
         return False
@@ -110,7 +98,7 @@ def _signed_after_added(
         return False
 
     revision = reader.xrefs.get_last_change(value.reference)
-    if field_ref not in fields_at(revision):
+    if reader.xrefs.get_introducing_revision(field_ref) > revision:
         return False
 
     covered_until = _byte_range_end(signature)
