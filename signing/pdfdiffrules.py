@@ -36,6 +36,7 @@ from pyhanko.sign.diff_analysis import (
 from pyhanko.sign.diff_analysis.rules_api import RelativeContext
 
 from signing.pdfidentity import DEFAULT_BUDGET, compare_resolved
+from signing.pdfnewfields import widget_refs
 
 _LEVEL = ModificationLevel.LTA_UPDATES
 """Binding a signature's widget to a page is an LTV-level update (pyHanko)."""
@@ -102,16 +103,9 @@ def _new_signature_widgets(
         if field_ref is None:
             continue
 
-        field: Any = field_ref.get_object()
-        kids = field.get("/Kids")
-        if kids is None:
-            widgets[field_ref] = name
-            continue
-
         # pyHanko's rule has vetted /Kids: an array of references.
-        for kid in kids.get_object():
-            if "/T" not in kid.get_object():
-                widgets[kid.reference] = name
+        for widget in widget_refs(field_ref.get_object(), field_ref):
+            widgets[widget] = name
 
     return widgets
 

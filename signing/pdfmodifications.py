@@ -19,7 +19,9 @@ Rohlmann, 2021, show why a warning is not enough for a public office):
 
 One tolerance is added to pyHanko's default policy
 (:mod:`signing.pdfdiffrules`): a page rewritten to bind a new signature's
-widget may point an entry at a fresh copy whose content is identical.
+widget may point an entry at a fresh copy whose content is identical.  One
+check is added after it (:mod:`signing.pdfnewfields`): a signature field
+added later must be signed by a signature covering it, or draw nothing.
 
 A failed analysis makes the signature TOTAL_FAILED with FORMAT_FAILURE
 (EN 319 102-1, clause 5.2.3: the document no longer is what was signed).
@@ -42,6 +44,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from signing.pdfdiffrules import DIFF_POLICY
+from signing.pdfnewfields import unsigned_boxes
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +86,31 @@ def analyse(sig: EmbeddedPdfSignature, reader: PdfFileReader) -> Modifications:
     if isinstance(result, SuspiciousModification) or result is None:
         return Modifications(False, "the document was changed after signing")
 
-    return _judge(result, sig, reader)
+    judged = _judge(result, sig, reader)
+    if judged.passed and result.modification_level != ModificationLevel.NONE:
+        return _boxes_checked(sig, reader, judged)
+
+    return judged
+
+
+def _boxes_checked(
+    sig: EmbeddedPdfSignature, reader: PdfFileReader, judged: Modifications
+) -> Modifications:
+    """Fail when a later revision added a box that draws and nobody signed."""
+    try:
+        boxes = unsigned_boxes(reader, sig.signed_revision)
+    except (misc.PdfError, ValueError, KeyError, TypeError) as exc:
+        log.info("new signature fields cannot be read: %s", type(exc).__name__)
+        return Modifications(False, "a later revision cannot be parsed")
+
+    if boxes:
+        log.info("unsigned signature boxes added later: %d", len(boxes))
+        return Modifications(
+            False,
+            "a later change added an unsigned signature box that draws on the page",
+        )
+
+    return judged
 
 
 def _not_analysed(exc: BaseException) -> Modifications:

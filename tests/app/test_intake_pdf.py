@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.registry.queries import get_document_by_number
 from app.services import Services
 from signing.pades_seal import PdfSealer
+from tests.signing.boxmaker import add_box
 
 PDF = {"Content-Type": "application/pdf"}
 XML = {"Content-Type": "application/xml"}
@@ -64,6 +65,19 @@ def test_signed_pdf_is_registered_as_a_letter_with_passed_indication(
         assert document.signing_time is not None
         schema = json.loads(document.report_json)["schema"]
     assert schema == {"valid": True, "issues": [], "applies": False}
+
+
+def test_signed_pdf_repainted_by_an_unsigned_box_is_registered_failed_review2_1(
+    client: FlaskClient, signed_pdf: bytes
+) -> None:
+    answer = post(client, add_box(signed_pdf, "Pole2"))
+
+    assert answer.status_code == 201, answer.get_json()
+    body = answer.get_json()
+    assert (body["indication"], body["subindication"]) == (
+        "TOTAL_FAILED",
+        "FORMAT_FAILURE",
+    )
 
 
 def test_receipt_of_a_pdf_has_no_form_validates_and_checks_genuine(

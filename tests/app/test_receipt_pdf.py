@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from datetime import UTC
 from io import BytesIO
@@ -29,10 +30,12 @@ from app.receipts.pdf import (
 )
 from app.services import Services
 from app.timeshow import office_time
+from signing.__main__ import main as signing_cli
 from signing.pades_seal import PdfSealer
 from signing.seal import XadesSigner
 from tests.app.conftest import sample
 from tests.pdftools import make_nss_db, pdfsig, require_tool, run
+from tests.signing.boxmaker import add_box
 
 XML = {"Content-Type": "application/xml"}
 
@@ -354,3 +357,23 @@ def test_the_pdf_receipt_sent_to_the_check_is_named_as_such_review_r10(
     text = page.get_data(as_text=True)
     assert "printed (PDF) copy of a receipt" in text
     assert "not well-formed XML" not in text
+
+
+def test_pdf_receipt_repainted_by_an_unsigned_box_fails_validate_review2_1(
+    services: Services, pdf: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert services.demo is not None
+    root = services.demo.root.public_bytes(Encoding.PEM)
+    anchor = written(tmp_path, root, "root.pem")
+    heading = (
+        b"1 1 1 rg 0 0 500 50 re f 0 0 0 rg BT /F1 14 Tf 12 26 Td (RPW/999/2026) Tj ET"
+    )
+    forged = add_box(pdf, "Pole2", box=(40, 760, 540, 810), drawing=heading)
+
+    verdicts = []
+    for name, data in (("genuine.pdf", pdf), ("forged.pdf", forged)):
+        path = written(tmp_path, data, name)
+        signing_cli(["validate", str(path), "--json", "--trust", str(anchor)])
+        verdicts.append(json.loads(capsys.readouterr().out)["indication"])
+
+    assert verdicts == ["TOTAL_PASSED", "TOTAL_FAILED"]
