@@ -161,3 +161,54 @@ def test_fetch_revocation_asks_the_loopback_responder(tmp_path):
     assert fetched.returncode == 2, fetched.stderr
     assert json.loads(fetched.stdout)["subindication"] == "REVOKED_NO_POE"
     assert services.requests, "the responder was asked"
+
+
+def test_document_timestamp_is_named_as_such_in_plain_output(tmp_path):
+    done = run(
+        "validate",
+        samples("pades", "endesive-citizen-t-doctimestamp.pdf"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "kind: None" not in done.stdout
+    assert "kind: document time-stamp\n" in done.stdout
+
+
+def test_check_left_undone_prints_not_checked_not_failed(tmp_path):
+    done = run(
+        "validate",
+        samples("pades", "endesive-citizen-t-doctimestamp.pdf"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "  not checked revocation: not checked:" in done.stdout
+    assert "  passed      byte-range:" in done.stdout
+    assert "FAIL" not in done.stdout
+
+
+def test_failed_check_under_a_failed_signature_prints_failed():
+    done = run("validate", samples("pades", "itext5-cades-citizen.tampered-byte.pdf"))
+    assert done.returncode == 1, done.stderr
+    assert "  FAILED      " in done.stdout
+
+
+def test_library_tracebacks_stay_off_stderr(tmp_path):
+    done = run(
+        "validate",
+        samples("pades", "itext5-cades-revoked.pdf"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--crl",
+        samples("pki", "inter.crl.der"),
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
