@@ -212,3 +212,37 @@ def test_library_tracebacks_stay_off_stderr(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr == ""
+
+
+def test_revoked_pdf_signer_with_only_the_issuers_crl_is_revoked_no_poe(tmp_path):
+    # The root CA's status is unknown (no root.crl), but the signer's own
+    # revocation is known: revoked takes precedence over try-later.
+    done = run(
+        "validate",
+        samples("pades", "itext5-cades-revoked.pdf"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--crl",
+        samples("pki", "inter.crl.der"),
+        "--json",
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
+
+
+def test_revoked_xades_signer_with_only_the_issuers_crl_stays_revoked_no_poe(tmp_path):
+    done = run(
+        "validate",
+        samples("xades", "xadesjs-enveloped-revoked.xml"),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        "--crl",
+        samples("pki", "inter.crl.der"),
+        "--json",
+    )
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
