@@ -198,3 +198,21 @@ def test_revoked_signer_is_revoked_no_poe_while_its_ca_status_is_unknown(
         result = validate_cms(p7s, policy_of(rpki, soft_fail=soft_fail), LETTER)
 
     assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+
+
+def test_revoked_after_its_time_stamp_while_its_ca_status_is_unknown() -> None:
+    # Soft fail tolerates the CA's unknown status; a strict policy cannot
+    # date the revocation without it, so the time-stamp cures nothing there.
+    with serve() as services:
+        rpki = make_revocation_pki(services, ca_crl=True)
+        citizen = rpki.citizen("63022811154")
+        revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
+        before = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
+        p7s = _with_crl(before, crl_of(rpki.inter, revoked))
+        tolerant = validate_cms(p7s, policy_of(rpki), LETTER)
+        strict = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
+
+    assert tolerant.indication is Ind.TOTAL_PASSED
+    passed, detail = revocation_checks(tolerant)[0]
+    assert passed and "after a time-stamp" in detail
+    assert verdict(strict) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
