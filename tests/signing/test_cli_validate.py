@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.signing.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,29 +165,28 @@ def test_fetch_revocation_asks_the_loopback_responder(tmp_path):
     assert services.requests, "the responder was asked"
 
 
-def test_document_timestamp_is_named_as_such_in_plain_output(tmp_path):
-    done = run(
+def validated(tmp_path: Path, *sample: str, extra: tuple[str, ...] = ()):
+    """Validate a client sample against the samples' root and intermediate."""
+    return run(
         "validate",
-        samples("pades", "endesive-citizen-t-doctimestamp.pdf"),
+        samples(*sample),
         "--trust",
         trust_dir(tmp_path),
         "--untrusted",
         samples("pki", "inter.crt"),
+        *extra,
     )
+
+
+def test_document_timestamp_is_named_as_such_in_plain_output(tmp_path):
+    done = validated(tmp_path, "pades", "endesive-citizen-t-doctimestamp.pdf")
     assert done.returncode == 0, done.stderr
     assert "kind: None" not in done.stdout
     assert "kind: document time-stamp\n" in done.stdout
 
 
 def test_check_left_undone_prints_not_checked_not_failed(tmp_path):
-    done = run(
-        "validate",
-        samples("pades", "endesive-citizen-t-doctimestamp.pdf"),
-        "--trust",
-        trust_dir(tmp_path),
-        "--untrusted",
-        samples("pki", "inter.crt"),
-    )
+    done = validated(tmp_path, "pades", "endesive-citizen-t-doctimestamp.pdf")
     assert done.returncode == 0, done.stderr
     assert "  not checked revocation: not checked:" in done.stdout
     assert "  passed      byte-range:" in done.stdout
@@ -198,51 +199,27 @@ def test_failed_check_under_a_failed_signature_prints_failed():
     assert "  FAILED      " in done.stdout
 
 
+ISSUER_CRL_ONLY = ("--crl", samples("pki", "inter.crl.der"))
+
+
 def test_library_tracebacks_stay_off_stderr(tmp_path):
-    done = run(
-        "validate",
-        samples("pades", "itext5-cades-revoked.pdf"),
-        "--trust",
-        trust_dir(tmp_path),
-        "--untrusted",
-        samples("pki", "inter.crt"),
-        "--crl",
-        samples("pki", "inter.crl.der"),
-    )
+    sample = ("pades", "itext5-cades-revoked.pdf")
+    done = validated(tmp_path, *sample, extra=ISSUER_CRL_ONLY)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr == ""
 
 
-def test_revoked_pdf_signer_with_only_the_issuers_crl_is_revoked_no_poe(tmp_path):
+@pytest.mark.parametrize(
+    "sample",
+    [
+        ("pades", "itext5-cades-revoked.pdf"),
+        ("xades", "xadesjs-enveloped-revoked.xml"),
+    ],
+)
+def test_revoked_signer_with_only_the_issuers_crl_is_revoked_no_poe(tmp_path, sample):
     # The root CA's status is unknown (no root.crl), but the signer's own
     # revocation is known: revoked takes precedence over try-later.
-    done = run(
-        "validate",
-        samples("pades", "itext5-cades-revoked.pdf"),
-        "--trust",
-        trust_dir(tmp_path),
-        "--untrusted",
-        samples("pki", "inter.crt"),
-        "--crl",
-        samples("pki", "inter.crl.der"),
-        "--json",
-    )
-    assert done.returncode == 2, done.stderr
-    assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
-
-
-def test_revoked_xades_signer_with_only_the_issuers_crl_stays_revoked_no_poe(tmp_path):
-    done = run(
-        "validate",
-        samples("xades", "xadesjs-enveloped-revoked.xml"),
-        "--trust",
-        trust_dir(tmp_path),
-        "--untrusted",
-        samples("pki", "inter.crt"),
-        "--crl",
-        samples("pki", "inter.crl.der"),
-        "--json",
-    )
+    done = validated(tmp_path, *sample, extra=(*ISSUER_CRL_ONLY, "--json"))
     assert done.returncode == 2, done.stderr
     assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
