@@ -25,6 +25,7 @@ class ErrorCode(enum.StrEnum):
     INCOMPLETE_BODY = "incomplete-body"
     UNSUPPORTED_MEDIA_TYPE = "unsupported-media-type"
     UNSUPPORTED_CONTENT_ENCODING = "unsupported-content-encoding"
+    UNSUPPORTED_TRANSFER_ENCODING = "unsupported-transfer-encoding"
     NOT_FOUND = "not-found"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     BAD_REQUEST = "bad-request"
@@ -98,6 +99,11 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.UNSUPPORTED_CONTENT_ENCODING: N_(
         "Send the document as it is, without a Content-Encoding (gzip, deflate "
         "or another): the office reads and keeps the exact bytes it receives."
+    ),
+    ErrorCode.UNSUPPORTED_TRANSFER_ENCODING: N_(
+        "Send the document with no Transfer-Encoding but chunked (no gzip, "
+        "deflate or another): the office reads and keeps the exact bytes it "
+        "receives."
     ),
     ErrorCode.NOT_FOUND: N_("There is nothing at this address."),
     ErrorCode.METHOD_NOT_ALLOWED: N_("This address does not accept that method."),

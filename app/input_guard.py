@@ -17,7 +17,11 @@ A body sent in a content coding (``Content-Encoding: gzip`` or any other
 but ``identity``) is answered 415 ``unsupported-content-encoding``, with
 ``Accept-Encoding: identity`` (RFC 7694), on every address that takes a
 body: the office keeps, hashes and receipts the exact bytes it is sent,
-and unpacking them first would make those bytes something else.
+and unpacking them first would make those bytes something else. A body
+sent in a transfer coding other than ``chunked`` (``Transfer-Encoding:
+gzip, chunked``) is answered 415 ``unsupported-transfer-encoding`` for the
+same reason: gunicorn undoes the chunks and passes the header on, but
+unpacks nothing else, so the app would read the gzip bytes as the document.
 """
 
 from __future__ import annotations
@@ -55,13 +59,21 @@ def refuse_long_addresses() -> None:
 
 
 def refuse_coded_bodies() -> None:
-    """Answer 415 when a body is announced in a content coding."""
+    """Answer 415 when a body is announced in a content or transfer coding."""
     if request.method in BODILESS:
         return
 
-    codings = request.headers.get("Content-Encoding", "").lower().split(",")
-    if any(coding.strip() not in ("", "identity") for coding in codings):
+    if _codings("Content-Encoding") - {"", "identity"}:
         raise RequestError(ErrorCode.UNSUPPORTED_CONTENT_ENCODING, 415)
+
+    # Chunks are framing the server undoes; any other coding stays on.
+    if _codings("Transfer-Encoding") - {"", "chunked"}:
+        raise RequestError(ErrorCode.UNSUPPORTED_TRANSFER_ENCODING, 415)
+
+
+def _codings(header: str) -> set[str]:
+    """The codings a header names, lower case, spaces trimmed."""
+    return {c.strip() for c in request.headers.get(header, "").lower().split(",")}
 
 
 def refuse_nul_characters() -> None:

@@ -7,6 +7,7 @@ Each subcommand lives in its own module and registers itself through
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -34,8 +35,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli_receipt.add_parser(subparsers)
     cli_tl.add_parser(subparsers)
     args = parser.parse_args(argv)
+    _quiet_libraries()
     code: int = args.handler(args)
     return code
+
+
+def _quiet_libraries() -> None:
+    """Keep library tracebacks off stderr.
+
+    pyHanko logs path-building and diff failures as warnings with their
+    tracebacks; the verdict already says each in one plain sentence."""
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 if __name__ == "__main__":

@@ -157,20 +157,23 @@ async def judged_with_revocation(
         plain = await judge(shared_context(policy, moment))
         return noted(plain, False, "not checked: no revocation data was given")
 
-    strict = await _strict_run(check, signed, policy, moment, judge)
-    if strict.subindication is SubIndication.REVOKED_NO_POE:
-        stamped = earliest(strict.timestamp_time, proven_at)
-        cured = await _cured(signed, policy, moment, check, stamped, judge)
-        return cured or strict
-
-    if strict.subindication not in MISSING_DATA:
-        done = strict.indication is Indication.TOTAL_PASSED
-        return noted(strict, done, "revocation status checked: not revoked")
+    result = await _strict_run(check, signed, policy, moment, judge)
 
     async def tolerant_run(data: RevocationCheck) -> SignatureResult:
         return await judge(context_for(data, signed, policy, moment, strict=False))
 
-    return await settle_missing(strict, check, tolerant_run)
+    if result.subindication in MISSING_DATA:
+        result = await settle_missing(result, check, tolerant_run)
+        if result.subindication is not SubIndication.REVOKED_NO_POE:
+            return result
+
+    if result.subindication is SubIndication.REVOKED_NO_POE:
+        stamped = earliest(result.timestamp_time, proven_at)
+        cured = await _cured(signed, policy, moment, check, stamped, judge)
+        return cured or result
+
+    done = result.indication is Indication.TOTAL_PASSED
+    return noted(result, done, "revocation status checked: not revoked")
 
 
 async def _strict_run(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,10 +57,6 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the receipt and print the verdict; return the exit code."""
-    # pyHanko reports path-building failures as logged tracebacks; the
-    # verdict says it in one sentence instead.
-    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
-    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
         inputs = _read(args)
     except (OSError, ValueError) as exc:

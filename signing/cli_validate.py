@@ -26,7 +26,15 @@ from signing.asic import validate_container
 from signing.certs import fingerprint
 from signing.cli_tl import pinned_certificates
 from signing.detached import validate_any
-from signing.display import baseline_level, shown
+from signing.display import (
+    FAILED,
+    NOT_CHECKED,
+    PASSED,
+    TIMESTAMP_FORMS,
+    baseline_level,
+    check_outcome,
+    shown,
+)
 from signing.errors import SigningInputError
 from signing.etsi_report import render_report
 from signing.kinds import KindRules
@@ -43,6 +51,8 @@ EXIT_CODES = {
     Indication.INDETERMINATE: 2,
 }
 NOT_SIGNED = 3
+MARKS = {PASSED: "passed", FAILED: "FAILED", NOT_CHECKED: "not checked"}
+"""How each check's outcome is marked in the plain report, as README says."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -304,7 +314,7 @@ def _signature_lines(sig: SignatureResult) -> list[str]:
         lines.append(
             f"  signer: {shown(signer.name)}{ident} (issuer {shown(signer.issuer)})"
         )
-        lines.append(f"  kind: {sig.kind} ({sig.kind_detail})")
+        lines.append(f"  kind: {_kind(sig)}")
 
     if sig.sealed_by is not None:
         lines.append(f"  sealed by: {shown(sig.sealed_by.name)}")
@@ -318,11 +328,23 @@ def _signature_lines(sig: SignatureResult) -> list[str]:
         lines.append(line)
         lines.extend(f"    left out: {shown(part)}" for part in item.left_out)
 
+    relied_on = sig.indication is Indication.TOTAL_PASSED
     for check in sig.checks:
-        mark = "ok  " if check.passed else "FAIL"
-        lines.append(f"  {mark} {check.name}: {shown(check.detail)}")
+        mark = MARKS[check_outcome(check.passed, check.detail, relied_on)]
+        lines.append(f"  {mark:<11} {check.name}: {shown(check.detail)}")
 
     return lines
+
+
+def _kind(sig: SignatureResult) -> str:
+    """The kind and why; a document time-stamp has no kind of signature."""
+    if sig.form in TIMESTAMP_FORMS:
+        return "document time-stamp"
+
+    if not sig.kind_detail:
+        return sig.kind or "unknown"
+
+    return f"{sig.kind or 'unknown'} ({sig.kind_detail})"
 
 
 def _when(sig: SignatureResult) -> str:

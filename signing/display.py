@@ -20,6 +20,13 @@ separator characters: none of them is a letter anyone writes in a name."""
 LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 """The baseline levels of EN 319 132-1 / EN 319 142-1, lowest first."""
 
+TIMESTAMP_FORMS = frozenset({"PDF-TS", "ASiC-TS"})
+"""Forms of document time-stamps: over a PDF revision or an ASiC's content."""
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_CHECKED = "not-checked"
+
 _NO_LEVEL = ("XMLDSig", "CMS", "unreadable", "not ", "PDF-TS")
 
 
@@ -49,6 +56,23 @@ def baseline_level(form: str | None) -> str | None:
             return "B-" + suffix
 
     return "B-B"
+
+
+def check_outcome(passed: bool, detail: str, signature_passed: bool) -> str:
+    """Say whether a check passed, failed or was not checked.
+
+    A failed check the verdict did without was not relied on: the validator
+    says so in its note, or the signature passed regardless."""
+    if passed:
+        return PASSED
+
+    if signature_passed or detail.startswith(("not checked", "not used")):
+        return NOT_CHECKED
+
+    if detail.endswith("(no copy held to check)"):
+        return NOT_CHECKED
+
+    return FAILED
 
 
 def _hidden(char: str) -> bool:

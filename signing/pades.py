@@ -212,12 +212,6 @@ async def _with_revocation(
     result = await check_pdf_signature(
         item, job.data, job.reader, strict, job.policy, job.proven_at
     )
-    if result.subindication is SubIndication.REVOKED_NO_POE:
-        return await _cured_by_timestamp(item, job, check) or result
-
-    if result.subindication not in MISSING_DATA:
-        done = result.indication is Indication.TOTAL_PASSED
-        return noted(result, done, "revocation status checked: not revoked")
 
     async def tolerant_run(data: RevocationCheck) -> SignatureResult:
         loose = context_for(data, certs, job.policy, job.moment, strict=False)
@@ -225,7 +219,16 @@ async def _with_revocation(
             item, job.data, job.reader, loose, job.policy, job.proven_at
         )
 
-    return await settle_missing(result, check, tolerant_run)
+    if result.subindication in MISSING_DATA:
+        result = await settle_missing(result, check, tolerant_run)
+        if result.subindication is not SubIndication.REVOKED_NO_POE:
+            return result
+
+    if result.subindication is SubIndication.REVOKED_NO_POE:
+        return await _cured_by_timestamp(item, job, check) or result
+
+    done = result.indication is Indication.TOTAL_PASSED
+    return noted(result, done, "revocation status checked: not revoked")
 
 
 async def _cured_by_timestamp(

@@ -12,6 +12,12 @@ response whose signature fails — is no evidence at all, so it must not turn
 the verdict into something worse than having no data: pyHanko refuses the
 path over it even when tolerant, so the signer is then judged without it.
 Stale data and data saying "revoked" keep the verdicts they had.
+
+A signer the data shows revoked is INDETERMINATE / REVOKED_NO_POE even when
+a certificate above it has no usable data: the strict run stops at that CA
+and says only "chain failure", the tolerant run reaches the signer, and a
+known revocation takes precedence over a status still to be learnt
+(EN 319 102-1, 5.2.6). The caller may then cure it with a time-stamp.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ async def settle_missing(
         bare = RevocationCheck(check.policy, RevocationData())
         tolerant = await tolerant_run(bare)
         problems = UNUSABLE
+
+    if tolerant.subindication is SubIndication.REVOKED_NO_POE:
+        return tolerant
 
     if tolerant.indication is not Indication.TOTAL_PASSED:
         return strict

@@ -32,8 +32,9 @@ CONTAINER = (
     "container-encrypted",
 )
 # A body in a content coding (gzip, …): refused before it is read, with
-# Accept-Encoding: identity (app/input_guard.py).
-CODED = ("unsupported-content-encoding",)
+# Accept-Encoding: identity; so is one in a transfer coding but chunked
+# (app/input_guard.py).
+CODED = ("unsupported-content-encoding", "unsupported-transfer-encoding")
 UNAVAILABLE: Codes = {503: ("unavailable",)}
 LIMITED: Codes = {429: ("rate-limited",)}
 BY_CODE: Codes = {404: ("not-found",)}

@@ -13,10 +13,7 @@ from typing import Any
 
 from app.i18n import N_, translate
 from app.verdicts.names import shown
-
-PASSED = "passed"
-FAILED = "failed"
-NOT_CHECKED = "not-checked"
+from signing.display import FAILED, NOT_CHECKED, PASSED, check_outcome
 
 LABELS: dict[str, str] = {
     "structure": N_("The signature is built correctly"),
@@ -131,7 +128,7 @@ def check_lines(signature: dict[str, Any], lang: str | None = None) -> list[Chec
     for check in signature.get("checks") or []:
         name = str(check.get("name", ""))
         detail = str(check.get("detail", ""))
-        outcome = _outcome(bool(check.get("passed")), detail, passed_overall)
+        outcome = check_outcome(bool(check.get("passed")), detail, passed_overall)
         grouped.setdefault(name, []).append((outcome, detail))
 
     return [_line(name, found, lang) for name, found in grouped.items()]
@@ -144,21 +141,6 @@ def advice(subindication: str | None, lang: str | None = None) -> str:
         return translate(EXPIRED, lang)
 
     return translate(ADVICE.get(key, WAIT), lang)
-
-
-def _outcome(passed: bool, detail: str, passed_overall: bool) -> str:
-    # A failed check the verdict did without was not relied on: the
-    # validator says so in its note, or the signature passed regardless.
-    if passed:
-        return PASSED
-
-    if passed_overall or detail.startswith(("not checked", "not used")):
-        return NOT_CHECKED
-
-    if detail.endswith("(no copy held to check)"):
-        return NOT_CHECKED
-
-    return FAILED
 
 
 def _line(name: str, found: list[tuple[str, str]], lang: str | None) -> CheckLine:

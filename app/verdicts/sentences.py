@@ -13,10 +13,7 @@ from typing import Any
 from app.i18n import N_, translate
 from app.timeshow import office_time
 from app.verdicts.names import shown
-from signing.display import baseline_level
-
-# Time-stamps over a whole PDF revision or over an ASiC container's content.
-TIMESTAMP_FORMS = frozenset({"PDF-TS", "ASiC-TS"})
+from signing.display import TIMESTAMP_FORMS, baseline_level
 
 # The kind as the end of "signed by NAME with …" (Polish: instrumental case).
 KIND_PHRASES: dict[str, str] = {

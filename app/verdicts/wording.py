@@ -9,7 +9,7 @@ such wherever a verdict would be shown (review F32).
 from __future__ import annotations
 
 from app.i18n import N_, translate
-from app.verdicts.sentences import TIMESTAMP_FORMS
+from signing.display import TIMESTAMP_FORMS
 
 VERDICTS: dict[str, str] = {
     "TOTAL_PASSED": N_("The electronic signature is valid."),

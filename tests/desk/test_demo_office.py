@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,6 +23,7 @@ from signing.seal import XadesSigner
 # "  login (role, DEPT): password" as `kancelaria init` prints a new account.
 ACCOUNT_LINE = re.compile(r"^  ([a-z.]+) \(([a-z_]+)(?:, ([A-Z]+))?\): (\S+)$", re.M)
 WORKERS = ("clerk", "head")
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +100,22 @@ def _sent_sample(services: Services, form_id: str) -> Document:
 def _sign_in(client: FlaskClient, login: str, password: str) -> None:
     answer = client.post("/desk/sign-in", data={"login": login, "password": password})
     assert answer.status_code == 303, (login, answer.status_code)
+
+
+def test_the_readme_step_7_names_every_required_field_of_the_case_form(
+    fresh_app: Flask, accounts: dict[str, tuple[str, str | None, str]]
+) -> None:
+    document = _sent_sample(fresh_app.extensions["kancelaria"], "pismo-ogolne")
+    head = fresh_app.test_client()
+    _sign_in(head, "kierownik.or", accounts["kierownik.or"][2])
+    page = head.get(f"/desk/cases/new?document={document.public_id}&lang=en").get_data(
+        as_text=True
+    )
+    untitled = head.post(
+        "/desk/cases/new", data={"document": document.public_id, "jrwa": "0152"}
+    )
+
+    assert untitled.status_code == 400
+    assert re.search(r'<label for="title">Title</label>\s*<input[^>]*required', page)
+    step = README.read_text(encoding="utf-8").split("\n7. ", 1)[1].split("\n\n")[0]
+    assert "**Title**" in step

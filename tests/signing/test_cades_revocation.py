@@ -19,8 +19,10 @@ from tests.shapes.cmsmaker import counter_sign, sign_cms, with_revocation_info
 from tests.signing.revocationpki import (
     RevocationPKI,
     crl_of,
+    make_revocation_pki,
     policy_of,
     revocation_checks,
+    serve,
     verdict,
 )
 
@@ -180,3 +182,37 @@ def test_counter_signer_in_an_embedded_crl_is_checked(rpki: RevocationPKI) -> No
     assert [s.indication for s in clean.signatures] == [Ind.TOTAL_PASSED] * 2
     checks = [c for c in clean.signatures[1].checks if c.name == "revocation"]
     assert [c.passed for c in checks] == [True]
+
+
+@pytest.mark.parametrize("soft_fail", [True, False])
+def test_revoked_signer_is_revoked_no_poe_while_its_ca_status_is_unknown(
+    soft_fail: bool,
+) -> None:
+    # The CA names the root's CRL, which nobody gives: its status is unknown,
+    # but the signer's revocation is known, and that takes precedence.
+    with serve() as services:
+        rpki = make_revocation_pki(services, ca_crl=True)
+        citizen = rpki.citizen("52081207391")
+        revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
+        p7s = _with_crl(sign_cms(citizen, LETTER), crl_of(rpki.inter, revoked))
+        result = validate_cms(p7s, policy_of(rpki, soft_fail=soft_fail), LETTER)
+
+    assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
+
+
+def test_revoked_after_its_time_stamp_while_its_ca_status_is_unknown() -> None:
+    # Soft fail tolerates the CA's unknown status; a strict policy cannot
+    # date the revocation without it, so the time-stamp cures nothing there.
+    with serve() as services:
+        rpki = make_revocation_pki(services, ca_crl=True)
+        citizen = rpki.citizen("63022811154")
+        revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
+        before = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
+        p7s = _with_crl(before, crl_of(rpki.inter, revoked))
+        tolerant = validate_cms(p7s, policy_of(rpki), LETTER)
+        strict = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)
+
+    assert tolerant.indication is Ind.TOTAL_PASSED
+    passed, detail = revocation_checks(tolerant)[0]
+    assert passed and "after a time-stamp" in detail
+    assert verdict(strict) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.signing.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +32,7 @@ def samples(*parts: str) -> str:
 
 def trust_dir(tmp_path: Path) -> str:
     folder = tmp_path / "trust"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     shutil.copy(samples("pki", "root.crt"), folder)
     return str(folder)
 
@@ -161,3 +163,67 @@ def test_fetch_revocation_asks_the_loopback_responder(tmp_path):
     assert fetched.returncode == 2, fetched.stderr
     assert json.loads(fetched.stdout)["subindication"] == "REVOKED_NO_POE"
     assert services.requests, "the responder was asked"
+
+
+def validated(tmp_path: Path, *sample: str, extra: tuple[str, ...] = ()):
+    """Validate a client sample against the samples' root and intermediate."""
+    return run(
+        "validate",
+        samples(*sample),
+        "--trust",
+        trust_dir(tmp_path),
+        "--untrusted",
+        samples("pki", "inter.crt"),
+        *extra,
+    )
+
+
+def test_document_timestamp_is_named_as_such_in_plain_output(tmp_path):
+    done = validated(tmp_path, "pades", "endesive-citizen-t-doctimestamp.pdf")
+    assert done.returncode == 0, done.stderr
+    assert "kind: None" not in done.stdout
+    assert "kind: document time-stamp\n" in done.stdout
+
+
+def test_check_left_undone_prints_not_checked_not_failed(tmp_path):
+    done = validated(tmp_path, "pades", "endesive-citizen-t-doctimestamp.pdf")
+    assert done.returncode == 0, done.stderr
+    assert "  not checked revocation: not checked:" in done.stdout
+    assert "  passed      byte-range:" in done.stdout
+    assert "FAIL" not in done.stdout
+
+
+def test_failed_check_under_a_failed_signature_prints_failed():
+    done = run("validate", samples("pades", "itext5-cades-citizen.tampered-byte.pdf"))
+    assert done.returncode == 1, done.stderr
+    assert "  FAILED      " in done.stdout
+
+
+ISSUER_CRL_ONLY = ("--crl", samples("pki", "inter.crl.der"))
+
+
+def test_library_tracebacks_stay_off_stderr(tmp_path):
+    # pyHanko logs path-building and diff failures with their tracebacks.
+    sample = ("pades", "itext5-cades-revoked.pdf")
+    revoked = validated(tmp_path, *sample, extra=ISSUER_CRL_ONLY)
+    changed = validated(
+        tmp_path, "pades", "itext5-cades-citizen.tampered-incremental.pdf"
+    )
+    assert (revoked.returncode, changed.returncode) == (2, 1)
+    assert revoked.stderr == changed.stderr == ""
+    assert "FAILED      modifications:" in changed.stdout
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        ("pades", "itext5-cades-revoked.pdf"),
+        ("xades", "xadesjs-enveloped-revoked.xml"),
+    ],
+)
+def test_revoked_signer_with_only_the_issuers_crl_is_revoked_no_poe(tmp_path, sample):
+    # The root CA's status is unknown (no root.crl), but the signer's own
+    # revocation is known: revoked takes precedence over try-later.
+    done = validated(tmp_path, *sample, extra=(*ISSUER_CRL_ONLY, "--json"))
+    assert done.returncode == 2, done.stderr
+    assert json.loads(done.stdout)["subindication"] == "REVOKED_NO_POE"
