@@ -16,6 +16,7 @@ from app.cases.models import Case, CaseMessage, Clerk, Department
 from app.registry.models import Document, JournalEntry
 from app.registry.receiptcheck import verify_receipts
 from app.registry.rowcheck import verify_rows
+from app.registry.tailcheck import verify_tail
 from tests.cases.conftest import Office
 from tests.registry.samples import register_sample
 
@@ -35,6 +36,8 @@ def test_a_worked_case_verifies_clean(
         assert verify_cases(session) == []
         assert verify_receipts(session) == []
         assert verify_rows(session, document_states(session)) == []
+        # Routed to FN, the case keeps its SO number and the SO counter.
+        assert verify_tail(session) == []
 
 
 def test_entries_written_before_s2_still_verify(
@@ -296,3 +299,19 @@ def _run(
     with sessions() as session:
         session.execute(text(statement), ids)
         session.commit()
+
+
+def test_a_case_counter_set_behind_the_last_case_is_named(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    """Review 2, finding 3: the next case opened would reuse SO.5360.1.2026."""
+    _work(sessions, office)
+    _run(sessions, "UPDATE case_counter SET last_sequence = 0", {})
+
+    with sessions() as session:
+        problems = verify_tail(session)
+
+    assert problems == [
+        "case counter SO.5360.2026: at SO.5360.0.2026, behind the last case "
+        f"{NUMBER} (the next case opened would take a number in use)"
+    ]
