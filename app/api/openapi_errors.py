@@ -70,7 +70,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "own-receipt",
         ),
         **LIMITED,
-        **UNAVAILABLE,
+        503: ("unavailable", "registry-conflict"),
     },
     "listSubmissions": {
         400: ("bad-request",),
