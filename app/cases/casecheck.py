@@ -11,7 +11,6 @@ is not checked. Event, message and document-link rows, each way round
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from app.cases.trailcheck import (
     link_from,
     link_rows,
     message_rows,
+    text_sha256,
 )
 from app.registry.models import JournalEntry
 from signing.merkle import format_journal_time
@@ -138,7 +138,7 @@ def _case_rows(session: Session, cases: dict[str, _Facts]) -> list[str]:
             deadline=case.deadline.isoformat(),
             paused_at=_time(case.paused_since),
             decided_at=_time(case.decided_at),
-            decision_sha256=_sha256(case.decision),
+            decision_sha256=text_sha256(case.decision),
         )
         problems += [
             f"case {case.number}: {name} differs from the journal"
@@ -171,10 +171,6 @@ def _case_entries(
     )
     for position, at, event, document_id, payload_json in rows:
         yield position, at, event, document_id, json.loads(payload_json)
-
-
-def _sha256(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode()).hexdigest() if text else None
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -85,7 +85,7 @@ def _event_problem(
     if entry is None or (entry.event, entry.case) != (f"case-{event.action}", number):
         return f"journal entry {event.journal_position} differs"
 
-    if entry.note_sha256 != _sha256(event.note):
+    if entry.note_sha256 != text_sha256(event.note):
         return "note differs from the journal"
 
     if entry.by is not NOT_SAID and entry.by != login:
@@ -133,7 +133,7 @@ def _message_problem(
         return ": direction differs from the journal"
 
     body = payload.get("body_sha256")
-    if body is not None and body != _sha256(message.body):
+    if body is not None and body != text_sha256(message.body):
         return ": body differs from the journal"
 
     if "by" in payload and payload["by"] != login:
@@ -179,5 +179,6 @@ def link_from(position: int, document_id: int, payload: dict[str, Any]) -> Link:
     )
 
 
-def _sha256(text: str | None) -> str | None:
+def text_sha256(text: str | None) -> str | None:
+    """The hex SHA-256 of a note or body as entries hold it; None for none."""
     return hashlib.sha256(text.encode()).hexdigest() if text else None
