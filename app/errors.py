@@ -31,6 +31,7 @@ class ErrorCode(enum.StrEnum):
     BAD_REQUEST = "bad-request"
     NOT_A_RECEIPT = "not-a-receipt"
     UNAVAILABLE = "unavailable"
+    REGISTRY_CONFLICT = "registry-conflict"
     UNAUTHORIZED = "unauthorized"
     CREDENTIAL_REVOKED = "credential-revoked"
     FORBIDDEN_FORM = "forbidden-form"
@@ -110,6 +111,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.BAD_REQUEST: N_("The request could not be understood."),
     ErrorCode.NOT_A_RECEIPT: N_("The file is not a receipt issued by this system."),
     ErrorCode.UNAVAILABLE: N_("The service is briefly unavailable; try again shortly."),
+    ErrorCode.REGISTRY_CONFLICT: N_(
+        "The registry could not give the document a number, so nothing was "
+        "registered; the office has been alerted. Try again later."
+    ),
     ErrorCode.UNAUTHORIZED: N_(
         "The request needs a valid API key: send Authorization: Bearer <key>."
     ),

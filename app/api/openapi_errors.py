@@ -71,7 +71,7 @@ OPERATION_ERRORS: dict[str, Codes] = {
             "own-receipt",
         ),
         **LIMITED,
-        **UNAVAILABLE,
+        503: ("unavailable", "registry-conflict"),
     },
     "listSubmissions": {
         400: ("bad-request",),

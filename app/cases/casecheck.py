@@ -5,12 +5,12 @@ payload says the new status, assignee or department, the SHA-256 of the
 note or decision, and, for entries written since review S2, the deadline
 and the SHA-256 of a message's body. ``registry verify`` replays them here
 and names each row field that differs. A fact an older entry does not hold
-is not checked.
+is not checked. Event, message and document-link rows, each way round
+(a row gone from under its entry too), are compared in app.cases.trailcheck.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,16 +22,23 @@ from sqlalchemy.orm import Session
 
 from app.cases import constants as c
 from app.cases.constants import CaseStatus
-from app.cases.models import Case, CaseEvent, CaseMessage, Clerk, Department
+from app.cases.models import Case, Clerk, Department
+from app.cases.trailcheck import (
+    Entry,
+    Link,
+    entry_from,
+    event_rows,
+    link_from,
+    link_rows,
+    message_rows,
+    text_sha256,
+)
 from app.registry.models import JournalEntry
 from signing.merkle import format_journal_time
 
 # app.cases.routing.ACTION_ROUTED (not imported: it pulls the mail outbox).
 ACTION_ROUTED = "routed"
 UNKNOWN = "?"
-
-# A case entry as event rows are checked: event, case number, note digest.
-_Entry = tuple[str, object, object]
 
 
 @dataclass
@@ -50,14 +57,17 @@ class _Facts:
 def verify_cases(session: Session) -> list[str]:
     """Return one problem per case, event or message field the journal denies."""
     cases: dict[str, _Facts] = {}
-    entries: dict[int, _Entry] = {}
-    messages: dict[int, dict[str, Any]] = {}
+    entries: dict[int, Entry] = {}
+    messages: dict[int, tuple[int, dict[str, Any]]] = {}
+    links: list[Link] = []
 
-    for position, at, event, payload in _case_entries(session):
+    for position, at, event, document_id, payload in _case_entries(session):
         # Only what the event rows are compared with: a long journal stays small.
-        entries[position] = (event, payload.get("case"), payload.get("note_sha256"))
+        entries[position] = entry_from(event, payload)
         if event == f"case-{c.ACTION_MESSAGE}":
-            messages[payload.get("message", -1)] = payload
+            messages[payload.get("message", -1)] = (position, payload)
+        elif event == f"case-{c.ACTION_ATTACHED}" and document_id is not None:
+            links.append(link_from(position, document_id, payload))
 
         number = str(payload.get("case"))
         if event == f"case-{c.ACTION_OPENED}" or number not in cases:
@@ -67,8 +77,9 @@ def verify_cases(session: Session) -> list[str]:
 
     return (
         _case_rows(session, cases)
-        + _event_rows(session, entries)
-        + _message_rows(session, messages)
+        + event_rows(session, entries)
+        + message_rows(session, messages)
+        + link_rows(session, links)
     )
 
 
@@ -127,7 +138,7 @@ def _case_rows(session: Session, cases: dict[str, _Facts]) -> list[str]:
             deadline=case.deadline.isoformat(),
             paused_at=_time(case.paused_since),
             decided_at=_time(case.decided_at),
-            decision_sha256=_sha256(case.decision),
+            decision_sha256=text_sha256(case.decision),
         )
         problems += [
             f"case {case.number}: {name} differs from the journal"
@@ -143,64 +154,23 @@ _FIELDS = ("department", "status", "assignee", "deadline")
 _FIELDS_TOO = ("decided_at", "paused_at", "decision_sha256")
 
 
-def _event_rows(session: Session, entries: dict[int, _Entry]) -> list[str]:
-    problems: list[str] = []
-    rows = session.execute(
-        select(CaseEvent, Case.number)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .order_by(CaseEvent.id)
-    )
-    for event, number in rows:
-        where = f"case {number}: event {event.id} ({event.action})"
-        name, case, note = entries.get(event.journal_position, ("", None, None))
-        if name != f"case-{event.action}" or case != number:
-            problems.append(f"{where}: journal entry {event.journal_position} differs")
-        elif note != _sha256(event.note):
-            problems.append(f"{where}: note differs from the journal")
-
-    return problems
-
-
-def _message_rows(session: Session, messages: dict[int, dict[str, Any]]) -> list[str]:
-    problems: list[str] = []
-    rows = session.execute(
-        select(CaseMessage, Case.number)
-        .join(Case, Case.id == CaseMessage.case_id)
-        .order_by(CaseMessage.id)
-    )
-    for message, number in rows:
-        payload = messages.get(message.id)
-        where = f"case {number}: message {message.id}"
-        if payload is None or payload.get("case") != number:
-            problems.append(f"{where}: no journal entry records it")
-        elif payload.get("direction") != message.direction:
-            problems.append(f"{where}: direction differs from the journal")
-        elif "body_sha256" in payload and payload["body_sha256"] != _sha256(
-            message.body
-        ):
-            problems.append(f"{where}: body differs from the journal")
-
-    return problems
-
-
-def _case_entries(session: Session) -> Iterator[tuple[int, datetime, str, Any]]:
+def _case_entries(
+    session: Session,
+) -> Iterator[tuple[int, datetime, str, int | None, Any]]:
     rows = session.execute(
         select(
             JournalEntry.position,
             JournalEntry.at,
             JournalEntry.event,
+            JournalEntry.document_id,
             JournalEntry.payload_json,
         )
         .where(JournalEntry.event.like("case-%"))
         .order_by(JournalEntry.position)
         .execution_options(yield_per=1000)
     )
-    for position, at, event, payload_json in rows:
-        yield position, at, event, json.loads(payload_json)
-
-
-def _sha256(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode()).hexdigest() if text else None
+    for position, at, event, document_id, payload_json in rows:
+        yield position, at, event, document_id, json.loads(payload_json)
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -9,7 +9,9 @@ routing and transfer records), registry and case counters ahead of the rows
 they number, registry numbers with no document, and notifications waiting
 for a document that is not there. A cut that removes all of these as well
 cannot be seen from the database alone; :func:`tail_note` says how many
-entries that concerns.
+entries that concerns. A counter behind (or, for the registry, missing
+under) the rows it numbers is named too: it is no trace of a cut, but the
+next number it gives is one in use (review 2, finding 3).
 """
 
 from __future__ import annotations
@@ -37,12 +39,11 @@ _POSITIONED = {
 _OUTBOX = table("outbox", column("id"), column("document_id"))
 _CASES = table(
     "case_file",
-    column("department_id"),
+    column("number"),
     column("jrwa"),
     column("year"),
     column("sequence"),
 )
-_DEPARTMENTS = table("department", column("id"), column("symbol"))
 
 
 def verify_tail(session: Session) -> list[str]:
@@ -88,27 +89,50 @@ def tail_note(session: Session) -> str:
 
 
 def _registry_counters(session: Session) -> Iterator[str]:
-    counters = session.execute(
-        select(RegistryCounter.year, RegistryCounter.last_sequence)
+    counters = dict(
+        session.execute(
+            select(RegistryCounter.year, RegistryCounter.last_sequence)
+        ).all()
     )
-    for year, last in counters.all():
+    years = session.scalars(select(Document.year).distinct()).all()
+    for year in sorted(set(counters) | set(years)):
         highest, count = session.execute(
             select(func.max(Document.sequence), func.count()).where(
                 Document.year == year
             )
         ).one()
         highest = highest or 0
-        if last > highest:
-            what = format_registry_number(last, year)
-            yield (
-                f"registry counter {year}: at {what}, but the last document is "
-                f"{_last_document(highest, year)} (documents were cut off the end)"
-            )
+        yield from _counter_problems(year, counters.get(year), highest)
         if count < highest:
             yield (
                 f"registry {year}: {highest - count} number(s) up to "
                 f"{format_registry_number(highest, year)} have no document"
             )
+
+
+def _counter_problems(year: int, last: int | None, highest: int) -> Iterator[str]:
+    # Ahead: documents were cut off. Behind or gone (review 2, finding 3):
+    # the next registration would collide with a number already used.
+    last_document = _last_document(highest, year)
+    if last is not None and last > highest:
+        yield (
+            f"registry counter {year}: at {format_registry_number(last, year)}, "
+            f"but the last document is {last_document} (documents were cut off "
+            "the end)"
+        )
+    elif last is None and highest:
+        yield (
+            f"registry counter {year}: missing, but the last document is "
+            f"{last_document} {_COLLIDES}"
+        )
+    elif last is not None and last < highest:
+        yield (
+            f"registry counter {year}: at {format_registry_number(last, year)}, "
+            f"behind the last document {last_document} {_COLLIDES}"
+        )
+
+
+_COLLIDES = "(the next registration would take a number in use)"
 
 
 def _last_document(sequence: int, year: int) -> str:
@@ -125,21 +149,27 @@ def _case_counters(session: Session) -> Iterator[str]:
         )
     )
     for department, jrwa, year, last in counters.all():
+        # A routed case keeps its number, and so the counter of the
+        # department that opened it: its number's first part, not its row's.
         highest = session.scalar(
-            select(func.max(_CASES.c.sequence))
-            .join(_DEPARTMENTS, _DEPARTMENTS.c.id == _CASES.c.department_id)
-            .where(
-                _DEPARTMENTS.c.symbol == department,
+            select(func.max(_CASES.c.sequence)).where(
+                _CASES.c.number.startswith(f"{department}.", autoescape=True),
                 _CASES.c.jrwa == jrwa,
                 _CASES.c.year == year,
             )
         )
+        at = format_case_number(department, jrwa, last, year)
+        last_case = _last_case(department, jrwa, highest, year)
         if last > (highest or 0):
             yield (
-                f"case counter {department}.{jrwa}.{year}: at "
-                f"{format_case_number(department, jrwa, last, year)}, but the "
-                f"last case is {_last_case(department, jrwa, highest, year)} "
-                "(cases were cut off the end)"
+                f"case counter {department}.{jrwa}.{year}: at {at}, but the "
+                f"last case is {last_case} (cases were cut off the end)"
+            )
+        elif last < (highest or 0):
+            yield (
+                f"case counter {department}.{jrwa}.{year}: at {at}, behind the "
+                f"last case {last_case} (the next case opened would take a "
+                "number in use)"
             )
 
 

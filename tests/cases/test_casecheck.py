@@ -16,6 +16,7 @@ from app.cases.models import Case, CaseMessage, Clerk, Department
 from app.registry.models import Document, JournalEntry
 from app.registry.receiptcheck import verify_receipts
 from app.registry.rowcheck import verify_rows
+from app.registry.tailcheck import verify_tail
 from tests.cases.conftest import Office
 from tests.registry.samples import register_sample
 
@@ -35,6 +36,8 @@ def test_a_worked_case_verifies_clean(
         assert verify_cases(session) == []
         assert verify_receipts(session) == []
         assert verify_rows(session, document_states(session)) == []
+        # Routed to FN, the case keeps its SO number and the SO counter.
+        assert verify_tail(session) == []
 
 
 def test_entries_written_before_s2_still_verify(
@@ -157,3 +160,158 @@ def _execute(
         session.execute(text(statement), ids)
         session.commit()
         assert session.query(CaseMessage).count() in (0, 2)
+
+
+# Rows deleted from under entries that name them (review 2, finding 2):
+# (statement, the problem verify gives). :message and :event are row ids.
+DELETIONS = [
+    (
+        "DELETE FROM case_message WHERE id = :message",
+        "case {case}: message {message} is missing; journal entry {at} records it",
+    ),
+    (
+        "DELETE FROM case_event WHERE id = :event",
+        "case {case}: event (paused) is missing; journal entry {at} records it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "named"), DELETIONS)
+def test_a_deleted_case_row_is_named_missing(
+    sessions: sessionmaker[Session], office: Office, statement: str, named: str
+) -> None:
+    ids = _work(sessions, office)
+    at = _position(sessions, statement, ids)
+    _run(sessions, statement, ids)
+
+    with sessions() as session:
+        problems = verify_cases(session)
+
+    assert problems == [named.format(case=NUMBER, at=at, **ids)]
+
+
+def test_a_deleted_case_document_link_is_named_missing(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    _work(sessions, office)
+    with sessions() as session:
+        at = _entry_of(session, "case-attached")
+        session.execute(text("DELETE FROM case_document"))
+        session.commit()
+
+    with sessions() as session:
+        problems = verify_cases(session)
+
+    assert problems == [
+        f"case {NUMBER}: document RPW/1/2026 is missing from the case; "
+        f"journal entry {at} attaches it"
+    ]
+
+
+def test_a_deleted_receipt_is_named_missing(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    _work(sessions, office)
+    with sessions() as session:
+        at = _entry_of(session, "receipt-issued")
+        session.execute(text("DELETE FROM receipt"))
+        session.commit()
+
+    with sessions() as session:
+        problems = verify_receipts(session)
+
+    assert problems == [
+        f"receipt of document RPW/1/2026 is missing; journal entry {at} issues it"
+    ]
+
+
+# Who wrote a message or did a step, changed behind the journal.
+AUTHORS = [
+    (
+        "UPDATE case_message SET author_id = :other WHERE id = :message",
+        "case {case}: message {message}: author differs from the journal",
+    ),
+    (
+        "UPDATE case_message SET author_id = :other "
+        "WHERE direction = 'citizen-to-office'",
+        "case {case}: message {citizen}: author differs from the journal",
+    ),
+    (
+        "UPDATE case_event SET clerk_id = :other WHERE id = :event",
+        "case {case}: event {event} (paused): clerk differs from the journal",
+    ),
+    (
+        "UPDATE case_event SET clerk_id = NULL WHERE id = :event",
+        "case {case}: event {event} (paused): clerk differs from the journal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "named"), AUTHORS)
+def test_a_changed_author_is_named(
+    sessions: sessionmaker[Session], office: Office, statement: str, named: str
+) -> None:
+    ids = _work(sessions, office)
+    ids["other"] = office.clerks["head.fn"]
+    with sessions() as session:
+        ids["citizen"] = session.scalar(
+            text("SELECT id FROM case_message WHERE direction = 'citizen-to-office'")
+        )
+    _run(sessions, statement, ids)
+
+    with sessions() as session:
+        problems = verify_cases(session)
+
+    assert problems == [named.format(case=NUMBER, **ids)]
+
+
+def _position(
+    sessions: sessionmaker[Session], statement: str, ids: dict[str, object]
+) -> int:
+    """The journal position of the row the statement deletes."""
+    table = statement.split()[2]
+    with sessions() as session:
+        if table == "case_event":
+            found = session.scalar(
+                text("SELECT journal_position FROM case_event WHERE id = :event"),
+                ids,
+            )
+        else:
+            found = _message_entry(session, int(str(ids["message"])))
+        return int(found)
+
+
+def _message_entry(session: Session, message_id: int) -> int:
+    for entry in session.query(JournalEntry).filter_by(event="case-message"):
+        if json.loads(entry.payload_json).get("message") == message_id:
+            return entry.position
+
+    raise AssertionError(f"no entry for message {message_id}")
+
+
+def _entry_of(session: Session, event: str) -> int:
+    return session.query(JournalEntry).filter_by(event=event).one().position
+
+
+def _run(
+    sessions: sessionmaker[Session], statement: str, ids: dict[str, object]
+) -> None:
+    with sessions() as session:
+        session.execute(text(statement), ids)
+        session.commit()
+
+
+def test_a_case_counter_set_behind_the_last_case_is_named(
+    sessions: sessionmaker[Session], office: Office
+) -> None:
+    """Review 2, finding 3: the next case opened would reuse SO.5360.1.2026."""
+    _work(sessions, office)
+    _run(sessions, "UPDATE case_counter SET last_sequence = 0", {})
+
+    with sessions() as session:
+        problems = verify_tail(session)
+
+    assert problems == [
+        "case counter SO.5360.2026: at SO.5360.0.2026, behind the last case "
+        f"{NUMBER} (the next case opened would take a number in use)"
+    ]

@@ -43,6 +43,33 @@ def test_a_counter_left_ahead_of_the_documents_is_named(
         ]
 
 
+def test_a_counter_set_behind_the_last_document_is_named(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Review 2, finding 3: the next registration would reuse RPW/2/2026."""
+    _register(sessions)
+    _execute(sessions, "UPDATE registry_counter SET last_sequence = 1")
+
+    with sessions() as session:
+        assert verify_tail(session) == [
+            "registry counter 2026: at RPW/1/2026, behind the last document "
+            "RPW/3/2026 (the next registration would take a number in use)"
+        ]
+
+
+def test_a_counter_removed_under_registered_documents_is_named(
+    sessions: sessionmaker[Session],
+) -> None:
+    _register(sessions)
+    _execute(sessions, "DELETE FROM registry_counter")
+
+    with sessions() as session:
+        assert verify_tail(session) == [
+            "registry counter 2026: missing, but the last document is "
+            "RPW/3/2026 (the next registration would take a number in use)"
+        ]
+
+
 def test_a_document_left_past_the_journal_end_is_named(
     sessions: sessionmaker[Session],
 ) -> None:
