@@ -56,3 +56,11 @@ def rpki() -> Iterator[RevocationPKI]:
     """A revocation PKI naming OCSP and CRL services on 127.0.0.1, per module."""
     with serve() as services:
         yield make_revocation_pki(services)
+
+
+@pytest.fixture
+def nothing_fetched(rpki: RevocationPKI) -> Iterator[None]:
+    """Whatever the test did, it fetched nothing: the data was in the file."""
+    rpki.services.requests.clear()
+    yield
+    assert rpki.services.requests == []

@@ -10,6 +10,7 @@ is down would; requests are counted so tests can prove nothing was fetched.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
@@ -335,3 +337,15 @@ def policy_of(rpki: RevocationPKI, **rules: object) -> ValidationPolicy:
         intermediates=(rpki.inter.certificate,),
         revocation=RevocationPolicy(**rules),  # type: ignore[arg-type]
     )
+
+
+def signature_stamped(p7s: bytes, rpki: RevocationPKI, when: datetime) -> bytes:
+    """Put a signature time-stamp made at ``when`` into the SignerInfo."""
+    info = cms.ContentInfo.load(p7s)
+    signer_info = info["content"]["signer_infos"][0]
+    digest = hashlib.sha256(signer_info["signature"].native).digest()
+    token = cms.ContentInfo.load(rpki.timestamper(when).timestamp(digest))
+    signer_info["unsigned_attrs"] = cms.CMSAttributes(
+        [cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]})]
+    )
+    return bytes(info.dump())

@@ -4,7 +4,6 @@ PKI's responder code, judged from the signature alone, nothing fetched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,9 +17,9 @@ from tests.signing.revocationpki import (
     ocsp_about,
     policy_of,
     revocation_checks,
+    signature_stamped,
     verdict,
 )
-from tests.signing.test_cades_revocation import _stamped
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
@@ -28,12 +27,8 @@ LETTER = b"Wniosek testowy o wydanie zaswiadczenia (OCSP)\n"
 CHECKED = (True, "revocation status checked: not revoked")
 
 
-@pytest.fixture(autouse=True)
-def _fresh(rpki: RevocationPKI) -> Iterator[None]:
-    rpki.services.requests.clear()
-    yield
-    # Whatever a test did, it fetched nothing: the data was in the .p7s.
-    assert rpki.services.requests == []
+# Whatever a test does, it fetches nothing: the data is in the .p7s.
+pytestmark = pytest.mark.usefixtures("nothing_fetched")
 
 
 def test_good_signer_with_an_embedded_ocsp_response_passes_checked(
@@ -67,7 +62,7 @@ def test_signer_revoked_before_signing_in_an_embedded_response_is_revoked_no_poe
     result = validate_cms(p7s, policy_of(rpki), LETTER)
     assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
-    late = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
+    late = signature_stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
     late = with_revocation_info(late, ocsps=(answer,))
     assert verdict(validate_cms(late, policy_of(rpki), LETTER)) == (
         Ind.INDETERMINATE,
@@ -82,7 +77,7 @@ def test_time_stamp_before_an_embedded_ocsp_revocation_keeps_the_signature(
     answer = ocsp_about(
         rpki.inter, citizen.certificate, revoked_at=NOW - timedelta(days=2)
     )
-    early = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
+    early = signature_stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
     result = validate_cms(
         with_revocation_info(early, ocsps=(answer,)), policy_of(rpki), LETTER
     )

@@ -4,13 +4,11 @@ fail on and off (the same steps as PAdES, see test_pades_revocation.py)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from asn1crypto import cms
 
 from signing.cades import validate_cms
 from signing.result import Indication, SubIndication
@@ -23,6 +21,7 @@ from tests.signing.revocationpki import (
     policy_of,
     revocation_checks,
     serve,
+    signature_stamped,
     verdict,
 )
 
@@ -42,18 +41,6 @@ def _fresh(rpki: RevocationPKI) -> Iterator[None]:
 def _with_crl(p7s: bytes, crl_der: bytes) -> bytes:
     """Put a CRL into SignedData's ``crls`` (outside what is signed)."""
     return with_revocation_info(p7s, crls=(crl_der,))
-
-
-def _stamped(p7s: bytes, rpki: RevocationPKI, when: datetime) -> bytes:
-    """Put a signature time-stamp made at ``when`` into the SignerInfo."""
-    info = cms.ContentInfo.load(p7s)
-    signer_info = info["content"]["signer_infos"][0]
-    digest = hashlib.sha256(signer_info["signature"].native).digest()
-    token = cms.ContentInfo.load(rpki.timestamper(when).timestamp(digest))
-    signer_info["unsigned_attrs"] = cms.CMSAttributes(
-        [cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]})]
-    )
-    return bytes(info.dump())
 
 
 def test_good_signer_with_an_embedded_crl_is_checked(rpki: RevocationPKI) -> None:
@@ -109,7 +96,7 @@ def test_time_stamp_before_the_revocation_keeps_the_signature(
     citizen = rpki.citizen("71032109876")
     revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
     signed = sign_cms(citizen, LETTER)
-    before = _stamped(signed, rpki, NOW - timedelta(days=10))
+    before = signature_stamped(signed, rpki, NOW - timedelta(days=10))
     result = validate_cms(
         _with_crl(before, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
@@ -117,7 +104,7 @@ def test_time_stamp_before_the_revocation_keeps_the_signature(
     passed, detail = revocation_checks(result)[0]
     assert passed and "after a time-stamp" in detail
 
-    after = _stamped(signed, rpki, NOW - timedelta(days=1))
+    after = signature_stamped(signed, rpki, NOW - timedelta(days=1))
     late = validate_cms(
         _with_crl(after, crl_of(rpki.inter, revoked)), policy_of(rpki), LETTER
     )
@@ -207,7 +194,9 @@ def test_revoked_after_its_time_stamp_while_its_ca_status_is_unknown() -> None:
         rpki = make_revocation_pki(services, ca_crl=True)
         citizen = rpki.citizen("63022811154")
         revoked = {citizen.certificate.serial_number: NOW - timedelta(days=2)}
-        before = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
+        before = signature_stamped(
+            sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10)
+        )
         p7s = _with_crl(before, crl_of(rpki.inter, revoked))
         tolerant = validate_cms(p7s, policy_of(rpki), LETTER)
         strict = validate_cms(p7s, policy_of(rpki, soft_fail=False), LETTER)

@@ -4,7 +4,6 @@ certificate-values, made by the test PKI and judged from the .p7s alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,9 +24,9 @@ from tests.signing.revocationpki import (
     ocsp_about,
     policy_of,
     revocation_checks,
+    signature_stamped,
     verdict,
 )
-from tests.signing.test_cades_revocation import _stamped
 
 Ind, S = Indication, SubIndication
 NOW = datetime.now(UTC)
@@ -35,12 +34,8 @@ LETTER = b"Wniosek testowy o wydanie zaswiadczenia (X-L)\n"
 CHECKED = (True, "revocation status checked: not revoked")
 
 
-@pytest.fixture(autouse=True)
-def _nothing_fetched(rpki: RevocationPKI) -> Iterator[None]:
-    rpki.services.requests.clear()
-    yield
-    # Whatever a test did, it fetched nothing: the data was in the .p7s.
-    assert rpki.services.requests == []
+# Whatever a test does, it fetches nothing: the data is in the .p7s.
+pytestmark = pytest.mark.usefixtures("nothing_fetched")
 
 
 def _der(issued) -> bytes:  # type: ignore[no-untyped-def]
@@ -51,7 +46,9 @@ def test_good_ocsp_and_crl_in_revocation_values_pass_strict_as_lt(
     rpki: RevocationPKI,
 ) -> None:
     citizen = rpki.citizen("44051401458")
-    stamped = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(hours=1))
+    stamped = signature_stamped(
+        sign_cms(citizen, LETTER), rpki, NOW - timedelta(hours=1)
+    )
     strict = policy_of(rpki, soft_fail=False)
     # Without the values the strict policy cannot settle the status ...
     bare = validate_cms(stamped, strict, LETTER)
@@ -103,12 +100,12 @@ def test_signer_revoked_in_revocation_values_is_revoked_no_poe(
         values = {"crls": (crl_of(rpki.inter, {serial: when}),)}
 
     # Time-stamped after the revocation: no proof it was signed before.
-    late = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
+    late = signature_stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=1))
     result = validate_cms(with_ltv_values(late, **values), policy_of(rpki), LETTER)
     assert verdict(result) == (Ind.INDETERMINATE, S.REVOKED_NO_POE)
 
     # Time-stamped before it: the signature stands (EN 319 102-1, 5.5.4).
-    early = _stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
+    early = signature_stamped(sign_cms(citizen, LETTER), rpki, NOW - timedelta(days=10))
     result = validate_cms(with_ltv_values(early, **values), policy_of(rpki), LETTER)
     assert result.indication is Ind.TOTAL_PASSED
     passed, detail = revocation_checks(result)[0]
