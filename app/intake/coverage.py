@@ -65,6 +65,25 @@ LEFT_OUT_WORDS = N_(
 )
 
 
+def refuse_uncovered(
+    data: bytes,
+    validation: ValidationResult,
+    signature: SignatureResult,
+    covered: SignedObject,
+    digest: str,
+    is_form: FormTest,
+) -> None:
+    """Refuse (422) a form any part of which its signature does not cover:
+    parts its transforms left out, a signature over parts named by Id, or
+    anything else outside what was signed."""
+    refuse_left_out(covered, digest)
+    refuse_part_signed(data, validation, digest, is_form)
+    if not wholly_signed(data, signature, covered, validation.tree):
+        code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
+        log.warning("refused", extra={"sha256": digest, "reason": code.value})
+        raise RequestError(code, 422)
+
+
 def refuse_part_signed(
     data: bytes, validation: ValidationResult, digest: str, is_form: FormTest
 ) -> None:

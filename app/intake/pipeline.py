@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.catalog import FormIssue, FormVersion
 from app.errors import ErrorCode, RequestError
-from app.intake.coverage import refuse_left_out, refuse_part_signed, wholly_signed
+from app.intake.coverage import refuse_part_signed, refuse_uncovered
 from app.intake.own_seal import refuse_own_receipt
 from app.intake.report import report_dict, report_json
 from app.intake.scan import Paper, take_scan
@@ -148,12 +148,7 @@ def take_xml(
         raise
 
     check_allowed(submission, form, digest)
-    refuse_left_out(covered, digest)
-    refuse_part_signed(data, validation, digest, _is_form(services))
-    if not wholly_signed(data, signature, covered, validation.tree):
-        code = ErrorCode.CONTENT_OUTSIDE_SIGNATURE
-        log.warning("refused", extra={"sha256": digest, "reason": code.value})
-        raise RequestError(code, 422)
+    refuse_uncovered(data, validation, signature, covered, digest, _is_form(services))
 
     assert covered.element is not None
     element = covered.element
